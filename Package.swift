@@ -1,0 +1,57 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "parquet-publisher",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "parquet-publisher", targets: ["parquet-publisher"]),
+        .library(name: "Parquet", targets: ["Parquet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // System libraries: one module map and one shim header each; only the matching
+        // Swift module calls into them.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+
+        // Pure Swift Parquet: Thrift compact protocol, encodings, writer and reader.
+        .target(name: "Parquet", dependencies: ["CZstd"]),
+        // MariaDB Connector/C wrapper streaming rows into Parquet column buffers.
+        .target(name: "MySQLSource", dependencies: ["CMariaDB", "Parquet", .product(name: "Logging", package: "swift-log")]),
+        // Datasets, configuration, partitioning, index.json, atomic publish, state.
+        .target(name: "Publishing", dependencies: [
+            "Parquet", "MySQLSource",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        // sd_notify, watchdog and the journald LogHandler.
+        .target(name: "Systemd", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
+        // Per-dataset timers, signals, reload, status.
+        .target(name: "Daemon", dependencies: ["Publishing", "Systemd", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(name: "parquet-publisher", dependencies: [
+            "Parquet", "MySQLSource", "Publishing", "Systemd", "Daemon",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .target(name: "TestSupport", dependencies: ["Parquet"], path: "Tests/TestSupport"),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "TestSupport"]),
+        .testTarget(name: "MySQLSourceTests", dependencies: ["MySQLSource", "TestSupport"]),
+        .testTarget(name: "PublishingTests", dependencies: ["Publishing", "TestSupport"]),
+        .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Publishing", "MySQLSource", "Parquet", "TestSupport"]),
+    ]
+)
+
+// Strict settings for every target, the way swift-log applies them.
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,133 @@
+/// The values of one column, typed by physical type. Every row has a slot, nulls included:
+/// a null row holds a placeholder (zero, empty) and is marked in `Column.validity`.
+/// Keeping one slot per row lets sorting, merging and filtering work by row index.
+public enum ColumnValues: Sendable, Hashable {
+    case boolean([Bool])
+    case int32([Int32])
+    case int64([Int64])
+    case float([Float])
+    case double([Double])
+    case byteArray(ByteArrayBuffer)
+    case fixedLenByteArray(FixedLenByteArrayBuffer)
+
+    public var count: Int {
+        switch self {
+        case .boolean(let v): v.count
+        case .int32(let v): v.count
+        case .int64(let v): v.count
+        case .float(let v): v.count
+        case .double(let v): v.count
+        case .byteArray(let v): v.count
+        case .fixedLenByteArray(let v): v.count
+        }
+    }
+
+    public var physicalType: PhysicalType {
+        switch self {
+        case .boolean: .boolean
+        case .int32: .int32
+        case .int64: .int64
+        case .float: .float
+        case .double: .double
+        case .byteArray: .byteArray
+        case .fixedLenByteArray: .fixedLenByteArray
+        }
+    }
+
+    /// An empty buffer for a column of this descriptor.
+    public static func empty(for column: ColumnDescriptor) -> ColumnValues {
+        switch column.physicalType {
+        case .boolean: .boolean([])
+        case .int32: .int32([])
+        case .int64, .int96: .int64([])
+        case .float: .float([])
+        case .double: .double([])
+        case .byteArray: .byteArray(ByteArrayBuffer())
+        case .fixedLenByteArray: .fixedLenByteArray(FixedLenByteArrayBuffer(width: column.typeLength ?? 1))
+        }
+    }
+
+    public func gather(_ indices: [Int]) -> ColumnValues {
+        switch self {
+        case .boolean(let v): .boolean(indices.map { v[$0] })
+        case .int32(let v): .int32(indices.map { v[$0] })
+        case .int64(let v): .int64(indices.map { v[$0] })
+        case .float(let v): .float(indices.map { v[$0] })
+        case .double(let v): .double(indices.map { v[$0] })
+        case .byteArray(let v): .byteArray(v.gather(indices))
+        case .fixedLenByteArray(let v): .fixedLenByteArray(v.gather(indices))
+        }
+    }
+}
+
+/// One column's values for a run of rows, with its nulls.
+public struct Column: Sendable, Hashable {
+    public var values: ColumnValues
+    /// `validity[i]` is false where row `i` is null; nil when no row is null.
+    public var validity: [Bool]?
+
+    public init(values: ColumnValues, validity: [Bool]? = nil) {
+        precondition(validity == nil || validity!.count == values.count, "validity and values differ in length")
+        self.values = values
+        self.validity = validity
+    }
+
+    public var count: Int { values.count }
+
+    public var nullCount: Int {
+        guard let validity else { return 0 }
+        var nulls = 0
+        for valid in validity where !valid { nulls += 1 }
+        return nulls
+    }
+
+    @inline(__always)
+    public func isNull(_ row: Int) -> Bool {
+        guard let validity else { return false }
+        return !validity[row]
+    }
+
+    /// The rows at `indices`, in that order (sorting, partitioning, merging).
+    public func gather(_ indices: [Int]) -> Column {
+        Column(values: values.gather(indices), validity: validity.map { v in indices.map { v[$0] } })
+    }
+
+    public func slice(_ range: Range<Int>) -> Column {
+        gather(Array(range))
+    }
+}
+
+/// Rows of a flat schema as one typed column per schema column.
+public struct RecordBatch: Sendable, Hashable {
+    public var schema: ParquetSchema
+    public var columns: [Column]
+
+    public init(schema: ParquetSchema, columns: [Column]) {
+        precondition(schema.columns.count == columns.count, "schema has \(schema.columns.count) columns, batch \(columns.count)")
+        if let first = columns.first {
+            precondition(columns.allSatisfy { $0.count == first.count }, "columns differ in row count")
+        }
+        self.schema = schema
+        self.columns = columns
+    }
+
+    /// A batch with no rows.
+    public init(emptyWith schema: ParquetSchema) {
+        self.schema = schema
+        self.columns = schema.columns.map { Column(values: .empty(for: $0)) }
+    }
+
+    public var rowCount: Int { columns.first?.count ?? 0 }
+
+    public func column(named name: String) -> Column? {
+        schema.index(of: name).map { columns[$0] }
+    }
+
+    public func gather(_ indices: [Int]) -> RecordBatch {
+        RecordBatch(schema: schema, columns: columns.map { $0.gather(indices) })
+    }
+
+    public func slice(_ range: Range<Int>) -> RecordBatch {
+        gather(Array(range))
+    }
+}
