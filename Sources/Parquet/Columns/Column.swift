@@ -131,3 +131,66 @@ public struct RecordBatch: Sendable, Hashable {
         gather(Array(range))
     }
 }
+
+extension Column {
+    /// The rows of `parts` one after another (a row group assembled from batches).
+    public static func concatenate(_ parts: [Column]) -> Column {
+        guard parts.count > 1 else { return parts.first! }
+        let rows = parts.reduce(0) { $0 + $1.count }
+        let anyNull = parts.contains { $0.validity != nil }
+        var validity: [Bool]? = nil
+        if anyNull {
+            var v = [Bool]()
+            v.reserveCapacity(rows)
+            for part in parts {
+                if let pv = part.validity { v.append(contentsOf: pv) } else { v.append(contentsOf: repeatElement(true, count: part.count)) }
+            }
+            validity = v
+        }
+        return Column(values: ColumnValues.concatenate(parts.map(\.values)), validity: validity)
+    }
+
+    /// Roughly the bytes these values take in memory, for the row group's size cap.
+    public var estimatedBytes: Int {
+        switch values {
+        case .boolean(let v): v.count
+        case .int32(let v): v.count * 4
+        case .int64(let v): v.count * 8
+        case .float(let v): v.count * 4
+        case .double(let v): v.count * 8
+        case .byteArray(let v): v.bytes.count + v.count * 8
+        case .fixedLenByteArray(let v): v.bytes.count
+        }
+    }
+}
+
+extension ColumnValues {
+    public static func concatenate(_ parts: [ColumnValues]) -> ColumnValues {
+        guard let first = parts.first else { preconditionFailure("nothing to concatenate") }
+        func join<T>(_ extract: (ColumnValues) -> [T]) -> [T] {
+            var out = [T]()
+            out.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+            for part in parts { out.append(contentsOf: extract(part)) }
+            return out
+        }
+        switch first {
+        case .boolean: return .boolean(join { if case .boolean(let v) = $0 { v } else { fatalError("mixed column types") } })
+        case .int32: return .int32(join { if case .int32(let v) = $0 { v } else { fatalError("mixed column types") } })
+        case .int64: return .int64(join { if case .int64(let v) = $0 { v } else { fatalError("mixed column types") } })
+        case .float: return .float(join { if case .float(let v) = $0 { v } else { fatalError("mixed column types") } })
+        case .double: return .double(join { if case .double(let v) = $0 { v } else { fatalError("mixed column types") } })
+        case .byteArray:
+            var out = ByteArrayBuffer()
+            var count = 0
+            var bytes = 0
+            for part in parts { if case .byteArray(let v) = part { count += v.count; bytes += v.bytes.count } }
+            out.reserveCapacity(count, bytes: bytes)
+            for part in parts { if case .byteArray(let v) = part { out.append(contentsOf: v) } }
+            return .byteArray(out)
+        case .fixedLenByteArray(let f):
+            var out = FixedLenByteArrayBuffer(width: f.width)
+            for part in parts { if case .fixedLenByteArray(let v) = part { out.append(contentsOf: v) } }
+            return .fixedLenByteArray(out)
+        }
+    }
+}

@@ -1,0 +1,432 @@
+/// How the non-null values of a data page are encoded.
+enum ValueEncoding: Sendable, Hashable {
+    case plain
+    case rleDictionary
+    case deltaBinaryPacked
+}
+
+/// One data page as the offset index and column index describe it.
+struct EncodedPageInfo: Sendable {
+    /// Offset of the page header relative to the start of the column chunk.
+    var offset: Int
+    var compressedSizeWithHeader: Int
+    var firstRowIndex: Int
+    var rows: Int
+    var nullCount: Int
+    var statistics: ValueStatistics
+    var encoding: ValueEncoding
+}
+
+/// A column chunk ready to be written: its bytes (dictionary page first, if any) and
+/// everything the footer and page index say about it.
+struct EncodedColumnChunk: Sendable {
+    var bytes: [UInt8] = []
+    var dictionaryEntries: Int?
+    /// Offset of the first data page relative to the chunk start (after the dictionary page).
+    var dataPageOffset = 0
+    var pages: [EncodedPageInfo] = []
+    var statistics = ValueStatistics()
+    var totalUncompressedSize = 0
+    var numValues = 0
+
+    var hasDictionaryPage: Bool { dictionaryEntries != nil }
+}
+
+/// Encodes one column of one row group into pages.
+///
+/// The whole row group's values are at hand, so the encoding is chosen knowing the data:
+/// a dictionary where it is smaller than the alternative (strings, low-cardinality numbers),
+/// falling back for the rest of the chunk once the dictionary outgrows its limit;
+/// DELTA_BINARY_PACKED for integers whose deltas are small; PLAIN otherwise.
+struct ColumnChunkEncoder {
+    let descriptor: ColumnDescriptor
+    let options: ParquetWriterOptions
+    let compressor: ZstdCompressor?
+
+    private var chunk = EncodedColumnChunk()
+    private var body: [UInt8] = []
+    private var compressed: [UInt8] = []
+    private let order: ValueOrder
+
+    init(descriptor: ColumnDescriptor, options: ParquetWriterOptions) throws(ParquetError) {
+        self.descriptor = descriptor
+        self.options = options
+        if case .zstd(let level) = options.compression {
+            compressor = try ZstdCompressor(level: level)
+        } else {
+            compressor = nil
+        }
+        order = descriptor.valueOrder
+    }
+
+    mutating func encode(_ column: Column) throws(ParquetError) -> EncodedColumnChunk {
+        chunk = EncodedColumnChunk()
+        chunk.numValues = column.count
+        switch column.values {
+        case .int32(let values): try encodeFixed(values, validity: column.validity)
+        case .int64(let values): try encodeFixed(values, validity: column.validity)
+        case .float(let values): try encodeFixed(values, validity: column.validity)
+        case .double(let values): try encodeFixed(values, validity: column.validity)
+        case .boolean(let values): try encodeBooleans(values, validity: column.validity)
+        case .byteArray(let values): try encodeByteArrays(values, validity: column.validity)
+        case .fixedLenByteArray(let values): try encodeFixedLenByteArrays(values, validity: column.validity)
+        }
+        let result = chunk
+        chunk = EncodedColumnChunk()
+        return result
+    }
+
+    // MARK: Fixed-width numbers
+
+    private mutating func encodeFixed<T: FixedWidthValue>(_ values: [T], validity: [Bool]?) throws(ParquetError) {
+        let rows = values.count
+        let width = MemoryLayout<T>.size
+        let dense: [T] = validity.map { v in
+            var d = [T]()
+            d.reserveCapacity(rows)
+            for i in 0..<rows where v[i] { d.append(values[i]) }
+            return d
+        } ?? values
+        let plainSize = dense.count * width
+
+        // Dictionary: indices for the non-null values of the first `coveredRows` rows.
+        var dictionaryRows = 0
+        var indices: [UInt32] = []
+        var dictionary = IntegerDictionary()
+        if options.enableDictionary && !dense.isEmpty {
+            let limitEntries = max(1, options.dictionaryPageSizeLimit / width)
+            indices.reserveCapacity(dense.count)
+            var covered = dense.count
+            let probe = min(dense.count, 16_384)
+            dense.withUnsafeBufferPointer { d in
+                for i in 0..<d.count {
+                    let index = dictionary.index(of: d[i].dictionaryKey)
+                    if dictionary.count > limitEntries {
+                        covered = i
+                        break
+                    }
+                    indices.append(UInt32(index))
+                    if i + 1 == probe && !Self.dictionaryPays(entries: dictionary.count, entryBytes: width * dictionary.count, values: probe, plainBytes: probe * width) {
+                        covered = 0
+                        break
+                    }
+                }
+            }
+            let pays = covered > 0 && Self.dictionaryPays(
+                entries: dictionary.count, entryBytes: dictionary.count * width, values: covered, plainBytes: covered * width)
+            if pays {
+                dictionaryRows = Self.rowsCovering(nonNullValues: covered, validity: validity, rows: rows)
+                indices.removeLast(indices.count - covered)
+            } else {
+                indices = []
+            }
+        }
+        let fallback: ValueEncoding
+        let remainder = dense.count - indices.count
+        if T.supportsDelta && options.enableDeltaEncoding && remainder > 0 {
+            let estimate = dense.withUnsafeBufferPointer {
+                T.estimateDeltaSize(UnsafeBufferPointer(rebasing: $0[indices.count...]))
+            }
+            fallback = estimate * 2 <= remainder * width ? .deltaBinaryPacked : .plain
+        } else {
+            fallback = .plain
+        }
+        _ = plainSize
+
+        if !indices.isEmpty {
+            var page: [UInt8] = []
+            page.reserveCapacity(dictionary.count * width)
+            dictionary.values.withUnsafeBufferPointer { keys in
+                for key in keys { withUnsafeBytes(of: T(dictionaryKey: key)) { page.append(contentsOf: $0) } }
+            }
+            try writeDictionaryPage(page, entries: dictionary.count)
+        }
+
+        let rowsPerPage = max(1, min(options.dataPageRowLimit, options.dataPageSize / width))
+        var nonNullStart = 0
+        try dense.withUnsafeBufferPointer { (denseValues) throws(ParquetError) in
+            var start = 0
+            while start < rows {
+                let limit = start < dictionaryRows ? dictionaryRows : rows
+                let end = min(start + rowsPerPage, limit)
+                let range = start..<end
+                let nonNull = Self.nonNullCount(validity, range)
+                let pageValues = UnsafeBufferPointer(rebasing: denseValues[nonNullStart..<(nonNullStart + nonNull)])
+                var stats = ValueStatistics()
+                stats.nullCount = range.count - nonNull
+                if let (lo, hi) = T.minMax(pageValues, order: order) {
+                    stats.min = lo
+                    stats.max = hi
+                }
+                let encoding: ValueEncoding = start < dictionaryRows ? .rleDictionary : fallback
+                let firstIndex = nonNullStart
+                try writeDataPage(rows: range, validity: validity, encoding: encoding, statistics: stats) { out in
+                    switch encoding {
+                    case .rleDictionary:
+                        indices.withUnsafeBufferPointer {
+                            Self.appendIndices(UnsafeBufferPointer(rebasing: $0[firstIndex..<(firstIndex + nonNull)]), entries: dictionary.count, into: &out)
+                        }
+                    case .deltaBinaryPacked:
+                        T.encodeDelta(pageValues, into: &out)
+                    case .plain:
+                        PlainEncoding.encode(pageValues, into: &out)
+                    }
+                }
+                nonNullStart += nonNull
+                start = end
+            }
+        }
+    }
+
+    // MARK: Booleans
+
+    private mutating func encodeBooleans(_ values: [Bool], validity: [Bool]?) throws(ParquetError) {
+        let rows = values.count
+        let dense: [Bool] = validity.map { v in (0..<rows).compactMap { v[$0] ? values[$0] : nil } } ?? values
+        let rowsPerPage = max(1, min(options.dataPageRowLimit, options.dataPageSize * 8))
+        var nonNullStart = 0
+        try dense.withUnsafeBufferPointer { (denseValues) throws(ParquetError) in
+            var start = 0
+            while start < rows {
+                let end = min(start + rowsPerPage, rows)
+                let nonNull = Self.nonNullCount(validity, start..<end)
+                let pageValues = UnsafeBufferPointer(rebasing: denseValues[nonNullStart..<(nonNullStart + nonNull)])
+                var stats = ValueStatistics()
+                stats.nullCount = (end - start) - nonNull
+                if let (lo, hi) = MinMax.of(booleans: pageValues) {
+                    stats.min = lo
+                    stats.max = hi
+                }
+                try writeDataPage(rows: start..<end, validity: validity, encoding: .plain, statistics: stats) { out in
+                    PlainEncoding.encode(booleans: pageValues, into: &out)
+                }
+                nonNullStart += nonNull
+                start = end
+            }
+        }
+    }
+
+    // MARK: Byte arrays
+
+    private mutating func encodeByteArrays(_ values: ByteArrayBuffer, validity: [Bool]?) throws(ParquetError) {
+        let rows = values.count
+        var dictionary = ByteArrayDictionary()
+        var indices: [UInt32] = []
+        var dictionaryRows = 0
+        if options.enableDictionary && rows > 0 {
+            indices.reserveCapacity(rows)
+            var coveredRows = rows
+            var seen = 0
+            var seenBytes = 0
+            let probe = 16_384
+            values.bytes.withUnsafeBytes { raw in
+                values.offsets.withUnsafeBufferPointer { offsets in
+                    for row in 0..<rows {
+                        if let validity, !validity[row] { continue }
+                        let value = UnsafeRawBufferPointer(rebasing: raw[offsets[row]..<offsets[row + 1]])
+                        let index = dictionary.index(of: value)
+                        if dictionary.valueBytes + 4 * dictionary.count > options.dictionaryPageSizeLimit {
+                            coveredRows = row
+                            break
+                        }
+                        indices.append(UInt32(index))
+                        seen += 1
+                        seenBytes += 4 + value.count
+                        if seen == probe && !Self.dictionaryPays(entries: dictionary.count, entryBytes: dictionary.valueBytes + 4 * dictionary.count, values: seen, plainBytes: seenBytes) {
+                            coveredRows = 0
+                            break
+                        }
+                    }
+                }
+            }
+            if coveredRows < rows {
+                // Entries added by the value that overflowed (or after the probe) are harmless:
+                // the dictionary page lists only what indices refer to when we rebuild below.
+            }
+            let covered = coveredRows == rows ? indices.count : (coveredRows == 0 ? 0 : indices.count)
+            if covered > 0 && Self.dictionaryPays(entries: dictionary.count, entryBytes: dictionary.valueBytes + 4 * dictionary.count, values: covered, plainBytes: seenBytes) {
+                dictionaryRows = coveredRows
+            } else {
+                indices = []
+            }
+        }
+
+        if !indices.isEmpty {
+            // The overflowing value may have been added last; it is never referenced and
+            // is left out so the page stays within its limit.
+            let entries = min(dictionary.count, Int(indices.max() ?? 0) + 1)
+            var page: [UInt8] = []
+            page.reserveCapacity(dictionary.valueBytes + 4 * entries)
+            let dict = dictionary.values
+            for i in 0..<entries { dict.withValue(at: i) { PlainEncoding.encodeByteArray($0, into: &page) } }
+            try writeDictionaryPage(page, entries: entries)
+        }
+        let entries = dictionary.count
+
+        var nonNullStart = 0
+        var start = 0
+        while start < rows {
+            let limit = start < dictionaryRows ? dictionaryRows : rows
+            var end = start
+            var bytes = 0
+            while end < limit && end - start < options.dataPageRowLimit && (bytes < options.dataPageSize || end == start) {
+                bytes += 4 + values.length(at: end)
+                end += 1
+            }
+            let range = start..<end
+            let nonNull = Self.nonNullCount(validity, range)
+            var stats = ValueStatistics()
+            stats.nullCount = range.count - nonNull
+            if let (lo, hi) = MinMax.of(byteArrays: values, rows: range, validity: validity, order: order) {
+                stats.min = lo
+                stats.max = hi
+            }
+            let encoding: ValueEncoding = start < dictionaryRows ? .rleDictionary : .plain
+            let firstIndex = nonNullStart
+            try writeDataPage(rows: range, validity: validity, encoding: encoding, statistics: stats) { out in
+                if encoding == .rleDictionary {
+                    indices.withUnsafeBufferPointer {
+                        Self.appendIndices(UnsafeBufferPointer(rebasing: $0[firstIndex..<(firstIndex + nonNull)]), entries: entries, into: &out)
+                    }
+                } else {
+                    out.reserveCapacity(out.count + bytes)
+                    values.bytes.withUnsafeBytes { raw in
+                        values.offsets.withUnsafeBufferPointer { offsets in
+                            for row in range {
+                                if let validity, !validity[row] { continue }
+                                PlainEncoding.encodeByteArray(UnsafeRawBufferPointer(rebasing: raw[offsets[row]..<offsets[row + 1]]), into: &out)
+                            }
+                        }
+                    }
+                }
+            }
+            nonNullStart += nonNull
+            start = end
+        }
+    }
+
+    private mutating func encodeFixedLenByteArrays(_ values: FixedLenByteArrayBuffer, validity: [Bool]?) throws(ParquetError) {
+        guard let expected = descriptor.typeLength, expected == values.width else {
+            throw ParquetError(.schemaMismatch, "column \"\(descriptor.name)\": values are \(values.width) bytes wide, the schema says \(descriptor.typeLength.map(String.init) ?? "nothing")")
+        }
+        let rows = values.count
+        let width = values.width
+        let rowsPerPage = max(1, min(options.dataPageRowLimit, options.dataPageSize / width))
+        var start = 0
+        while start < rows {
+            let end = min(start + rowsPerPage, rows)
+            let range = start..<end
+            let nonNull = Self.nonNullCount(validity, range)
+            var stats = ValueStatistics()
+            stats.nullCount = range.count - nonNull
+            if let (lo, hi) = MinMax.of(fixed: values, rows: range, validity: validity, order: order) {
+                stats.min = lo
+                stats.max = hi
+            }
+            try writeDataPage(rows: range, validity: validity, encoding: .plain, statistics: stats) { out in
+                values.bytes.withUnsafeBytes { raw in
+                    for row in range {
+                        if let validity, !validity[row] { continue }
+                        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[row * width..<(row + 1) * width]))
+                    }
+                }
+            }
+            start = end
+        }
+    }
+
+    // MARK: Pages
+
+    private mutating func writeDictionaryPage(_ page: [UInt8], entries: Int) throws(ParquetError) {
+        let payload = try compress(page)
+        let header = PageHeaders.dictionaryPage(
+            uncompressedSize: page.count, compressedSize: payload.count, entries: entries)
+        chunk.bytes.append(contentsOf: header)
+        chunk.bytes.append(contentsOf: payload)
+        chunk.dictionaryEntries = entries
+        chunk.dataPageOffset = chunk.bytes.count
+        chunk.totalUncompressedSize += header.count + page.count
+    }
+
+    private mutating func writeDataPage(
+        rows: Range<Int>, validity: [Bool]?, encoding: ValueEncoding, statistics: ValueStatistics,
+        values encodeValues: (inout [UInt8]) -> Void
+    ) throws(ParquetError) {
+        body.removeAll(keepingCapacity: true)
+        if descriptor.isOptional {
+            body.append(contentsOf: [0, 0, 0, 0])
+            var levels = RleBitPackedEncoder(bitWidth: 1)
+            if let validity {
+                for row in rows { levels.put(validity[row] ? 1 : 0) }
+            } else {
+                levels.put(1, repeated: rows.count)
+            }
+            let encoded = levels.finish()
+            body.append(contentsOf: encoded)
+            let length = UInt32(encoded.count).littleEndian
+            withUnsafeBytes(of: length) { body.replaceSubrange(0..<4, with: $0) }
+        } else if statistics.nullCount > 0 {
+            preconditionFailure("nulls in REQUIRED column \(descriptor.name) should have been rejected")
+        }
+        encodeValues(&body)
+        let payload = try compress(body)
+        let header = PageHeaders.dataPage(
+            uncompressedSize: body.count, compressedSize: payload.count, values: rows.count, encoding: encoding)
+        let offset = chunk.bytes.count
+        chunk.bytes.append(contentsOf: header)
+        chunk.bytes.append(contentsOf: payload)
+        chunk.totalUncompressedSize += header.count + body.count
+        chunk.pages.append(EncodedPageInfo(
+            offset: offset, compressedSizeWithHeader: header.count + payload.count, firstRowIndex: rows.lowerBound,
+            rows: rows.count, nullCount: statistics.nullCount, statistics: statistics, encoding: encoding))
+        chunk.statistics.merge(statistics, physicalType: descriptor.physicalType, order: order)
+    }
+
+    private mutating func compress(_ input: [UInt8]) throws(ParquetError) -> [UInt8] {
+        guard let compressor else { return input }
+        compressed.removeAll(keepingCapacity: true)
+        try input.withUnsafeBytes { (raw) throws(ParquetError) in try compressor.compress(raw, appendingTo: &compressed) }
+        return compressed
+    }
+
+    // MARK: Helpers
+
+    /// Whether dictionary encoding (the entries once, plus bit-packed indices) beats the values themselves.
+    static func dictionaryPays(entries: Int, entryBytes: Int, values: Int, plainBytes: Int) -> Bool {
+        let bits = BitPacking.bitWidth(UInt64(max(entries - 1, 1)))
+        let indexBytes = (values * bits + 7) / 8
+        return entryBytes + indexBytes < plainBytes * 3 / 4
+    }
+
+    /// Bit width byte, then the RLE/bit-packed hybrid (Encodings.md, "Dictionary Encoding").
+    static func appendIndices(_ indices: UnsafeBufferPointer<UInt32>, entries: Int, into out: inout [UInt8]) {
+        let bitWidth = max(1, BitPacking.bitWidth(UInt64(max(entries - 1, 0))))
+        out.append(UInt8(bitWidth))
+        var encoder = RleBitPackedEncoder(bitWidth: bitWidth, capacity: indices.count * bitWidth / 8 + 16)
+        for index in indices { encoder.put(UInt64(index)) }
+        out.append(contentsOf: encoder.finish())
+    }
+
+    static func nonNullCount(_ validity: [Bool]?, _ range: Range<Int>) -> Int {
+        guard let validity else { return range.count }
+        var n = 0
+        validity.withUnsafeBufferPointer { v in
+            for i in range where v[i] { n += 1 }
+        }
+        return n
+    }
+
+    /// The number of leading rows that hold the first `nonNullValues` non-null values
+    /// (and the nulls among them).
+    static func rowsCovering(nonNullValues: Int, validity: [Bool]?, rows: Int) -> Int {
+        guard let validity else { return nonNullValues }
+        var seen = 0
+        for row in 0..<rows {
+            if validity[row] {
+                if seen == nonNullValues { return row }
+                seen += 1
+            }
+        }
+        return rows
+    }
+}

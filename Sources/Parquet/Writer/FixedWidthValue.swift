@@ -1,0 +1,81 @@
+/// What the column writer needs to know of each fixed-width physical type, so that one
+/// generic code path serves INT32, INT64, FLOAT and DOUBLE at full speed.
+protocol FixedWidthValue: Sendable {
+    /// The exact bit pattern, used as the dictionary key (so -0.0 and 0.0 stay distinct).
+    var dictionaryKey: UInt64 { get }
+    init(dictionaryKey: UInt64)
+    static var supportsDelta: Bool { get }
+    static func minMax(_ values: UnsafeBufferPointer<Self>, order: ValueOrder) -> (min: [UInt8], max: [UInt8])?
+    static func encodeDelta(_ values: UnsafeBufferPointer<Self>, into out: inout [UInt8])
+    /// Bytes DELTA_BINARY_PACKED would take, estimated in one cheap pass.
+    static func estimateDeltaSize(_ values: UnsafeBufferPointer<Self>) -> Int
+}
+
+extension FixedWidthValue where Self: FixedWidthInteger & SignedInteger {
+    static var supportsDelta: Bool { true }
+
+    static func minMax(_ values: UnsafeBufferPointer<Self>, order: ValueOrder) -> (min: [UInt8], max: [UInt8])? {
+        MinMax.of(values, unsigned: order == .unsigned)
+    }
+
+    static func encodeDelta(_ values: UnsafeBufferPointer<Self>, into out: inout [UInt8]) {
+        DeltaBinaryPacked.encode(values, into: &out)
+    }
+
+    static func estimateDeltaSize(_ values: UnsafeBufferPointer<Self>) -> Int {
+        guard values.count > 1 else { return 16 }
+        var bits = 0
+        var i = 1
+        while i < values.count {
+            let end = Swift.min(i + DeltaBinaryPacked.miniblockSize, values.count)
+            var lo = values[i] &- values[i - 1]
+            var hi = lo
+            var k = i + 1
+            while k < end {
+                let d = values[k] &- values[k - 1]
+                if d < lo { lo = d }
+                if d > hi { hi = d }
+                k += 1
+            }
+            let span = UInt64(truncatingIfNeeded: hi &- lo) & (Self.bitWidth == 64 ? ~0 : (1 << UInt64(Self.bitWidth)) - 1)
+            bits += BitPacking.bitWidth(span) * DeltaBinaryPacked.miniblockSize
+            i = end
+        }
+        // Block headers: a min delta and four widths per 128 values.
+        return bits / 8 + (values.count / DeltaBinaryPacked.blockSize + 1) * 8
+    }
+}
+
+extension Int32: FixedWidthValue {
+    var dictionaryKey: UInt64 { UInt64(UInt32(bitPattern: self)) }
+    init(dictionaryKey: UInt64) { self = Int32(bitPattern: UInt32(truncatingIfNeeded: dictionaryKey)) }
+}
+
+extension Int64: FixedWidthValue {
+    var dictionaryKey: UInt64 { UInt64(bitPattern: self) }
+    init(dictionaryKey: UInt64) { self = Int64(bitPattern: dictionaryKey) }
+}
+
+extension FixedWidthValue where Self: BinaryFloatingPoint {
+    static var supportsDelta: Bool { false }
+
+    static func minMax(_ values: UnsafeBufferPointer<Self>, order: ValueOrder) -> (min: [UInt8], max: [UInt8])? {
+        MinMax.of(floats: values)
+    }
+
+    static func encodeDelta(_ values: UnsafeBufferPointer<Self>, into out: inout [UInt8]) {
+        preconditionFailure("DELTA_BINARY_PACKED is for integers")
+    }
+
+    static func estimateDeltaSize(_ values: UnsafeBufferPointer<Self>) -> Int { Int.max }
+}
+
+extension Float: FixedWidthValue {
+    var dictionaryKey: UInt64 { UInt64(bitPattern) }
+    init(dictionaryKey: UInt64) { self = Float(bitPattern: UInt32(truncatingIfNeeded: dictionaryKey)) }
+}
+
+extension Double: FixedWidthValue {
+    var dictionaryKey: UInt64 { bitPattern }
+    init(dictionaryKey: UInt64) { self = Double(bitPattern: dictionaryKey) }
+}
