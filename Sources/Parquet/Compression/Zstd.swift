@@ -17,7 +17,7 @@ final class ZstdCompressor {
     private let context: OpaquePointer
     let level: Int32
 
-    init(level: Int32) throws(ParquetError) {
+    init(level: Int32) throws {
         guard let context = ZSTD_createCCtx() else {
             throw ParquetError(.compression, "ZSTD_createCCtx failed (out of memory)")
         }
@@ -30,7 +30,7 @@ final class ZstdCompressor {
     }
 
     /// Appends the compressed form of `input` to `output`.
-    func compress(_ input: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) throws(ParquetError) {
+    func compress(_ input: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) throws {
         let bound = ZSTD_compressBound(input.count)
         let start = output.count
         output.reserveCapacity(start + bound)
@@ -53,7 +53,7 @@ final class ZstdCompressor {
 
 /// ZSTD decompression of one page whose decompressed size is known from its header.
 enum ZstdDecompressor {
-    static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int) throws(ParquetError) -> [UInt8] {
+    static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int) throws -> [UInt8] {
         var output = [UInt8](repeating: 0, count: expectedSize)
         let result = output.withUnsafeMutableBytes { out in
             ZSTD_decompress(out.baseAddress, expectedSize, input.baseAddress, input.count)

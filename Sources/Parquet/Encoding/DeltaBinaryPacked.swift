@@ -51,7 +51,7 @@ enum DeltaBinaryPacked {
     /// Decodes `count` values into `out`; returns the bytes consumed.
     static func decode<T: FixedWidthInteger & SignedInteger>(
         _ data: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>
-    ) throws(ParquetError) -> Int {
+    ) throws -> Int {
         var reader = VarintReader(data: data)
         let blockSize = Int(try reader.uleb())
         let miniblocks = Int(try reader.uleb())
@@ -109,7 +109,7 @@ struct VarintReader {
         self.data = data
     }
 
-    mutating func uleb() throws(ParquetError) -> UInt64 {
+    mutating func uleb() throws -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -124,7 +124,7 @@ struct VarintReader {
         }
     }
 
-    mutating func zigzag() throws(ParquetError) -> Int64 {
+    mutating func zigzag() throws -> Int64 {
         let raw = try uleb()
         return Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
     }

@@ -91,9 +91,27 @@ struct ByteArrayDictionary {
         index(of: Self.hash(value), bytes: value)
     }
 
+    /// Byte equality; short values (most dictionary strings) compare by word loads, not memcmp.
     @inline(__always)
     static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+        let n = a.count
+        guard n == b.count else { return false }
+        if n == 0 { return true }
+        if n <= 16 {
+            if n >= 8 {
+                return a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
+                    && a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+                        == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            }
+            if n >= 4 {
+                return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                    && a.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+                        == b.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            }
+            for i in 0..<n where a[i] != b[i] { return false }
+            return true
+        }
+        return memcmp(a.baseAddress!, b.baseAddress!, n) == 0
     }
 
     /// A fast non-cryptographic hash (multiply-xorshift over 8-byte words).

@@ -7,7 +7,7 @@
 struct RleBitPackedEncoder {
     let bitWidth: Int
     private(set) var bytes: [UInt8] = []
-    private var buffered = [UInt64](repeating: 0, count: 8)
+    private var buffered: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
     private var bufferedCount = 0
     private var currentValue: UInt64 = 0
     private var repeatCount = 0
@@ -31,7 +31,7 @@ struct RleBitPackedEncoder {
             repeatCount = 1
             currentValue = value
         }
-        buffered[bufferedCount] = value
+        setBuffered(bufferedCount, value)
         bufferedCount += 1
         if bufferedCount == 8 { flushBufferedValues() }
     }
@@ -46,6 +46,11 @@ struct RleBitPackedEncoder {
         repeatCount += remaining
     }
 
+    @inline(__always)
+    private mutating func setBuffered(_ index: Int, _ value: UInt64) {
+        withUnsafeMutableBytes(of: &buffered) { $0.storeBytes(of: value, toByteOffset: index &* 8, as: UInt64.self) }
+    }
+
     /// Ends the last run and returns the encoded bytes.
     mutating func finish() -> [UInt8] {
         if literalCount > 0 || repeatCount > 0 || bufferedCount > 0 {
@@ -55,7 +60,7 @@ struct RleBitPackedEncoder {
             } else {
                 // Pad the last literal group to eight values with zeros.
                 while bufferedCount != 0 && bufferedCount < 8 {
-                    buffered[bufferedCount] = 0
+                    setBuffered(bufferedCount, 0)
                     bufferedCount += 1
                 }
                 literalCount += bufferedCount
@@ -88,8 +93,10 @@ struct RleBitPackedEncoder {
             bytes.append(0)
         }
         if bufferedCount > 0 {
-            buffered.withUnsafeBufferPointer { values in
-                BitPacking.pack(UnsafeBufferPointer(rebasing: values[0..<bufferedCount]), bitWidth: bitWidth, into: &bytes)
+            let count = bufferedCount
+            withUnsafeBytes(of: &buffered) { raw in
+                let values = raw.bindMemory(to: UInt64.self)
+                BitPacking.pack(UnsafeBufferPointer(rebasing: values[0..<count]), bitWidth: bitWidth, into: &bytes)
             }
             bufferedCount = 0
         }
@@ -132,7 +139,7 @@ struct RleBitPackedDecoder {
     /// Bytes consumed so far (meaningful once all runs read are complete).
     var consumed: Int { position }
 
-    mutating func decode(count: Int, into out: UnsafeMutablePointer<UInt64>) throws(ParquetError) {
+    mutating func decode(count: Int, into out: UnsafeMutablePointer<UInt64>) throws {
         var produced = 0
         while produced < count {
             if rleRemaining > 0 {
@@ -153,7 +160,7 @@ struct RleBitPackedDecoder {
         }
     }
 
-    private mutating func readRunHeader() throws(ParquetError) {
+    private mutating func readRunHeader() throws {
         var header: UInt64 = 0
         var shift: UInt64 = 0
         while true {

@@ -13,7 +13,7 @@ extension ParquetSchema {
     }
 
     /// Reads a flat schema (a root whose children are all primitive leaves).
-    init(elements: [ParquetFormat.SchemaElement]) throws(ParquetError) {
+    init(elements: [ParquetFormat.SchemaElement]) throws {
         guard let root = elements.first else {
             throw ParquetError(.corruptFile, "the file's schema is empty")
         }
@@ -46,7 +46,7 @@ extension ColumnDescriptor {
         return element
     }
 
-    init(element: ParquetFormat.SchemaElement) throws(ParquetError) {
+    init(element: ParquetFormat.SchemaElement) throws {
         guard let type = element.type, let physical = PhysicalType(rawValue: type.rawValue) else {
             throw ParquetError(.unsupported, "column \"\(element.name)\" is a group; only flat schemas are supported")
         }
@@ -54,7 +54,7 @@ extension ColumnDescriptor {
         switch element.repetitionType {
         case .required?: repetition = .required
         case .optional?, nil: repetition = .optional
-        case .repeated?: throw ParquetError(.unsupported, "column \"\(element.name)\" is REPEATED; only flat schemas are supported")
+        case .repeated?, .vector?: throw ParquetError(.unsupported, "column \"\(element.name)\" is REPEATED; only flat schemas are supported")
         }
         self.init(
             name: element.name, physicalType: physical,

@@ -48,7 +48,7 @@ struct ColumnChunkEncoder {
     private var compressed: [UInt8] = []
     private let order: ValueOrder
 
-    init(descriptor: ColumnDescriptor, options: ParquetWriterOptions) throws(ParquetError) {
+    init(descriptor: ColumnDescriptor, options: ParquetWriterOptions) throws {
         self.descriptor = descriptor
         self.options = options
         if case .zstd(let level) = options.compression {
@@ -59,7 +59,7 @@ struct ColumnChunkEncoder {
         order = descriptor.valueOrder
     }
 
-    mutating func encode(_ column: Column) throws(ParquetError) -> EncodedColumnChunk {
+    mutating func encode(_ column: Column) throws -> EncodedColumnChunk {
         chunk = EncodedColumnChunk()
         chunk.numValues = column.count
         switch column.values {
@@ -78,7 +78,7 @@ struct ColumnChunkEncoder {
 
     // MARK: Fixed-width numbers
 
-    private mutating func encodeFixed<T: FixedWidthValue>(_ values: [T], validity: [Bool]?) throws(ParquetError) {
+    private mutating func encodeFixed<T: FixedWidthValue>(_ values: [T], validity: [Bool]?) throws {
         let rows = values.count
         let width = MemoryLayout<T>.size
         let dense: [T] = validity.map { v in
@@ -144,7 +144,7 @@ struct ColumnChunkEncoder {
 
         let rowsPerPage = max(1, min(options.dataPageRowLimit, options.dataPageSize / width))
         var nonNullStart = 0
-        try dense.withUnsafeBufferPointer { (denseValues) throws(ParquetError) in
+        try dense.withUnsafeBufferPointer { (denseValues) throws in
             var start = 0
             while start < rows {
                 let limit = start < dictionaryRows ? dictionaryRows : rows
@@ -180,12 +180,12 @@ struct ColumnChunkEncoder {
 
     // MARK: Booleans
 
-    private mutating func encodeBooleans(_ values: [Bool], validity: [Bool]?) throws(ParquetError) {
+    private mutating func encodeBooleans(_ values: [Bool], validity: [Bool]?) throws {
         let rows = values.count
         let dense: [Bool] = validity.map { v in (0..<rows).compactMap { v[$0] ? values[$0] : nil } } ?? values
         let rowsPerPage = max(1, min(options.dataPageRowLimit, options.dataPageSize * 8))
         var nonNullStart = 0
-        try dense.withUnsafeBufferPointer { (denseValues) throws(ParquetError) in
+        try dense.withUnsafeBufferPointer { (denseValues) throws in
             var start = 0
             while start < rows {
                 let end = min(start + rowsPerPage, rows)
@@ -208,7 +208,7 @@ struct ColumnChunkEncoder {
 
     // MARK: Byte arrays
 
-    private mutating func encodeByteArrays(_ values: ByteArrayBuffer, validity: [Bool]?) throws(ParquetError) {
+    private mutating func encodeByteArrays(_ values: ByteArrayBuffer, validity: [Bool]?) throws {
         let rows = values.count
         var dictionary = ByteArrayDictionary()
         var indices: [UInt32] = []
@@ -262,6 +262,10 @@ struct ColumnChunkEncoder {
             try writeDictionaryPage(page, entries: entries)
         }
         let entries = dictionary.count
+        // Page bounds of dictionary pages come from the distinct entries the page uses,
+        // compared once each, instead of from every row.
+        var seen = [Int32](repeating: -1, count: indices.isEmpty ? 0 : entries)
+        var pageNumber: Int32 = 0
 
         var nonNullStart = 0
         var start = 0
@@ -277,12 +281,16 @@ struct ColumnChunkEncoder {
             let nonNull = Self.nonNullCount(validity, range)
             var stats = ValueStatistics()
             stats.nullCount = range.count - nonNull
-            if let (lo, hi) = MinMax.of(byteArrays: values, rows: range, validity: validity, order: order) {
+            let encoding: ValueEncoding = start < dictionaryRows ? .rleDictionary : .plain
+            let firstIndex = nonNullStart
+            let bounds = encoding == .rleDictionary
+                ? pageBounds(indices: indices, range: firstIndex..<(firstIndex + nonNull), dictionary: dictionary.values, seen: &seen, page: pageNumber)
+                : MinMax.of(byteArrays: values, rows: range, validity: validity, order: order)
+            pageNumber += 1
+            if let (lo, hi) = bounds {
                 stats.min = lo
                 stats.max = hi
             }
-            let encoding: ValueEncoding = start < dictionaryRows ? .rleDictionary : .plain
-            let firstIndex = nonNullStart
             try writeDataPage(rows: range, validity: validity, encoding: encoding, statistics: stats) { out in
                 if encoding == .rleDictionary {
                     indices.withUnsafeBufferPointer {
@@ -305,7 +313,7 @@ struct ColumnChunkEncoder {
         }
     }
 
-    private mutating func encodeFixedLenByteArrays(_ values: FixedLenByteArrayBuffer, validity: [Bool]?) throws(ParquetError) {
+    private mutating func encodeFixedLenByteArrays(_ values: FixedLenByteArrayBuffer, validity: [Bool]?) throws {
         guard let expected = descriptor.typeLength, expected == values.width else {
             throw ParquetError(.schemaMismatch, "column \"\(descriptor.name)\": values are \(values.width) bytes wide, the schema says \(descriptor.typeLength.map(String.init) ?? "nothing")")
         }
@@ -335,9 +343,48 @@ struct ColumnChunkEncoder {
         }
     }
 
+    /// Min and max among the dictionary entries that `indices[range]` refer to.
+    private func pageBounds(
+        indices: [UInt32], range: Range<Int>, dictionary: ByteArrayBuffer, seen: inout [Int32], page: Int32
+    ) -> (min: [UInt8], max: [UInt8])? {
+        var minEntry = -1
+        var maxEntry = -1
+        let order = self.order
+        dictionary.bytes.withUnsafeBytes { raw in
+            dictionary.offsets.withUnsafeBufferPointer { offsets in
+                func value(_ e: Int) -> UnsafeRawBufferPointer {
+                    UnsafeRawBufferPointer(rebasing: raw[offsets[e]..<offsets[e + 1]])
+                }
+                func less(_ a: Int, _ b: Int) -> Bool {
+                    order == .signedBytes
+                        ? EncodedValueComparison.signedBytesLess(value(a), value(b))
+                        : EncodedValueComparison.bytesLess(value(a), value(b))
+                }
+                indices.withUnsafeBufferPointer { idx in
+                    seen.withUnsafeMutableBufferPointer { stamps in
+                        for i in range {
+                            let e = Int(idx[i])
+                            if stamps[e] == page { continue }
+                            stamps[e] = page
+                            if minEntry < 0 {
+                                minEntry = e
+                                maxEntry = e
+                            } else {
+                                if less(e, minEntry) { minEntry = e }
+                                if less(maxEntry, e) { maxEntry = e }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard minEntry >= 0 else { return nil }
+        return (Array(dictionary[minEntry]), Array(dictionary[maxEntry]))
+    }
+
     // MARK: Pages
 
-    private mutating func writeDictionaryPage(_ page: [UInt8], entries: Int) throws(ParquetError) {
+    private mutating func writeDictionaryPage(_ page: [UInt8], entries: Int) throws {
         let payload = try compress(page)
         let header = PageHeaders.dictionaryPage(
             uncompressedSize: page.count, compressedSize: payload.count, entries: entries)
@@ -351,7 +398,7 @@ struct ColumnChunkEncoder {
     private mutating func writeDataPage(
         rows: Range<Int>, validity: [Bool]?, encoding: ValueEncoding, statistics: ValueStatistics,
         values encodeValues: (inout [UInt8]) -> Void
-    ) throws(ParquetError) {
+    ) throws {
         body.removeAll(keepingCapacity: true)
         if descriptor.isOptional {
             body.append(contentsOf: [0, 0, 0, 0])
@@ -382,10 +429,10 @@ struct ColumnChunkEncoder {
         chunk.statistics.merge(statistics, physicalType: descriptor.physicalType, order: order)
     }
 
-    private mutating func compress(_ input: [UInt8]) throws(ParquetError) -> [UInt8] {
+    private mutating func compress(_ input: [UInt8]) throws -> [UInt8] {
         guard let compressor else { return input }
         compressed.removeAll(keepingCapacity: true)
-        try input.withUnsafeBytes { (raw) throws(ParquetError) in try compressor.compress(raw, appendingTo: &compressed) }
+        try input.withUnsafeBytes { raw in try compressor.compress(raw, appendingTo: &compressed) }
         return compressed
     }
 

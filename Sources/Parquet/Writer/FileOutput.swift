@@ -12,7 +12,7 @@ final class FileOutput {
     private(set) var position: Int = 0
 
     /// Creates (or truncates) `path` with mode 0644: published files are read by a web server.
-    init(path: String) throws(ParquetError) {
+    init(path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw ParquetError(.io, "cannot create \(path)", errno: errno)
@@ -32,11 +32,11 @@ final class FileOutput {
         if ownsDescriptor && descriptor >= 0 { Glibc.close(descriptor) }
     }
 
-    func write(_ bytes: [UInt8]) throws(ParquetError) {
-        try bytes.withUnsafeBytes { (raw) throws(ParquetError) in try write(raw) }
+    func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { raw in try write(raw) }
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer) throws(ParquetError) {
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
         var done = 0
         while done < bytes.count {
             let n = Glibc.write(descriptor, bytes.baseAddress! + done, bytes.count - done)
@@ -49,13 +49,13 @@ final class FileOutput {
         position += bytes.count
     }
 
-    func sync() throws(ParquetError) {
+    func sync() throws {
         if fsync(descriptor) != 0 {
             throw ParquetError(.io, "cannot fsync \(path)", errno: errno)
         }
     }
 
-    func close() throws(ParquetError) {
+    func close() throws {
         guard ownsDescriptor, descriptor >= 0 else { return }
         let fd = descriptor
         descriptor = -1

@@ -53,16 +53,16 @@ public final class ParquetFileWriter {
     private var closed = false
 
     /// Creates `path` (truncating it) and writes the leading magic.
-    public convenience init(path: String, schema: ParquetSchema, options: ParquetWriterOptions = .init()) throws(ParquetError) {
+    public convenience init(path: String, schema: ParquetSchema, options: ParquetWriterOptions = .init()) throws {
         try self.init(output: FileOutput(path: path), schema: schema, options: options)
     }
 
     /// Writes to an open descriptor the caller owns (and closes).
-    public convenience init(fileDescriptor: Int32, schema: ParquetSchema, options: ParquetWriterOptions = .init()) throws(ParquetError) {
+    public convenience init(fileDescriptor: Int32, schema: ParquetSchema, options: ParquetWriterOptions = .init()) throws {
         try self.init(output: FileOutput(fileDescriptor: fileDescriptor, path: "fd \(fileDescriptor)"), schema: schema, options: options)
     }
 
-    private init(output: FileOutput, schema: ParquetSchema, options: ParquetWriterOptions) throws(ParquetError) {
+    private init(output: FileOutput, schema: ParquetSchema, options: ParquetWriterOptions) throws {
         try Self.validate(schema)
         self.schema = schema
         self.options = options
@@ -78,7 +78,7 @@ public final class ParquetFileWriter {
     public var rowCount: Int { totalRows + pendingRows }
 
     /// Appends rows to the open row group.
-    public func write(_ batch: RecordBatch) throws(ParquetError) {
+    public func write(_ batch: RecordBatch) throws {
         precondition(!closed, "write after close")
         try validate(batch)
         var start = 0
@@ -101,7 +101,7 @@ public final class ParquetFileWriter {
 
     /// Ends the open row group: encodes its columns and writes them. No-op when it is empty
     /// (a zero-row file has no row groups, which the spec allows and every reader accepts).
-    public func endRowGroup() throws(ParquetError) {
+    public func endRowGroup() throws {
         guard pendingRows > 0 else { return }
         let columns = pending.map { Column.concatenate($0) }
         pending = Array(repeating: [], count: schema.columns.count)
@@ -138,7 +138,7 @@ public final class ParquetFileWriter {
 
     /// Ends the last row group, writes the page index, the footer and the closing magic.
     @discardableResult
-    public func close(keyValueMetadata: [String: String] = [:]) throws(ParquetError) -> ParquetFileSummary {
+    public func close(keyValueMetadata: [String: String] = [:]) throws -> ParquetFileSummary {
         precondition(!closed, "close called twice")
         try endRowGroup()
         closed = true
@@ -173,7 +173,7 @@ public final class ParquetFileWriter {
             keyValueMetadata: keyValueMetadata.isEmpty
                 ? nil : keyValueMetadata.sorted { $0.key < $1.key }.map { ParquetFormat.KeyValue(key: $0.key, value: $0.value) },
             createdBy: options.createdBy,
-            columnOrders: Array(repeating: .typeDefinedOrder, count: schema.columns.count))
+            columnOrders: Array(repeating: .typeOrder, count: schema.columns.count))
         var writer = ThriftCompactWriter(reservingCapacity: 4096)
         metadata.write(to: &writer)
         let footer = writer.bytes
@@ -190,16 +190,18 @@ public final class ParquetFileWriter {
 
     // MARK: Encoding
 
-    private func encodeInParallel(_ columns: [Column]) throws(ParquetError) -> [EncodedColumnChunk] {
+    private func encodeInParallel(_ columns: [Column]) throws -> [EncodedColumnChunk] {
         let results = ResultSlots<EncodedColumnChunk>(count: columns.count)
         let schema = self.schema
         let options = self.options
-        let work = { (i: Int) in
-            do throws(ParquetError) {
+        let work: @Sendable (Int) -> Void = { i in
+            do {
                 var encoder = try ColumnChunkEncoder(descriptor: schema.columns[i], options: options)
                 results.set(i, .success(try encoder.encode(columns[i])))
-            } catch {
+            } catch let error as ParquetError {
                 results.set(i, .failure(error))
+            } catch {
+                results.set(i, .failure(ParquetError(.io, "encoding column \(schema.columns[i].name) failed", cause: nil)))
             }
         }
         if options.encodingThreads > 1 && columns.count > 1 {
@@ -221,7 +223,7 @@ public final class ParquetFileWriter {
 
     // MARK: Validation
 
-    private static func validate(_ schema: ParquetSchema) throws(ParquetError) {
+    private static func validate(_ schema: ParquetSchema) throws {
         var names = Set<String>()
         for column in schema.columns {
             guard names.insert(column.name).inserted else {
@@ -236,7 +238,7 @@ public final class ParquetFileWriter {
         }
     }
 
-    private func validate(_ batch: RecordBatch) throws(ParquetError) {
+    private func validate(_ batch: RecordBatch) throws {
         guard batch.columns.count == schema.columns.count else {
             throw ParquetError(.schemaMismatch, "\(path): batch has \(batch.columns.count) columns, the schema \(schema.columns.count)")
         }
@@ -264,7 +266,7 @@ private final class ResultSlots<T: Sendable>: Sendable {
         slots.withLock { $0[i] = result }
     }
 
-    func values() throws(ParquetError) -> [T] {
+    func values() throws -> [T] {
         let all = slots.withLock { $0 }
         var out: [T] = []
         out.reserveCapacity(all.count)
