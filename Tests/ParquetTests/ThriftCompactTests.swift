@@ -273,16 +273,16 @@ private func expectThriftError(
         #expect(count == 15)
     }
 
-    @Test("a list of booleans announces element type 2 and holds one byte per element")
+    @Test("a list of booleans announces element type 1, as C++ and Java write it, one byte per element")
     func boolList() throws {
         let bytes = encode { w in
             w.writeStructBegin()
             w.writeBoolListField(1, [true, false, true])
             w.writeStructEnd()
         }
-        #expect(bytes == [0x19, 0x32, 0x01, 0x02, 0x01, 0x00])
-        // Element type 1, as the C++ library writes it, reads the same.
-        var reader = ThriftCompactReader([0x31, 0x01, 0x02, 0x00])
+        #expect(bytes == [0x19, 0x31, 0x01, 0x02, 0x01, 0x00])
+        // Element type 2, as the spec text gives it, reads the same; so does 0 for false.
+        var reader = ThriftCompactReader([0x32, 0x01, 0x02, 0x00])
         #expect(try reader.readBoolList(in: "T", field: "f") == [true, false, false])
     }
 

@@ -488,7 +488,7 @@ private let fullFileMetaData = P.FileMetaData(
     }
 
     @Test(
-        "every page header of every column chunk decodes, and the data pages add up to num_values",
+        "every page header decodes and re-encodes to the same bytes, and the data pages add up to num_values",
         arguments: ["pyarrow-zstd", "duckdb-snappy"])
     func pageHeaders(fixture name: String) throws {
         let file = try Self.fixture(name, "parquet")
@@ -504,6 +504,7 @@ private let fullFileMetaData = P.FileMetaData(
                 while offset < end {
                     var reader = ThriftCompactReader(file[offset..<end], baseOffset: offset)
                     let header = try P.PageHeader(from: &reader)
+                    #expect(header.encoded() == Array(file[offset..<(offset + reader.position)]), "re-encodes identically")
                     switch header.type {
                     case .dictionaryPage:
                         #expect(Int64(offset) == meta.dictionaryPageOffset)
@@ -544,11 +545,19 @@ private let fullFileMetaData = P.FileMetaData(
         }
     }
 
-    @Test("the pyarrow footer re-encodes to the same bytes")
+    @Test("pyarrow's footer and page index re-encode to the same bytes pyarrow wrote")
     func reencodesIdentically() throws {
         let file = try Self.fixture("pyarrow-zstd", "parquet")
         let footer = try Self.footer(of: file).bytes
         let metadata = try P.FileMetaData(encoded: footer)
         #expect(metadata.encoded() == Array(footer))
+        for chunk in metadata.rowGroups.flatMap(\.columns) {
+            let columnIndexStart = Int(try #require(chunk.columnIndexOffset))
+            let columnIndexBytes = file[columnIndexStart..<(columnIndexStart + Int(try #require(chunk.columnIndexLength)))]
+            #expect(try P.ColumnIndex(encoded: columnIndexBytes).encoded() == Array(columnIndexBytes))
+            let offsetIndexStart = Int(try #require(chunk.offsetIndexOffset))
+            let offsetIndexBytes = file[offsetIndexStart..<(offsetIndexStart + Int(try #require(chunk.offsetIndexLength)))]
+            #expect(try P.OffsetIndex(encoded: offsetIndexBytes).encoded() == Array(offsetIndexBytes))
+        }
     }
 }
