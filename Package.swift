@@ -41,7 +41,7 @@ let package = Package(
         ]),
 
         .target(name: "TestSupport", dependencies: ["Parquet"], path: "Tests/TestSupport"),
-        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "TestSupport"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MySQLSourceTests", dependencies: ["MySQLSource", "TestSupport"]),
         .testTarget(name: "PublishingTests", dependencies: ["Publishing", "TestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),

@@ -198,7 +198,7 @@ public struct ThriftCompactReader: Sendable {
     /// The length prefix of a binary value, checked against the bytes left.
     private mutating func readLength(_ what: String) throws(ThriftError) -> Int {
         let start = index
-        let length = try readVarint(maxBytes: 5, bits: 32, "a \(what) length")
+        let length = try readVarint(maxBytes: 5, bits: 32, "a length")
         guard length <= UInt64(Int32.max), Int(length) <= remainingCount else {
             index = start
             throw error(.invalidLength, "\(what) length \(length) exceeds the \(remainingCount) bytes left")

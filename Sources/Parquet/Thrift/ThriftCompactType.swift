@@ -2,8 +2,9 @@
 /// (apache/thrift `doc/specs/thrift-compact-protocol.md`, "Struct encoding" and "List and Set").
 ///
 /// Field headers carry booleans in the type nibble itself (`boolTrue` / `boolFalse`, no value
-/// bytes). In list, set and map headers a boolean element type is written as 2 (`boolFalse`);
-/// some implementations write 1, and readers accept either.
+/// bytes). In list, set and map headers the spec text gives 2 for a boolean element type, but the
+/// C++ and Java libraries (so pyarrow and parquet-java) write 1; we write 1 like them, since every
+/// reader of real Parquet files must accept it, and read either.
 public enum ThriftCompactType: UInt8, Sendable, Hashable, CaseIterable {
     case stop = 0
     case boolTrue = 1
@@ -23,8 +24,8 @@ public enum ThriftCompactType: UInt8, Sendable, Hashable, CaseIterable {
     /// 16 raw bytes, no length prefix.
     case uuid = 13
 
-    /// The element type code for booleans in list, set and map headers.
-    public static let bool: ThriftCompactType = .boolFalse
+    /// The element type code we write for booleans in list, set and map headers (see above).
+    public static let bool: ThriftCompactType = .boolTrue
 
     /// Whether this code stands for a boolean (either nibble value).
     public var isBool: Bool { self == .boolTrue || self == .boolFalse }
