@@ -1,6 +1,6 @@
 /// The order in which min/max statistics compare values of a column, as the type-defined
 /// order of parquet.thrift's ColumnOrder prescribes for its logical type.
-enum ValueOrder: Sendable {
+public enum ValueOrder: Sendable {
     /// false < true.
     case boolean
     /// Two's complement integers (plain INT32/INT64, DATE, TIMESTAMP, TIME, DECIMAL on ints).
@@ -16,7 +16,7 @@ enum ValueOrder: Sendable {
 }
 
 extension ColumnDescriptor {
-    var valueOrder: ValueOrder {
+    public var valueOrder: ValueOrder {
         switch physicalType {
         case .boolean: return .boolean
         case .int32, .int64, .int96:
@@ -40,8 +40,8 @@ extension ColumnDescriptor {
 }
 
 /// Comparison of PLAIN-encoded single values (as stored in statistics) in a column's order.
-enum EncodedValueComparison {
-    static func less(_ a: [UInt8], _ b: [UInt8], physicalType: PhysicalType, order: ValueOrder) -> Bool {
+public enum EncodedValueComparison {
+    public static func less(_ a: [UInt8], _ b: [UInt8], physicalType: PhysicalType, order: ValueOrder) -> Bool {
         switch (physicalType, order) {
         case (.boolean, _):
             return a[0] < b[0]

@@ -1,0 +1,227 @@
+import Parquet
+
+/// The file of one partition, written.
+public struct PartitionFile: Sendable {
+    /// File name relative to the version directory: "2024-05.parquet", "all.parquet", "null.parquet".
+    public var fileName: String
+    public var partitionName: String
+    public var summary: ParquetFileSummary
+}
+
+/// Routes rows to one Parquet file per partition, sorted by (partition column, primary key),
+/// one row group per day or month of the partition column.
+///
+/// Rows usually arrive almost in order (keyset chunks by primary key, and ids grow with
+/// time), so each partition is written as a stream: a row group ends when a row of a later
+/// day arrives. Rows that arrive out of order for a partition already written are kept
+/// aside and merged by rewriting that partition at the end; memory is one pending row group
+/// per open partition plus those late rows.
+final class PartitionedWriter {
+    struct Layout {
+        var partitionColumn: Int?
+        var partitionUnit: TemporalBuckets.Unit?
+        var rowGroupUnit: TemporalBuckets.Unit?
+        var primaryKey: [Int]
+    }
+
+    private final class Partition {
+        let bucket: Int
+        let fileName: String
+        let partitionName: String
+        var writer: ParquetFileWriter?
+        var finished: ParquetFileSummary?
+        var lastRow: RecordBatch?
+        var pendingRowGroupBucket: Int?
+        var late: [RecordBatch] = []
+        var lastUse = 0
+
+        init(bucket: Int, name: String) {
+            self.bucket = bucket
+            self.partitionName = name
+            self.fileName = name + ".parquet"
+        }
+    }
+
+    let directory: String
+    let schema: ParquetSchema
+    let layout: Layout
+    let options: ParquetWriterOptions
+    let maxOpenFiles: Int
+    let keyValueMetadata: [String: String]
+    private let order: RowOrder
+    private var partitions: [Int: Partition] = [:]
+    private var openCount = 0
+    private var clock = 0
+    private(set) var lateRows = 0
+
+    init(
+        directory: String, schema: ParquetSchema, layout: Layout, options: ParquetWriterOptions,
+        keyValueMetadata: [String: String] = [:], maxOpenFiles: Int = 32
+    ) {
+        self.directory = directory
+        self.schema = schema
+        self.layout = layout
+        self.options = options
+        self.keyValueMetadata = keyValueMetadata
+        self.maxOpenFiles = maxOpenFiles
+        order = RowOrder(schema: schema, keyColumns: (layout.partitionColumn.map { [$0] } ?? []) + layout.primaryKey)
+    }
+
+    /// The partition name of a bucket ("2024-05-17", "2024-05", "2024", "all", "null").
+    static func partitionName(bucket: Int, unit: TemporalBuckets.Unit?) -> String {
+        guard let unit else { return "all" }
+        if bucket == TemporalBuckets.null { return "null" }
+        let (y, m, d) = TemporalBuckets.civil(TemporalBuckets.firstDay(ofBucket: bucket, unit))
+        func pad(_ v: Int, _ n: Int) -> String {
+            let s = String(v)
+            return s.count >= n ? s : String(repeating: "0", count: n - s.count) + s
+        }
+        switch unit {
+        case .day: return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+        case .month: return "\(pad(y, 4))-\(pad(m, 2))"
+        case .year: return pad(y, 4)
+        }
+    }
+
+    func append(_ batch: RecordBatch) throws {
+        guard batch.rowCount > 0 else { return }
+        let days = try layout.partitionColumn.map {
+            try TemporalBuckets.days(of: batch.columns[$0], descriptor: schema.columns[$0])
+        }
+        // Group rows by partition, keeping arrival order within each group.
+        var groups: [Int: [Int]] = [:]
+        var firstBucket: Int?
+        var single = true
+        for row in 0..<batch.rowCount {
+            let bucket = bucketOf(day: days?[row], unit: layout.partitionUnit)
+            if firstBucket == nil { firstBucket = bucket } else if bucket != firstBucket { single = false }
+            groups[bucket, default: []].append(row)
+        }
+        for bucket in groups.keys.sorted() {
+            let rows = groups[bucket]!
+            var part = single ? batch : batch.gather(rows)
+            let sorted = order.sortedIndices(part)
+            if !Self.isIdentity(sorted) { part = part.gather(sorted) }
+            try route(part, bucket: bucket)
+        }
+    }
+
+    private func bucketOf(day: Int?, unit: TemporalBuckets.Unit?) -> Int {
+        guard let unit, let day else { return 0 }
+        return TemporalBuckets.bucket(day, unit)
+    }
+
+    private static func isIdentity(_ indices: [Int]) -> Bool {
+        for (i, v) in indices.enumerated() where i != v { return false }
+        return true
+    }
+
+    private func partition(for bucket: Int) -> Partition {
+        if let p = partitions[bucket] { return p }
+        let p = Partition(bucket: bucket, name: Self.partitionName(bucket: bucket, unit: layout.partitionUnit))
+        partitions[bucket] = p
+        return p
+    }
+
+    private func route(_ rows: RecordBatch, bucket: Int) throws {
+        let p = partition(for: bucket)
+        clock += 1
+        p.lastUse = clock
+        if p.finished != nil || (p.lastRow.map { order.compare($0, 0, rows, 0) > 0 } ?? false) {
+            p.late.append(rows)
+            lateRows += rows.rowCount
+            return
+        }
+        if p.writer == nil {
+            if openCount >= maxOpenFiles { try closeLeastRecentlyUsed() }
+            p.writer = try ParquetFileWriter(path: directory + "/" + p.fileName, schema: schema, options: options)
+            openCount += 1
+        }
+        try writeInRowGroups(rows, to: p.writer!, pendingBucket: &p.pendingRowGroupBucket)
+        p.lastRow = rows.gather([rows.rowCount - 1])
+    }
+
+    /// Writes sorted rows, ending a row group wherever the row-group bucket changes.
+    private func writeInRowGroups(_ rows: RecordBatch, to writer: ParquetFileWriter, pendingBucket: inout Int?) throws {
+        guard let unit = layout.rowGroupUnit, let column = layout.partitionColumn else {
+            try writer.write(rows)
+            return
+        }
+        let days = try TemporalBuckets.days(of: rows.columns[column], descriptor: schema.columns[column])
+        var start = 0
+        while start < rows.rowCount {
+            let bucket = TemporalBuckets.bucket(days[start], unit)
+            var end = start + 1
+            while end < rows.rowCount && TemporalBuckets.bucket(days[end], unit) == bucket { end += 1 }
+            if let pending = pendingBucket, pending != bucket { try writer.endRowGroup() }
+            pendingBucket = bucket
+            try writer.write(start == 0 && end == rows.rowCount ? rows : rows.slice(start..<end))
+            start = end
+        }
+    }
+
+    private func closeLeastRecentlyUsed() throws {
+        guard let p = partitions.values.filter({ $0.writer != nil }).min(by: { $0.lastUse < $1.lastUse }) else { return }
+        try close(p)
+    }
+
+    private func close(_ p: Partition) throws {
+        guard let writer = p.writer else { return }
+        p.finished = try writer.close(keyValueMetadata: keyValueMetadata)
+        p.writer = nil
+        openCount -= 1
+    }
+
+    /// Closes every file, rewrites partitions that received late rows, and lists the files.
+    func finish() throws -> [PartitionFile] {
+        for p in partitions.values { try close(p) }
+        for p in partitions.values where !p.late.isEmpty {
+            try rewriteWithLateRows(p)
+        }
+        return partitions.values.sorted { $0.bucket < $1.bucket }.map {
+            PartitionFile(fileName: $0.fileName, partitionName: $0.partitionName, summary: $0.finished!)
+        }
+    }
+
+    /// Removes every file written so far (a failed refresh leaves nothing behind).
+    func abandon() {
+        for p in partitions.values {
+            _ = try? p.writer?.close()
+            p.writer = nil
+            unlink(directory + "/" + p.fileName)
+        }
+    }
+
+    private func rewriteWithLateRows(_ p: Partition) throws {
+        let path = directory + "/" + p.fileName
+        var parts: [RecordBatch] = []
+        if let finished = p.finished, finished.rows > 0 {
+            parts.append(try ParquetFileReader(path: path).readAll())
+        }
+        parts.append(contentsOf: p.late)
+        let all = RecordBatch.concatenate(parts, schema: schema)
+        let sorted = all.gather(order.sortedIndices(all))
+        let temporary = path + ".rewrite"
+        let writer = try ParquetFileWriter(path: temporary, schema: schema, options: options)
+        var pending: Int?
+        try writeInRowGroups(sorted, to: writer, pendingBucket: &pending)
+        p.finished = try writer.close(keyValueMetadata: keyValueMetadata)
+        p.finished!.path = path
+        guard rename(temporary, path) == 0 else {
+            throw PublishingError(.publishFailed, "cannot rename \(temporary) to \(path) (errno \(errno))")
+        }
+        p.late = []
+    }
+}
+
+extension RecordBatch {
+    static func concatenate(_ batches: [RecordBatch], schema: ParquetSchema) -> RecordBatch {
+        guard !batches.isEmpty else { return RecordBatch(emptyWith: schema) }
+        if batches.count == 1 { return batches[0] }
+        return RecordBatch(schema: schema, columns: schema.columns.indices.map { c in Column.concatenate(batches.map { $0.columns[c] }) })
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,135 @@
+import Parquet
+
+/// Row comparison over typed columns, for sorting a partition by (partition column, primary key).
+///
+/// Nulls sort first. Values compare in their logical order: unsigned integers by their bits,
+/// strings and bytes byte-wise, floats numerically.
+struct RowOrder {
+    let keyColumns: [Int]
+    private let comparators: [(Column, Int, Column, Int) -> Int]
+
+    init(schema: ParquetSchema, keyColumns: [Int]) {
+        self.keyColumns = keyColumns
+        comparators = keyColumns.map { RowOrder.comparator(for: schema.columns[$0]) }
+    }
+
+    /// -1, 0 or 1 comparing row `i` of `a` with row `j` of `b` (batches of the same schema).
+    @inline(__always)
+    func compare(_ a: RecordBatch, _ i: Int, _ b: RecordBatch, _ j: Int) -> Int {
+        for (k, column) in keyColumns.enumerated() {
+            let c = comparators[k](a.columns[column], i, b.columns[column], j)
+            if c != 0 { return c }
+        }
+        return 0
+    }
+
+    /// Row indices of `batch` in key order (stable: equal keys keep their arrival order).
+    func sortedIndices(_ batch: RecordBatch) -> [Int] {
+        let compare = withinBatch(batch)
+        var indices = Array(0..<batch.rowCount)
+        var sorted = true
+        var i = 1
+        while i < indices.count {
+            if compare(i - 1, i) > 0 {
+                sorted = false
+                break
+            }
+            i += 1
+        }
+        if sorted { return indices }
+        indices.sort { x, y in
+            let c = compare(x, y)
+            return c != 0 ? c < 0 : x < y
+        }
+        return indices
+    }
+
+    /// A comparison of two rows of `batch` whose closures hold the typed arrays directly,
+    /// so sorting does not unwrap the column enum on every comparison.
+    func withinBatch(_ batch: RecordBatch) -> (Int, Int) -> Int {
+        let parts: [(Int, Int) -> Int] = keyColumns.map { column in
+            let c = batch.columns[column]
+            let unsigned = { if case .integer(_, false)? = batch.schema.columns[column].logicalType { true } else { false } }()
+            let values: (Int, Int) -> Int
+            switch c.values {
+            case .int64(let x):
+                values = unsigned
+                    ? { i, j in Self.order(UInt64(bitPattern: x[i]), UInt64(bitPattern: x[j])) }
+                    : { i, j in Self.order(x[i], x[j]) }
+            case .int32(let x):
+                values = unsigned
+                    ? { i, j in Self.order(UInt32(bitPattern: x[i]), UInt32(bitPattern: x[j])) }
+                    : { i, j in Self.order(x[i], x[j]) }
+            case .double(let x): values = { i, j in Self.order(x[i], x[j]) }
+            case .float(let x): values = { i, j in Self.order(x[i], x[j]) }
+            case .boolean(let x): values = { i, j in Self.order(x[i] ? 1 : 0, x[j] ? 1 : 0) }
+            case .byteArray(let x):
+                values = { i, j in x.withValue(at: i) { p in x.withValue(at: j) { q in Self.bytesOrder(p, q) } } }
+            case .fixedLenByteArray(let x):
+                values = { i, j in Self.bytesOrder(x[i], x[j]) }
+            }
+            guard let validity = c.validity else { return values }
+            return { i, j in
+                let a = validity[i]
+                let b = validity[j]
+                if a && b { return values(i, j) }
+                return a == b ? 0 : (a ? 1 : -1)
+            }
+        }
+        if parts.count == 1 { return parts[0] }
+        return { i, j in
+            for part in parts {
+                let c = part(i, j)
+                if c != 0 { return c }
+            }
+            return 0
+        }
+    }
+
+    private static func comparator(for descriptor: ColumnDescriptor) -> (Column, Int, Column, Int) -> Int {
+        var unsigned = false
+        if case .integer(_, false)? = descriptor.logicalType { unsigned = true }
+        return { a, i, b, j in
+            let an = a.isNull(i)
+            let bn = b.isNull(j)
+            if an || bn { return an == bn ? 0 : (an ? -1 : 1) }
+            switch (a.values, b.values) {
+            case (.int64(let x), .int64(let y)):
+                return unsigned ? order(UInt64(bitPattern: x[i]), UInt64(bitPattern: y[j])) : order(x[i], y[j])
+            case (.int32(let x), .int32(let y)):
+                return unsigned ? order(UInt32(bitPattern: x[i]), UInt32(bitPattern: y[j])) : order(x[i], y[j])
+            case (.double(let x), .double(let y)): return order(x[i], y[j])
+            case (.float(let x), .float(let y)): return order(x[i], y[j])
+            case (.boolean(let x), .boolean(let y)): return order(x[i] ? 1 : 0, y[j] ? 1 : 0)
+            case (.byteArray(let x), .byteArray(let y)):
+                return x.withValue(at: i) { p in y.withValue(at: j) { q in bytesOrder(p, q) } }
+            case (.fixedLenByteArray(let x), .fixedLenByteArray(let y)):
+                return bytesOrder(x[i], y[j])
+            default:
+                preconditionFailure("columns of different types compared")
+            }
+        }
+    }
+
+    private static func bytesOrder(_ p: ArraySlice<UInt8>, _ q: ArraySlice<UInt8>) -> Int {
+        p.withUnsafeBytes { a in q.withUnsafeBytes { b in bytesOrder(a, b) } }
+    }
+
+    @inline(__always)
+    private static func order<T: Comparable>(_ x: T, _ y: T) -> Int {
+        x < y ? -1 : (x == y ? 0 : 1)
+    }
+
+    private static func bytesOrder(_ p: UnsafeRawBufferPointer, _ q: UnsafeRawBufferPointer) -> Int {
+        let n = min(p.count, q.count)
+        if n > 0 {
+            let c = memcmp(p.baseAddress!, q.baseAddress!, n)
+            if c != 0 { return c < 0 ? -1 : 1 }
+        }
+        return order(p.count, q.count)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,110 @@
+import MySQLSource
+import Parquet
+
+/// A dataset's columns as the source describes them, checked against its configuration:
+/// what is selected, which columns are the key, the partition column and `updated_at`.
+public struct DatasetPlan: Sendable {
+    public let dataset: DatasetConfiguration
+    public let table: TableName?
+    public let columns: [SourceColumn]
+    public let schema: ParquetSchema
+    public let primaryKey: [Int]
+    public let partitionColumn: Int?
+    public let updatedAtColumn: Int?
+    public let deletedColumn: Int?
+    /// True when `updated_at` leads an index, so deltas can range-scan it (issue 4's planner).
+    public let updatedAtIndexed: Bool
+
+    /// Describes the dataset's table or query on `connection` and validates every key that
+    /// names a column; errors name the dataset, the key and the column.
+    public static func describe(_ dataset: DatasetConfiguration, on connection: MySQLConnection) throws -> DatasetPlan {
+        let context = "dataset \"\(dataset.name)\""
+        var available: [SourceColumn]
+        var table: TableName?
+        var indexed = Set<String>()
+        switch dataset.source {
+        case .table(let schema, let name):
+            let described = try connection.describeTable(schema: schema, table: name)
+            available = described.columns
+            table = described.tableName
+            indexed = described.indexedColumns
+        case .query(let sql):
+            available = try connection.describeQuery(sql)
+        }
+        if let projection = dataset.columns {
+            var selected: [SourceColumn] = []
+            for name in projection {
+                guard let column = available.first(where: { $0.name == name }) else {
+                    throw PublishingError(.missingColumn, "key \"columns\": column \"\(name)\" does not exist in \(dataset.source)", dataset: dataset.name)
+                }
+                selected.append(column)
+            }
+            // The key, partition and watermark columns are needed whatever the projection says.
+            for name in dataset.primaryKey + [dataset.partitionBy, dataset.updatedAt, dataset.deletedColumn].compactMap({ $0 })
+            where !selected.contains(where: { $0.name == name }) {
+                if let column = available.first(where: { $0.name == name }) { selected.append(column) }
+            }
+            available = selected
+        }
+        func index(_ name: String, key: String) throws -> Int {
+            guard let i = available.firstIndex(where: { $0.name == name }) else {
+                throw PublishingError(.missingColumn, "key \"\(key)\": column \"\(name)\" does not exist in \(dataset.source)", dataset: dataset.name)
+            }
+            return i
+        }
+        let primaryKey = try dataset.primaryKey.map { try index($0, key: "primary_key") }
+        let partition = try dataset.partitionBy.map { try index($0, key: "partition_by") }
+        if let partition {
+            let column = available[partition].parquet
+            switch column.logicalType {
+            case .date?, .timestamp?: break
+            default:
+                throw PublishingError(.unsupportedPartitionColumn,
+                    "key \"partition_by\": column \"\(available[partition].name)\" is \(available[partition].mysqlType); it must be DATE, DATETIME or TIMESTAMP",
+                    dataset: dataset.name)
+            }
+        }
+        let updatedAt = try dataset.updatedAt.map { try index($0, key: "updated_at") }
+        if let updatedAt, !available[updatedAt].kind.isDateLike {
+            throw PublishingError(.unsupportedType,
+                "key \"updated_at\": column \"\(available[updatedAt].name)\" is \(available[updatedAt].mysqlType); it must be DATETIME or TIMESTAMP",
+                dataset: dataset.name)
+        }
+        let deleted = try dataset.deletedColumn.map { try index($0, key: "deleted_column") }
+        _ = context
+        return DatasetPlan(
+            dataset: dataset, table: table, columns: available, schema: ParquetSchema(columns: available.map(\.parquet)),
+            primaryKey: primaryKey, partitionColumn: partition, updatedAtColumn: updatedAt, deletedColumn: deleted,
+            updatedAtIndexed: dataset.updatedAt.map { indexed.contains($0) } ?? false)
+    }
+
+    /// Identifies the schema: a column added, dropped or retyped in MySQL changes it.
+    public var fingerprint: String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for column in columns {
+            for byte in "\(column.name)\u{1}\(column.mysqlType)\u{1}\(column.isNullable)\u{2}".utf8 {
+                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            }
+        }
+        return String(hash, radix: 16)
+    }
+
+    public var partitionUnit: TemporalBuckets.Unit? {
+        guard partitionColumn != nil else { return nil }
+        switch dataset.partitionGranularity {
+        case .day: return .day
+        case .month: return .month
+        case .year: return .year
+        case .none: return nil
+        }
+    }
+
+    public var rowGroupUnit: TemporalBuckets.Unit? {
+        guard partitionColumn != nil else { return nil }
+        switch dataset.rowGroupGranularity {
+        case .day?: return .day
+        case .month?: return .month
+        case nil: return dataset.partitionGranularity == .none ? nil : .day
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import Logging
+import MySQLSource
+import Parquet
+
+/// One refresh cycle of one dataset: read from MySQL, write the partitions, publish a new
+/// version atomically, record the state. Blocking work throughout: call it from a thread or
+/// Dispatch queue of your own, never from Swift concurrency's cooperative pool.
+public final class DatasetRefresher: @unchecked Sendable {
+    public let configuration: Configuration
+    public let dataset: DatasetConfiguration
+    public let connector: SourceConnector
+    public let logger: Logger
+    /// Called from the refreshing thread after each batch and phase change.
+    public var progress: (@Sendable (RefreshProgress) -> Void)?
+    /// Rows per fetch and per hand-off to the encoder.
+    public var batchRows = 65_536
+    /// Rows per keyset statement: keeps every statement short on a fragile server.
+    public var chunkRows = 250_000
+
+    public init(configuration: Configuration, dataset: DatasetConfiguration, connector: SourceConnector, logger: Logger) {
+        self.configuration = configuration
+        self.dataset = dataset
+        self.connector = connector
+        var logger = logger
+        logger[metadataKey: "dataset"] = "\(dataset.name)"
+        self.logger = logger
+    }
+
+    var directory: DatasetDirectory {
+        DatasetDirectory(root: configuration.publish.directory, dataset: dataset.name)
+    }
+
+    var stateStore: StateStore { StateStore(directory: configuration.publish.stateDirectory) }
+
+    var writerOptions: ParquetWriterOptions {
+        var options = ParquetWriterOptions()
+        options.compression = .zstd(level: Int32(dataset.compressionLevel))
+        options.maxRowGroupRows = dataset.maxRowsPerRowGroup
+        options.fsyncOnClose = true
+        return options
+    }
+
+    /// Runs one cycle. Issue 3: every cycle is a full snapshot.
+    @discardableResult
+    public func refresh(full: Bool = false) throws -> RefreshResult {
+        let started = Date()
+        let clock = ContinuousClock.now
+        var state = try stateStore.load(dataset: dataset.name) ?? DatasetState()
+        do {
+            let result = try snapshot(state: &state, clock: clock)
+            state.lastSuccess = Date()
+            state.lastDuration = result.seconds
+            state.lastError = nil
+            state.consecutiveFailures = 0
+            try stateStore.save(state, dataset: dataset.name)
+            return result
+        } catch {
+            state.lastError = "\(error)"
+            state.lastErrorAt = started
+            state.consecutiveFailures += 1
+            do { try stateStore.save(state, dataset: dataset.name) } catch {
+                logger.error("cannot record the failure in the state file", metadata: ["error": "\(error)"])
+            }
+            throw error
+        }
+    }
+
+    private func report(_ phase: RefreshProgress.Phase, rows: Int, since clock: ContinuousClock.Instant) {
+        guard let progress else { return }
+        progress(RefreshProgress(dataset: dataset.name, phase: phase, rows: rows, seconds: Self.seconds(since: clock)))
+    }
+
+    static func seconds(since instant: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - instant
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    /// A full snapshot into a new version.
+    private func snapshot(state: inout DatasetState, clock: ContinuousClock.Instant) throws -> RefreshResult {
+        let directory = self.directory
+        try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
+        let leftovers = try directory.removeLeftovers()
+        if !leftovers.isEmpty { logger.notice("removed leftovers of an interrupted publish", metadata: ["files": "\(leftovers)"]) }
+
+        report(.connecting, rows: 0, since: clock)
+        let connection = try connector.connect()
+        defer { connection.close() }
+        report(.describing, rows: 0, since: clock)
+        let plan = try DatasetPlan.describe(dataset, on: connection)
+        if let previous = state.schemaFingerprint, previous != plan.fingerprint {
+            logger.warning("the source schema changed; rebuilding the dataset in full", metadata: ["phase": "describing"])
+        }
+
+        try connection.startReadOnlySnapshot()
+        // The watermark is the database's clock, read inside the snapshot before any row.
+        let watermark = try connection.serverNow()
+        let version = try directory.nextVersion(after: state.version)
+        let staging = try directory.beginVersion(version)
+        var committed = false
+        defer { if !committed { try? staging.discard() } }
+
+        let writer = PartitionedWriter(
+            directory: staging.directory, schema: plan.schema,
+            layout: .init(partitionColumn: plan.partitionColumn, partitionUnit: plan.partitionUnit, rowGroupUnit: plan.rowGroupUnit, primaryKey: plan.primaryKey),
+            options: writerOptions,
+            keyValueMetadata: ["parquet-publisher.dataset": dataset.name, "parquet-publisher.version": String(version)])
+        let (rows, warnings) = try fetchAll(plan: plan, connection: connection, into: writer, clock: clock)
+        try connection.commit()
+        if writer.lateRows > 0 {
+            logger.info("rows arrived out of partition order and were merged", metadata: ["rows": "\(writer.lateRows)"])
+        }
+        report(.writing, rows: rows, since: clock)
+        let files = try writer.finish()
+
+        report(.publishing, rows: rows, since: clock)
+        let publishedAt = Date()
+        let index = IndexBuilder(plan: plan).index(version: version, publishedAt: publishedAt, files: files)
+        try staging.writeFileAtomically(DatasetIndex.fileName, data: try index.encoded())
+        let published = try staging.commit(now: publishedAt)
+        committed = true
+        _ = try ManifestStore(root: configuration.publish.directory).update(
+            dataset: dataset.name, entry: Manifest.Entry(dataset: dataset.name, version: published, publishedAt: publishedAt, rows: rows),
+            now: publishedAt)
+
+        state.version = published
+        state.watermark = watermark
+        state.schemaFingerprint = plan.fingerprint
+        state.rows = rows
+        state.lastFullRefresh = publishedAt
+        let removed = try directory.removeVersions(olderThan: configuration.publish.keepVersionsFor, now: publishedAt)
+        if !removed.isEmpty { logger.info("removed expired versions", metadata: ["versions": "\(removed)"]) }
+
+        let seconds = Self.seconds(since: clock)
+        let bytes = files.reduce(0) { $0 + $1.summary.bytes }
+        report(.done, rows: rows, since: clock)
+        logger.info(
+            "published v\(published): \(rows) rows in \(files.count) files",
+            metadata: ["version": "\(published)", "rows": "\(rows)", "duration_ms": "\(Int(seconds * 1000))", "phase": "done"])
+        return RefreshResult(
+            dataset: dataset.name, version: published, rows: rows, rowsFetched: rows, files: files.count,
+            filesRewritten: files.count, bytesWritten: bytes, totalBytes: bytes, seconds: seconds, full: true,
+            warnings: warnings.isEmpty ? [] : ["\(warnings)"])
+    }
+
+    /// Streams every row of the dataset into `writer`: a fetching thread hands batches to this
+    /// one through a bounded pipe, so fetch and encode overlap.
+    private func fetchAll(
+        plan: DatasetPlan, connection: MySQLConnection, into writer: PartitionedWriter, clock: ContinuousClock.Instant
+    ) throws -> (rows: Int, warnings: FetchWarnings) {
+        let pipe = BatchPipe<RecordBatch>(capacity: 3)
+        let warningsBox = WarningsBox()
+        let batchRows = self.batchRows
+        let chunkRows = self.chunkRows
+        let name = dataset.name
+        let producer = Thread {
+            do {
+                switch plan.dataset.source {
+                case .table:
+                    let query = try KeysetQuery(
+                        table: plan.table!, columns: plan.columns.map(\.name), key: plan.primaryKey.map { plan.columns[$0].name },
+                        chunkSize: chunkRows, context: "dataset \"\(name)\"")
+                    let scan = try KeysetScan(connection: connection, query: query, columns: plan.columns)
+                    defer { scan.close() }
+                    while let batch = try scan.next(maxRows: batchRows) {
+                        if !pipe.put(batch) { break }
+                    }
+                    warningsBox.set(scan.warnings)
+                case .query(let sql):
+                    let stream = try connection.stream(sql: sql, columns: plan.columns)
+                    defer { stream.close() }
+                    while let batch = try stream.next(maxRows: batchRows) {
+                        if !pipe.put(batch) { break }
+                    }
+                    warningsBox.set(stream.warnings)
+                }
+                pipe.close()
+            } catch {
+                pipe.close(error: error)
+            }
+        }
+        producer.name = "fetch \(name)"
+        producer.stackSize = 1 << 22
+        var rows = 0
+        producer.start()
+        do {
+            while let batch = try pipe.take() {
+                try writer.append(batch)
+                rows += batch.rowCount
+                report(.fetching, rows: rows, since: clock)
+            }
+        } catch {
+            pipe.cancel()
+            writer.abandon()
+            throw PublishingError(.sourceFailed, "reading \(plan.dataset.source) failed after \(rows) rows", dataset: name, cause: error as? any Error & Sendable)
+        }
+        let warnings = warningsBox.get()
+        if !warnings.isEmpty {
+            logger.warning("zero or invalid dates were read as NULL", metadata: ["warnings": "\(warnings)"])
+        }
+        return (rows, warnings)
+    }
+}
+
+private final class WarningsBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = FetchWarnings()
+    func set(_ w: FetchWarnings) { lock.withLock { value = w } }
+    func get() -> FetchWarnings { lock.withLock { value } }
+}

@@ -1,0 +1,33 @@
+/// A failure of a refresh or publish, naming the dataset, column or file involved, with
+/// the underlying error (MySQL, Parquet, file system) as its cause.
+public struct PublishingError: Error, CustomStringConvertible, Sendable {
+    public enum Code: String, Sendable {
+        case unsupportedPartitionColumn
+        case missingColumn
+        case unsupportedType
+        case sourceFailed
+        case encodingFailed
+        case publishFailed
+        case stateUnreadable
+        case cancelled
+    }
+
+    public var code: Code
+    public var message: String
+    public var dataset: String?
+    public var cause: (any Error & Sendable)?
+
+    public init(_ code: Code, _ message: String, dataset: String? = nil, cause: (any Error & Sendable)? = nil) {
+        self.code = code
+        self.message = message
+        self.dataset = dataset
+        self.cause = cause
+    }
+
+    public var description: String {
+        var text = dataset.map { "dataset \"\($0)\": " } ?? ""
+        text += message
+        if let cause { text += ": \(cause)" }
+        return text
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MySQLSource
+import Publishing
+
+struct CheckConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Validate a configuration file and, with the database reachable, every table, column and type it names.")
+
+    @Option(name: .long, help: "The TOML configuration file.")
+    var config: String
+
+    @Flag(help: "Check the file only; do not connect to the database.")
+    var offline = false
+
+    func run() throws {
+        let logger = CommandLogging.bootstrap(label: "parquet-publisher.check-config")
+        let configuration = try CommandLogging.loadConfiguration(config)
+        print("\(configuration.file): syntax and keys ok, \(configuration.datasets.count) datasets")
+        guard !offline else { return }
+        let connector = try SourceConnector(configuration: configuration, logger: logger)
+        let connection: MySQLConnection
+        do {
+            connection = try connector.connect()
+        } catch {
+            throw ValidationError("\(configuration.file): [source]: cannot connect: \(error)")
+        }
+        defer { connection.close() }
+        var errors: [String] = []
+        for dataset in configuration.datasets {
+            do {
+                let plan = try DatasetPlan.describe(dataset, on: connection)
+                print("dataset \"\(dataset.name)\": ok, \(plan.columns.count) columns (\(plan.columns.map { "\($0.name) \($0.mysqlType)" }.joined(separator: ", ")))")
+            } catch {
+                errors.append("\(configuration.file): dataset \"\(dataset.name)\": \(error)")
+            }
+        }
+        guard errors.isEmpty else {
+            for error in errors { FileHandle.standardError.write(Data((error + "\n").utf8)) }
+            throw ExitCode(1)
+        }
+    }
+}

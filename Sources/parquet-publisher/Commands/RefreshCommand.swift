@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Publishing
+
+struct RefreshCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "refresh",
+        abstract: "Run one refresh cycle for the named datasets (all by default), then exit.")
+
+    @Option(name: .long, help: "The TOML configuration file.")
+    var config: String
+
+    @Flag(help: "Rebuild from scratch instead of reading only what changed.")
+    var full = false
+
+    @Argument(help: "Datasets to refresh (default: every dataset in the configuration).")
+    var datasets: [String] = []
+
+    func run() throws {
+        let logger = CommandLogging.bootstrap(label: "parquet-publisher.refresh")
+        let configuration = try CommandLogging.loadConfiguration(config)
+        let selected = try CommandLogging.select(datasets, from: configuration)
+        let connector = try SourceConnector(configuration: configuration, logger: logger)
+        var failures: [String] = []
+        for dataset in selected {
+            let refresher = DatasetRefresher(configuration: configuration, dataset: dataset, connector: connector, logger: logger)
+            let meter = ProgressMeter()
+            refresher.progress = { meter.report($0) }
+            do {
+                let result = try refresher.refresh(full: full)
+                meter.finish()
+                let version = result.version.map { "v\($0)" } ?? "no new version (no changes)"
+                let rate = result.seconds > 0 ? Int(Double(result.rowsFetched) / result.seconds) : 0
+                FileHandle.standardError.write(Data(
+                    "\(dataset.name): \(version), \(result.rows) rows, \(result.files) files, fetched \(result.rowsFetched) rows in \(String(format: "%.2f", result.seconds)) s (\(rate) rows/s)\n".utf8))
+            } catch {
+                meter.finish()
+                FileHandle.standardError.write(Data("\(dataset.name): refresh failed: \(error)\n".utf8))
+                failures.append(dataset.name)
+            }
+        }
+        if !failures.isEmpty {
+            throw ValidationError("refresh failed for \(failures.joined(separator: ", "))")
+        }
+    }
+}
+
+/// Progress lines on stderr at most twice a second: phase, rows, rows/s.
+final class ProgressMeter: @unchecked Sendable {
+    private var lastPrint = ContinuousClock.now - .seconds(10)
+    private var lastPhase: RefreshProgress.Phase?
+    private let lock = NSLock()
+    private let interactive = isatty(STDERR_FILENO) != 0
+
+    func report(_ progress: RefreshProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = ContinuousClock.now
+        guard progress.phase != lastPhase || now - lastPrint >= .milliseconds(500) else { return }
+        lastPhase = progress.phase
+        lastPrint = now
+        let line = "\(progress.dataset): \(progress.phase.rawValue) \(progress.rows) rows, \(Int(progress.rowsPerSecond)) rows/s, \(String(format: "%.1f", progress.seconds)) s"
+        FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + line : line + "\n").utf8))
+    }
+
+    func finish() {
+        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
