@@ -1,0 +1,638 @@
+import CMariaDB
+
+// The only file in the package that calls MariaDB Connector/C. Everything else works with the
+// Swift types below, the way swift-nio keeps every system call in `Syscalls.swift`.
+//
+// Every call blocks the calling thread; callers run them on threads or Dispatch queues of their
+// own, never on Swift concurrency's cooperative pool.
+
+/// Process-wide library set-up.
+internal enum LibMariaDB {
+    /// `mysql_library_init` is not thread-safe; a Swift `static let` runs it exactly once.
+    /// Connector/C 3.x needs no `mysql_thread_init` per thread (it is a no-op there).
+    static let isInitialized: Bool = cmariadb_library_init() == 0
+
+    /// The Connector/C version, e.g. "3.3.20".
+    static var clientVersion: String { String(cString: mysql_get_client_info()) }
+}
+
+// MARK: - Field metadata
+
+/// Column types of the client/server protocol (`enum_field_types`), the values `MYSQL_FIELD.type`
+/// carries. Kept as a Swift enum so that only this file needs the C enum.
+internal enum FieldType: UInt32, Sendable {
+    case decimal = 0, tiny = 1, short = 2, long = 3, float = 4, double = 5, null = 6, timestamp = 7
+    case longlong = 8, int24 = 9, date = 10, time = 11, datetime = 12, year = 13, newdate = 14
+    case varchar = 15, bit = 16
+    case json = 245, newdecimal = 246, enumeration = 247, set = 248, tinyBlob = 249, mediumBlob = 250
+    case longBlob = 251, blob = 252, varString = 253, string = 254, geometry = 255
+}
+
+/// What a result column looks like (`MYSQL_FIELD`), copied out of the connector's memory.
+internal struct FieldInfo: Sendable {
+    var name: String
+    var originalName: String
+    var table: String
+    var originalTable: String
+    var schema: String
+    /// nil for a type code this package does not know.
+    var type: FieldType?
+    var rawType: UInt32
+    /// Display width in bytes for strings (characters × the charset's maximum bytes).
+    var length: UInt
+    var flags: UInt32
+    var decimals: Int
+    var charsetNumber: UInt32
+    /// MariaDB's extended metadata format ("json", "uuid"), when the server sends it.
+    var formatName: String?
+
+    var isUnsigned: Bool { flags & UInt32(UNSIGNED_FLAG) != 0 }
+    var isNotNull: Bool { flags & UInt32(NOT_NULL_FLAG) != 0 }
+    var isEnum: Bool { flags & UInt32(ENUM_FLAG) != 0 }
+    var isSet: Bool { flags & UInt32(SET_FLAG) != 0 }
+    /// Character set 63 is `binary`: BINARY, VARBINARY, BLOB and byte results.
+    var isBinary: Bool { charsetNumber == 63 }
+}
+
+// MARK: - Connection handle
+
+/// One `MYSQL` connection handle. Not thread-safe: one thread at a time.
+internal final class MariaDBHandle {
+    private let mysql: UnsafeMutablePointer<MYSQL>
+    private var isClosed = false
+
+    /// `mysql_init`.
+    init() throws {
+        guard LibMariaDB.isInitialized else {
+            throw MySQLError(.connectionFailed, "mysql_library_init failed: Connector/C could not initialise")
+        }
+        guard let handle = mysql_init(nil) else {
+            throw MySQLError(.connectionFailed, "mysql_init failed: out of memory")
+        }
+        mysql = handle
+    }
+
+    deinit { close() }
+
+    /// `mysql_close`; idempotent.
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        mysql_close(mysql)
+    }
+
+    // MARK: Options and connect
+
+    /// Sets timeouts, the character set, the protocol, TLS, and turns off what a read-only
+    /// extractor must never do (LOAD DATA LOCAL INFILE). The corresponding C function is
+    /// `mysql_options`.
+    func configure(_ options: MySQLConnectionOptions) throws {
+        func set(_ option: mysql_option, _ value: UnsafeRawPointer?, _ what: String) throws {
+            if mysql_options(mysql, option, value) != 0 {
+                throw MySQLError(.invalidOptions, "Connector/C rejected the option \(what)")
+            }
+        }
+        func setSeconds(_ option: mysql_option, _ duration: Duration, _ what: String) throws {
+            guard var seconds = duration.wholeSecondsRoundedUp else { return }
+            try set(option, &seconds, what)
+        }
+        try setSeconds(MYSQL_OPT_CONNECT_TIMEOUT, options.connectTimeout, "connect timeout")
+        try setSeconds(MYSQL_OPT_READ_TIMEOUT, options.readTimeout, "read timeout")
+        try setSeconds(MYSQL_OPT_WRITE_TIMEOUT, options.writeTimeout, "write timeout")
+        try set(MYSQL_SET_CHARSET_NAME, "utf8mb4", "character set utf8mb4")
+        var off: UInt32 = 0
+        try set(MYSQL_OPT_LOCAL_INFILE, &off, "local infile")
+        var report: my_bool = 1
+        try set(MYSQL_REPORT_DATA_TRUNCATION, &report, "report data truncation")
+        var reconnect: my_bool = 0
+        try set(MYSQL_OPT_RECONNECT, &reconnect, "reconnect")
+        var transport = options.socket != nil ? MYSQL_PROTOCOL_SOCKET.rawValue : MYSQL_PROTOCOL_TCP.rawValue
+        try set(MYSQL_OPT_PROTOCOL, &transport, "protocol")
+        if let file = options.optionFile {
+            try set(MYSQL_READ_DEFAULT_FILE, file, "option file \(file)")
+            try set(MYSQL_READ_DEFAULT_GROUP, "client", "option group client")
+        }
+        try configureTLS(options.tls, overSocket: options.socket != nil)
+    }
+
+    /// Maps an ssl-mode onto Connector/C 3.3, which has no ssl-mode option:
+    /// - any TLS mode calls `mysql_ssl_set`, which asks for TLS when the server offers it;
+    /// - a CA file makes OpenSSL verify the chain (`SSL_VERIFY_PEER`);
+    /// - `MYSQL_OPT_SSL_VERIFY_SERVER_CERT` adds the host name check (and, on 3.4, turns the
+    ///   default verification off when 0);
+    /// - `required` and stricter are checked after connecting (`verifyNegotiatedTLS`).
+    private func configureTLS(_ tls: TLSOptions, overSocket: Bool) throws {
+        var verifyHost: my_bool = tls.mode == .verifyIdentity ? 1 : 0
+        guard !overSocket, tls.mode != .disabled else {
+            _ = mysql_options(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verifyHost)
+            return
+        }
+        if (tls.mode == .verifyCA || tls.mode == .verifyIdentity) && tls.ca == nil {
+            throw MySQLError(
+                .invalidOptions,
+                "TLS mode \(tls.mode.rawValue) needs a CA file (tls ca) to verify the server certificate against")
+        }
+        if (tls.cert == nil) != (tls.key == nil) {
+            throw MySQLError(.invalidOptions, "a TLS client certificate needs both cert and key")
+        }
+        _ = mysql_ssl_set(mysql, tls.key, tls.cert, tls.ca, nil, nil)
+        if mysql_options(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verifyHost) != 0 {
+            throw MySQLError(.invalidOptions, "Connector/C rejected MYSQL_OPT_SSL_VERIFY_SERVER_CERT")
+        }
+    }
+
+    /// `mysql_real_connect`. The password goes straight to the library; no message quotes it.
+    func connect(_ options: MySQLConnectionOptions) throws {
+        let host = options.socket != nil ? "localhost" : options.host
+        let port = UInt32(clamping: options.port)
+        let result = mysql_real_connect(
+            mysql, host, options.user, options.password, options.database, port, options.socket, 0)
+        guard result != nil else {
+            let errno = mysql_errno(mysql)
+            // 2026 is CR_SSL_CONNECTION_ERROR.
+            throw error(
+                errno == 2026 ? .tls : .connectionFailed,
+                "connecting to \(options.endpoint) as '\(options.user)' failed")
+        }
+        if options.socket == nil, options.tls.mode != .disabled, options.tls.mode != .preferred,
+            tlsCipher == nil
+        {
+            close()
+            throw MySQLError(
+                .tls,
+                "connecting to \(options.endpoint): TLS mode \(options.tls.mode.rawValue) requires an encrypted connection, but the server did not negotiate TLS"
+            )
+        }
+    }
+
+    /// `mysql_get_ssl_cipher`: the negotiated cipher, nil on a plain connection.
+    var tlsCipher: String? {
+        mysql_get_ssl_cipher(mysql).map { String(cString: $0) }
+    }
+
+    /// `mysql_get_server_info`, e.g. "10.11.19-MariaDB-0+deb12u1" or "5.7.44-log".
+    var serverInfo: String { String(cString: mysql_get_server_info(mysql)) }
+
+    /// `mysql_get_server_version`: major * 10000 + minor * 100 + patch.
+    var serverVersionNumber: Int { Int(mysql_get_server_version(mysql)) }
+
+    /// `mysql_thread_id`: the server's id for this connection (for KILL and the processlist).
+    var connectionID: UInt { mysql_thread_id(mysql) }
+
+    // MARK: Text protocol
+
+    /// Runs one statement in the text protocol and returns its rows (empty for statements
+    /// without a result). For metadata and session statements, not bulk data. The
+    /// corresponding C functions are `mysql_real_query`, `mysql_store_result`,
+    /// `mysql_fetch_row`.
+    func query(_ sql: String) throws -> [[String?]] {
+        var text = sql
+        let status = text.withUTF8 { utf8 in
+            utf8.withMemoryRebound(to: CChar.self) { mysql_real_query(mysql, $0.baseAddress, UInt($0.count)) }
+        }
+        guard status == 0 else { throw error(.statementFailed, "statement failed: \(Self.abbreviate(sql))") }
+        // Rows of the first result set; further ones (a CALL's status) are read and dropped.
+        var rows: [[String?]] = []
+        var isFirstResult = true
+        while true {
+            if let result = mysql_store_result(mysql) {
+                defer { mysql_free_result(result) }
+                let columns = Int(mysql_num_fields(result))
+                while isFirstResult, let row = mysql_fetch_row(result), let lengths = mysql_fetch_lengths(result) {
+                    var values: [String?] = []
+                    values.reserveCapacity(columns)
+                    for c in 0..<columns {
+                        if let cell = row[c] {
+                            let bytes = UnsafeRawBufferPointer(start: cell, count: Int(lengths[c]))
+                            values.append(String(decoding: bytes, as: UTF8.self))
+                        } else {
+                            values.append(nil)
+                        }
+                    }
+                    rows.append(values)
+                }
+            } else if mysql_field_count(mysql) != 0 {
+                throw error(.statementFailed, "reading the result of: \(Self.abbreviate(sql))")
+            }
+            isFirstResult = false
+            let next = mysql_next_result(mysql)
+            if next > 0 { throw error(.statementFailed, "reading a further result of: \(Self.abbreviate(sql))") }
+            if next != 0 { break }
+        }
+        return rows
+    }
+
+    /// A statement handle on this connection (`mysql_stmt_init`).
+    func makeStatement() throws -> MariaDBStatement {
+        guard let stmt = mysql_stmt_init(mysql) else {
+            throw error(.statementFailed, "mysql_stmt_init failed")
+        }
+        return MariaDBStatement(stmt, connection: self)
+    }
+
+    /// A `MySQLError` from `mysql_errno`, `mysql_sqlstate` and `mysql_error`.
+    func error(_ code: MySQLError.Code, _ what: String, function: String = #function, line: Int = #line)
+        -> MySQLError
+    {
+        let errno = mysql_errno(mysql)
+        let detail = String(cString: mysql_error(mysql))
+        let state = String(cString: mysql_sqlstate(mysql))
+        return MySQLError(
+            Self.refine(code, errno: errno), detail.isEmpty ? what : "\(what): \(detail)",
+            mysqlErrno: errno == 0 ? nil : errno, sqlState: state.isEmpty || state == "00000" ? nil : state,
+            function: function, line: line)
+    }
+
+    /// Connection-level client errors become `.connectionLost`, whatever was running.
+    static func refine(_ code: MySQLError.Code, errno: UInt32) -> MySQLError.Code {
+        switch errno {
+        case 2006, 2013, 2055: .connectionLost  // gone away, lost during query, lost (extended)
+        default: code
+        }
+    }
+
+    /// The first line of a statement, shortened, for messages.
+    static func abbreviate(_ sql: String) -> String {
+        let flat = sql.split(whereSeparator: \.isNewline).map { $0.trimmingPrefixSpaces() }.joined(separator: " ")
+        return flat.count > 300 ? String(flat.prefix(300)) + "…" : flat
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingPrefixSpaces() -> Substring { drop(while: { $0 == " " || $0 == "\t" }) }
+}
+
+// MARK: - Prepared statements
+
+/// What `mysql_stmt_fetch` reported.
+internal enum FetchStatus {
+    /// A row is in the bound buffers.
+    case row
+    /// A row is in the buffers, but at least one value did not fit its buffer.
+    case truncated
+    /// The result set is exhausted.
+    case end
+    case failed
+}
+
+/// One `MYSQL_STMT`: server-side prepared statement, binary protocol.
+internal final class MariaDBStatement {
+    private let stmt: UnsafeMutablePointer<MYSQL_STMT>
+    /// Keeps the connection handle alive as long as the statement.
+    private let connection: MariaDBHandle
+    private var isClosed = false
+
+    fileprivate init(_ stmt: UnsafeMutablePointer<MYSQL_STMT>, connection: MariaDBHandle) {
+        self.stmt = stmt
+        self.connection = connection
+    }
+
+    deinit { close() }
+
+    /// `mysql_stmt_close`. Unread rows of an unbuffered result are read and dropped by the
+    /// connector; keyset chunks keep that short.
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        mysql_stmt_close(stmt)
+    }
+
+    /// `mysql_stmt_prepare`, with `CURSOR_TYPE_NO_CURSOR`: rows stream as the server sends
+    /// them, without a server-side cursor's temporary table.
+    func prepare(_ sql: String) throws {
+        var cursor = UInt(CURSOR_TYPE_NO_CURSOR.rawValue)
+        _ = mysql_stmt_attr_set(stmt, STMT_ATTR_CURSOR_TYPE, &cursor)
+        var text = sql
+        let status = text.withUTF8 { utf8 in
+            utf8.withMemoryRebound(to: CChar.self) { mysql_stmt_prepare(stmt, $0.baseAddress, UInt($0.count)) }
+        }
+        guard status == 0 else { throw error(.statementFailed, "preparing: \(MariaDBHandle.abbreviate(sql))") }
+    }
+
+    /// `mysql_stmt_param_count`.
+    var parameterCount: Int { Int(mysql_stmt_param_count(stmt)) }
+
+    /// The result columns (`mysql_stmt_result_metadata`), nil for a statement without rows.
+    func resultFields() -> [FieldInfo]? {
+        guard let result = mysql_stmt_result_metadata(stmt) else { return nil }
+        defer { mysql_free_result(result) }
+        let count = Int(mysql_num_fields(result))
+        guard let fields = mysql_fetch_fields(result) else { return [] }
+        return (0..<count).map { Self.fieldInfo(fields[$0]) }
+    }
+
+    private static func fieldInfo(_ field: MYSQL_FIELD) -> FieldInfo {
+        func text(_ pointer: UnsafeMutablePointer<CChar>?, _ length: UInt32) -> String {
+            guard let pointer else { return "" }
+            return String(decoding: UnsafeRawBufferPointer(start: pointer, count: Int(length)), as: UTF8.self)
+        }
+        var formatName: String?
+        var field = field
+        var formatLength = 0
+        if let format = cmariadb_field_format_name(&field, &formatLength) {
+            formatName = String(decoding: UnsafeRawBufferPointer(start: format, count: formatLength), as: UTF8.self)
+        }
+        return FieldInfo(
+            name: text(field.name, field.name_length), originalName: text(field.org_name, field.org_name_length),
+            table: text(field.table, field.table_length), originalTable: text(field.org_table, field.org_table_length),
+            schema: text(field.db, field.db_length), type: FieldType(rawValue: field.type.rawValue),
+            rawType: field.type.rawValue, length: field.length, flags: field.flags, decimals: Int(field.decimals),
+            charsetNumber: field.charsetnr, formatName: formatName)
+    }
+
+    /// Binds `parameters` and runs the statement (`mysql_stmt_bind_param`, `mysql_stmt_execute`).
+    /// With no `mysql_stmt_store_result` afterwards, rows are read unbuffered, one
+    /// `mysql_stmt_fetch` at a time.
+    func execute(_ parameters: [MySQLParameter], sql: String) throws {
+        guard parameters.count == parameterCount else {
+            throw MySQLError(
+                .misuse,
+                "statement has \(parameterCount) placeholders but \(parameters.count) parameters were given: \(MariaDBHandle.abbreviate(sql))"
+            )
+        }
+        let buffers = ParameterBuffers(parameters)
+        if !parameters.isEmpty, mysql_stmt_bind_param(stmt, buffers.binds) != 0 {
+            throw error(.statementFailed, "binding parameters of: \(MariaDBHandle.abbreviate(sql))")
+        }
+        let status = withExtendedLifetime(buffers) { mysql_stmt_execute(stmt) }
+        guard status == 0 else { throw error(.statementFailed, "executing: \(MariaDBHandle.abbreviate(sql))") }
+    }
+
+    /// `mysql_stmt_bind_result`.
+    func bindResults(_ buffers: ResultBuffers) throws {
+        if mysql_stmt_bind_result(stmt, buffers.binds) != 0 {
+            throw error(.statementFailed, "binding result buffers")
+        }
+    }
+
+    /// `mysql_stmt_fetch`: reads the next row into the bound buffers.
+    @inline(__always)
+    func fetch() -> FetchStatus {
+        switch mysql_stmt_fetch(stmt) {
+        case 0: .row
+        case MYSQL_DATA_TRUNCATED: .truncated
+        case MYSQL_NO_DATA: .end
+        default: .failed
+        }
+    }
+
+    /// `mysql_stmt_fetch_column`: copies the whole of column `index` of the current row into
+    /// `buffer`, for values longer than their bound buffer.
+    func fetchColumn(_ index: Int, of buffers: ResultBuffers, into buffer: UnsafeMutableRawBufferPointer) throws {
+        var bind = buffers.binds[index]
+        var length: UInt = 0
+        var isNull: my_bool = 0
+        var truncated: my_bool = 0
+        bind.buffer = buffer.baseAddress
+        bind.buffer_length = UInt(buffer.count)
+        let status = withUnsafeMutablePointer(to: &length) { lengthPointer in
+            withUnsafeMutablePointer(to: &isNull) { nullPointer in
+                withUnsafeMutablePointer(to: &truncated) { errorPointer in
+                    bind.length = lengthPointer
+                    bind.is_null = nullPointer
+                    bind.error = errorPointer
+                    return mysql_stmt_fetch_column(stmt, &bind, UInt32(index), 0)
+                }
+            }
+        }
+        guard status == 0 else { throw error(.statementFailed, "fetching the rest of a long value") }
+    }
+
+    /// A `MySQLError` from `mysql_stmt_errno`, `mysql_stmt_sqlstate` and `mysql_stmt_error`.
+    func error(_ code: MySQLError.Code, _ what: String, function: String = #function, line: Int = #line)
+        -> MySQLError
+    {
+        let errno = mysql_stmt_errno(stmt)
+        let detail = String(cString: mysql_stmt_error(stmt))
+        let state = String(cString: mysql_stmt_sqlstate(stmt))
+        return MySQLError(
+            MariaDBHandle.refine(code, errno: errno), detail.isEmpty ? what : "\(what): \(detail)",
+            mysqlErrno: errno == 0 ? nil : errno, sqlState: state.isEmpty || state == "00000" ? nil : state,
+            function: function, line: line)
+    }
+}
+
+// MARK: - Parameter buffers
+
+/// `MYSQL_BIND`s and the memory they point at, for one execution.
+private final class ParameterBuffers {
+    let binds: UnsafeMutablePointer<MYSQL_BIND>
+    private var allocations: [UnsafeMutableRawPointer] = []
+    private let count: Int
+
+    init(_ parameters: [MySQLParameter]) {
+        count = parameters.count
+        binds = .allocate(capacity: max(1, count))
+        binds.initialize(repeating: MYSQL_BIND(), count: max(1, count))
+        for (i, parameter) in parameters.enumerated() {
+            switch parameter {
+            case .int64(let v):
+                bindScalar(i, v, MYSQL_TYPE_LONGLONG, unsigned: false)
+            case .uint64(let v):
+                bindScalar(i, v, MYSQL_TYPE_LONGLONG, unsigned: true)
+            case .double(let v):
+                bindScalar(i, v, MYSQL_TYPE_DOUBLE, unsigned: false)
+            case .string(let v):
+                bindBytes(i, Array(v.utf8), MYSQL_TYPE_STRING)
+            case .bytes(let v):
+                bindBytes(i, v, MYSQL_TYPE_BLOB)
+            case .datetime(let micros):
+                let c = CivilCalendar.components(microseconds: micros)
+                var time = MYSQL_TIME()
+                time.year = UInt32(clamping: c.year)
+                time.month = UInt32(c.month)
+                time.day = UInt32(c.day)
+                time.hour = UInt32(c.hour)
+                time.minute = UInt32(c.minute)
+                time.second = UInt32(c.second)
+                time.second_part = UInt(c.microsecond)
+                time.time_type = MYSQL_TIMESTAMP_DATETIME
+                bindScalar(i, time, MYSQL_TYPE_DATETIME, unsigned: false)
+            case .date(let days):
+                let (year, month, day) = CivilCalendar.civilFromDays(Int(days))
+                var time = MYSQL_TIME()
+                time.year = UInt32(clamping: year)
+                time.month = UInt32(month)
+                time.day = UInt32(day)
+                time.time_type = MYSQL_TIMESTAMP_DATE
+                bindScalar(i, time, MYSQL_TYPE_DATE, unsigned: false)
+            case .null:
+                binds[i].buffer_type = MYSQL_TYPE_NULL
+            }
+        }
+    }
+
+    private func bindScalar<T>(_ i: Int, _ value: T, _ type: enum_field_types, unsigned: Bool) {
+        let memory = UnsafeMutableRawPointer.allocate(
+            byteCount: MemoryLayout<T>.size, alignment: MemoryLayout<T>.alignment)
+        memory.initializeMemory(as: T.self, to: value)
+        allocations.append(memory)
+        binds[i].buffer = memory
+        binds[i].buffer_type = type
+        binds[i].buffer_length = UInt(MemoryLayout<T>.size)
+        binds[i].is_unsigned = unsigned ? 1 : 0
+    }
+
+    private func bindBytes(_ i: Int, _ bytes: [UInt8], _ type: enum_field_types) {
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: max(1, bytes.count), alignment: 1)
+        bytes.withUnsafeBytes { memory.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        allocations.append(memory)
+        binds[i].buffer = memory
+        binds[i].buffer_type = type
+        binds[i].buffer_length = UInt(bytes.count)
+        // length == NULL: the connector uses buffer_length as the value's length.
+    }
+
+    deinit {
+        for memory in allocations { memory.deallocate() }
+        binds.deinitialize(count: max(1, count))
+        binds.deallocate()
+    }
+}
+
+// MARK: - Result buffers
+
+/// How one result column is bound for fetching.
+internal enum ResultBinding: Sendable {
+    /// Integers bound at their wire width (1, 2, 4 or 8 bytes), so that the connector copies
+    /// them without conversion.
+    case integer(width: Int, unsigned: Bool)
+    case float
+    case double
+    /// DATE, DATETIME, TIMESTAMP or TIME into a `MYSQL_TIME`.
+    case temporal(FieldType)
+    /// Text (and DECIMAL text) into a buffer of `capacity` bytes.
+    case text(capacity: Int)
+    /// Bytes (BINARY, BLOB, BIT) into a buffer of `capacity` bytes.
+    case binary(capacity: Int)
+}
+
+/// A MYSQL_TIME read out of a bind buffer: plain integers, no allocation.
+internal struct TemporalValue {
+    var year: Int
+    var month: Int
+    var day: Int
+    var hour: Int
+    var minute: Int
+    var second: Int
+    var microsecond: Int
+    var isNegative: Bool
+}
+
+/// The `MYSQL_BIND` array and the reusable buffers one result row is fetched into. Allocated
+/// once per statement; every row overwrites it.
+internal final class ResultBuffers {
+    let count: Int
+    fileprivate let binds: UnsafeMutablePointer<MYSQL_BIND>
+    private let lengths: UnsafeMutablePointer<UInt>
+    private let nulls: UnsafeMutablePointer<my_bool>
+    private let errors: UnsafeMutablePointer<my_bool>
+    private let data: UnsafeMutablePointer<UnsafeMutableRawPointer>
+    private let capacities: UnsafeMutablePointer<Int>
+
+    init(_ bindings: [ResultBinding]) {
+        count = bindings.count
+        let n = max(1, count)
+        binds = .allocate(capacity: n)
+        binds.initialize(repeating: MYSQL_BIND(), count: n)
+        lengths = .allocate(capacity: n)
+        lengths.initialize(repeating: 0, count: n)
+        nulls = .allocate(capacity: n)
+        nulls.initialize(repeating: 0, count: n)
+        errors = .allocate(capacity: n)
+        errors.initialize(repeating: 0, count: n)
+        data = .allocate(capacity: n)
+        capacities = .allocate(capacity: n)
+        for (i, binding) in bindings.enumerated() {
+            let type: enum_field_types
+            var unsigned = false
+            let capacity: Int
+            switch binding {
+            case .integer(let width, let isUnsigned):
+                type =
+                    switch width {
+                    case 1: MYSQL_TYPE_TINY
+                    case 2: MYSQL_TYPE_SHORT
+                    case 4: MYSQL_TYPE_LONG
+                    default: MYSQL_TYPE_LONGLONG
+                    }
+                unsigned = isUnsigned
+                capacity = 8
+            case .float:
+                type = MYSQL_TYPE_FLOAT
+                capacity = 8
+            case .double:
+                type = MYSQL_TYPE_DOUBLE
+                capacity = 8
+            case .temporal(let fieldType):
+                type =
+                    switch fieldType {
+                    case .date, .newdate: MYSQL_TYPE_DATE
+                    case .time: MYSQL_TYPE_TIME
+                    case .timestamp: MYSQL_TYPE_TIMESTAMP
+                    default: MYSQL_TYPE_DATETIME
+                    }
+                capacity = MemoryLayout<MYSQL_TIME>.size
+            case .text(let size):
+                type = MYSQL_TYPE_STRING
+                capacity = max(1, size)
+            case .binary(let size):
+                type = MYSQL_TYPE_BLOB
+                capacity = max(1, size)
+            }
+            // One spare byte: the connector NUL-terminates strings that leave room.
+            let memory = UnsafeMutableRawPointer.allocate(byteCount: capacity + 1, alignment: 16)
+            memory.initializeMemory(as: UInt8.self, repeating: 0, count: capacity + 1)
+            data[i] = memory
+            capacities[i] = capacity
+            binds[i].buffer = memory
+            binds[i].buffer_type = type
+            binds[i].buffer_length = UInt(capacity)
+            binds[i].is_unsigned = unsigned ? 1 : 0
+            binds[i].length = lengths + i
+            binds[i].is_null = nulls + i
+            binds[i].error = errors + i
+        }
+    }
+
+    deinit {
+        for i in 0..<count { data[i].deallocate() }
+        let n = max(1, count)
+        binds.deinitialize(count: n)
+        binds.deallocate()
+        lengths.deallocate()
+        nulls.deallocate()
+        errors.deallocate()
+        data.deallocate()
+        capacities.deallocate()
+    }
+
+    @inline(__always) func isNull(_ i: Int) -> Bool { nulls[i] != 0 }
+
+    /// Full length of a text or binary value, which may exceed `capacity(i)`.
+    @inline(__always) func length(_ i: Int) -> Int { Int(lengths[i]) }
+
+    @inline(__always) func capacity(_ i: Int) -> Int { capacities[i] }
+
+    /// Whether the value did not fit its buffer; fetch it whole with `fetchColumn`.
+    @inline(__always) func isTruncated(_ i: Int) -> Bool { Int(lengths[i]) > capacities[i] }
+
+    @inline(__always) func int8(_ i: Int) -> Int8 { data[i].load(as: Int8.self) }
+    @inline(__always) func int16(_ i: Int) -> Int16 { data[i].load(as: Int16.self) }
+    @inline(__always) func int32(_ i: Int) -> Int32 { data[i].load(as: Int32.self) }
+    @inline(__always) func int64(_ i: Int) -> Int64 { data[i].load(as: Int64.self) }
+    @inline(__always) func float(_ i: Int) -> Float { data[i].load(as: Float.self) }
+    @inline(__always) func double(_ i: Int) -> Double { data[i].load(as: Double.self) }
+
+    /// The bytes of a text or binary value that fit the buffer.
+    @inline(__always) func bytes(_ i: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: data[i], count: min(Int(lengths[i]), capacities[i]))
+    }
+
+    @inline(__always) func temporal(_ i: Int) -> TemporalValue {
+        let t = data[i].assumingMemoryBound(to: MYSQL_TIME.self).pointee
+        return TemporalValue(
+            year: Int(t.year), month: Int(t.month), day: Int(t.day), hour: Int(t.hour), minute: Int(t.minute),
+            second: Int(t.second), microsecond: Int(t.second_part), isNegative: t.neg != 0)
+    }
+}
