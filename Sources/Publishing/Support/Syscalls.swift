@@ -1,0 +1,263 @@
+// Every system call the Publishing module makes, as thin wrappers in one file, the way NIOFS
+// keeps `Internal/System Calls/Syscalls.swift`: each wrapper retries EINTR, and turns a failure
+// into a `FileSystemError` that carries the C function, `errno` and the path.
+// Nothing else in this module imports Glibc.
+
+import struct Foundation.Date
+
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `errno` values the module branches on, and their text.
+enum SystemErrno {
+    static let ENOENT = Int32(Glibc.ENOENT)
+    static let EEXIST = Int32(Glibc.EEXIST)
+    static let EACCES = Int32(Glibc.EACCES)
+    static let EPERM = Int32(Glibc.EPERM)
+    static let ENOTEMPTY = Int32(Glibc.ENOTEMPTY)
+    static let ENOSPC = Int32(Glibc.ENOSPC)
+    static let EDQUOT = Int32(Glibc.EDQUOT)
+    static let EINVAL = Int32(Glibc.EINVAL)
+    static let ENOSYS = Int32(Glibc.ENOSYS)
+    static let ENOTDIR = Int32(Glibc.ENOTDIR)
+
+    /// "Permission denied (errno 13)". The corresponding C function is `strerror`.
+    static func describe(_ code: Int32) -> String {
+        "\(String(cString: strerror(code))) (errno \(code))"
+    }
+}
+
+/// `open(2)` flags used here.
+struct OpenFlags: OptionSet, Sendable {
+    let rawValue: CInt
+    static let readOnly = OpenFlags(rawValue: O_RDONLY)
+    static let writeOnly = OpenFlags(rawValue: O_WRONLY)
+    static let create = OpenFlags(rawValue: O_CREAT)
+    static let exclusive = OpenFlags(rawValue: O_EXCL)
+    static let directory = OpenFlags(rawValue: O_DIRECTORY)
+    static let noFollow = OpenFlags(rawValue: O_NOFOLLOW)
+    static let closeOnExec = OpenFlags(rawValue: O_CLOEXEC)
+}
+
+/// What `lstat`/`fstat` tell us about one file.
+struct FileInfo: Sendable, Equatable {
+    enum Kind: Sendable, Equatable { case regular, directory, symlink, other }
+    var kind: Kind
+    var size: Int64
+    /// Permission bits only (`st_mode & 0o7777`).
+    var permissions: UInt32
+    var device: UInt64
+    var inode: UInt64
+    var linkCount: UInt64
+    var modified: Date
+
+    init(_ s: stat) {
+        switch s.st_mode & S_IFMT {
+        case S_IFREG: kind = .regular
+        case S_IFDIR: kind = .directory
+        case S_IFLNK: kind = .symlink
+        default: kind = .other
+        }
+        size = Int64(s.st_size)
+        permissions = UInt32(s.st_mode & 0o7777)
+        device = UInt64(s.st_dev)
+        inode = UInt64(s.st_ino)
+        linkCount = UInt64(s.st_nlink)
+        modified = Date(
+            timeIntervalSince1970: Double(s.st_mtim.tv_sec) + Double(s.st_mtim.tv_nsec) / 1_000_000_000)
+    }
+}
+
+/// One entry of a directory listing (never "." or "..").
+struct DirectoryEntry: Sendable, Equatable {
+    var name: String
+    var isDirectory: Bool
+    var isSymlink: Bool
+}
+
+enum Syscall {
+    private static func failure(
+        _ function: String, _ path: String, _ what: String, file: String = #fileID, line: Int = #line
+    ) -> FileSystemError {
+        let code = Glibc.errno
+        return FileSystemError(
+            code: .forErrno(code), message: "\(what) \"\(path)\"", path: path, function: function,
+            errno: code, file: file, line: line)
+    }
+
+    /// Runs `body` again while it fails with EINTR.
+    private static func retrying(_ body: () -> CInt) -> CInt {
+        while true {
+            let result = body()
+            if result == -1 && Glibc.errno == EINTR { continue }
+            return result
+        }
+    }
+
+    /// The corresponding C function is `open`.
+    static func open(_ path: String, _ flags: OpenFlags, mode: UInt32 = 0o644) throws -> CInt {
+        let fd = retrying { Glibc.open(path, flags.union(.closeOnExec).rawValue, mode_t(mode)) }
+        guard fd >= 0 else { throw failure("open", path, "cannot open") }
+        return fd
+    }
+
+    /// The corresponding C function is `close`. Errors are ignored: on Linux the descriptor is
+    /// released whatever close returns, and durability comes from the `fsync` before it.
+    static func close(_ fd: CInt) {
+        _ = Glibc.close(fd)
+    }
+
+    /// Writes every byte, looping over short writes. The corresponding C function is `write`.
+    static func writeAll(_ fd: CInt, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if Glibc.errno == EINTR { continue }
+                throw failure("write", path, "cannot write")
+            }
+            offset += n
+        }
+    }
+
+    /// Reads to end of file. The corresponding C function is `read`.
+    static func readAll(_ fd: CInt, path: String) throws -> [UInt8] {
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if Glibc.errno == EINTR { continue }
+                throw failure("read", path, "cannot read")
+            }
+            if n == 0 { return result }
+            result.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    /// The corresponding C function is `fsync`.
+    static func fsync(_ fd: CInt, path: String) throws {
+        guard retrying({ Glibc.fsync(fd) }) == 0 else { throw failure("fsync", path, "cannot fsync") }
+    }
+
+    /// Information about `path` itself (symlinks are not followed), or nil if it does not exist.
+    /// The corresponding C function is `lstat`.
+    static func lstat(_ path: String) throws -> FileInfo? {
+        var s = stat()
+        if Glibc.lstat(path, &s) == 0 { return FileInfo(s) }
+        if Glibc.errno == ENOENT || Glibc.errno == ENOTDIR { return nil }
+        throw failure("lstat", path, "cannot stat")
+    }
+
+    /// The corresponding C function is `fstat`.
+    static func fstat(_ fd: CInt, path: String) throws -> FileInfo {
+        var s = stat()
+        guard Glibc.fstat(fd, &s) == 0 else { throw failure("fstat", path, "cannot stat") }
+        return FileInfo(s)
+    }
+
+    /// Replaces `to` if it exists. The corresponding C function is `rename`.
+    static func rename(_ from: String, _ to: String) throws {
+        guard Glibc.rename(from, to) == 0 else { throw failure("rename", from, "cannot rename to \"\(to)\":") }
+    }
+
+    private typealias RenameAt2 =
+        @convention(c) (CInt, UnsafePointer<CChar>?, CInt, UnsafePointer<CChar>?, CUnsignedInt) -> CInt
+    /// glibc declares `renameat2` only under _GNU_SOURCE, which the Glibc module does not set,
+    /// so it is looked up at run time. RENAME_NOREPLACE is 1 (linux/fs.h).
+    private static let renameat2: RenameAt2? = dlsym(nil, "renameat2").map {
+        unsafeBitCast($0, to: RenameAt2.self)
+    }
+
+    /// Renames, failing with EEXIST if `to` exists. The corresponding C function is
+    /// `renameat2(RENAME_NOREPLACE)`; where the kernel or file system lacks it, an `lstat` check
+    /// then `rename` (enough for our directories: a rename onto a non-empty one fails anyway).
+    static func renameNoReplace(_ from: String, _ to: String) throws {
+        if let renameat2 {
+            if renameat2(AT_FDCWD, from, AT_FDCWD, to, 1) == 0 { return }
+            let code = Glibc.errno
+            if code != EINVAL && code != ENOSYS {
+                throw failure("renameat2", from, "cannot rename to \"\(to)\":")
+            }
+        }
+        if try lstat(to) != nil {
+            Glibc.errno = EEXIST
+            throw failure("rename", from, "cannot rename to \"\(to)\":")
+        }
+        try rename(from, to)
+    }
+
+    /// A new hard link `new` to `existing`. The corresponding C function is `link`.
+    static func link(_ existing: String, _ new: String) throws {
+        guard Glibc.link(existing, new) == 0 else { throw failure("link", existing, "cannot hard-link to \"\(new)\":") }
+    }
+
+    /// A symbolic link at `path` whose content is `target`. The corresponding C function is `symlink`.
+    static func symlink(target: String, at path: String) throws {
+        guard Glibc.symlink(target, path) == 0 else { throw failure("symlink", path, "cannot create symlink") }
+    }
+
+    /// The content of the symlink at `path`, or nil if there is none. The corresponding C function is `readlink`.
+    static func readlink(_ path: String) throws -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = Glibc.readlink(path, &buffer, buffer.count - 1)
+        if n < 0 {
+            if Glibc.errno == ENOENT { return nil }
+            throw failure("readlink", path, "cannot read symlink")
+        }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The corresponding C function is `unlink`.
+    static func unlink(_ path: String) throws {
+        guard Glibc.unlink(path) == 0 else { throw failure("unlink", path, "cannot remove") }
+    }
+
+    /// The corresponding C function is `rmdir`.
+    static func rmdir(_ path: String) throws {
+        guard Glibc.rmdir(path) == 0 else { throw failure("rmdir", path, "cannot remove directory") }
+    }
+
+    /// The corresponding C function is `mkdir`.
+    static func mkdir(_ path: String, mode: UInt32 = 0o755) throws {
+        guard Glibc.mkdir(path, mode_t(mode)) == 0 else { throw failure("mkdir", path, "cannot create directory") }
+    }
+
+    /// The entries of a directory, without "." and "..". The corresponding C functions are
+    /// `opendir`, `readdir` and `closedir`; entries whose `d_type` is unknown are `lstat`ed.
+    static func listDirectory(_ path: String) throws -> [DirectoryEntry] {
+        guard let dir = Glibc.opendir(path) else { throw failure("opendir", path, "cannot list directory") }
+        defer { Glibc.closedir(dir) }
+        var entries: [DirectoryEntry] = []
+        while true {
+            Glibc.errno = 0
+            guard let entry = Glibc.readdir(dir) else {
+                if Glibc.errno != 0 { throw failure("readdir", path, "cannot list directory") }
+                return entries
+            }
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            var isDirectory = Int32(entry.pointee.d_type) == DT_DIR
+            var isSymlink = Int32(entry.pointee.d_type) == DT_LNK
+            if Int32(entry.pointee.d_type) == DT_UNKNOWN, let info = try lstat(path + "/" + name) {
+                isDirectory = info.kind == .directory
+                isSymlink = info.kind == .symlink
+            }
+            entries.append(DirectoryEntry(name: name, isDirectory: isDirectory, isSymlink: isSymlink))
+        }
+    }
+
+    /// Takes an exclusive lock on the open file, waiting for it. Locks belong to the open file
+    /// description, so two `open`s in one process exclude each other too. The corresponding C
+    /// function is `flock(LOCK_EX)`; the lock goes with `close`.
+    static func lockExclusive(_ fd: CInt, path: String) throws {
+        // `flock` names both the function and a struct in Glibc: pick the function by type.
+        let flockFunction: (CInt, CInt) -> CInt = Glibc.flock(_:_:)
+        guard retrying({ flockFunction(fd, LOCK_EX) }) == 0 else { throw failure("flock", path, "cannot lock") }
+    }
+}

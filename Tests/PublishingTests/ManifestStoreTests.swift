@@ -1,0 +1,111 @@
+import Dispatch
+import Foundation
+import Testing
+
+@testable import Publishing
+
+@Suite struct ManifestListsEveryDatasetsCurrentVersion {
+    @Test func anEntryPointsThroughTheVersionDirectory() {
+        let entry = Manifest.Entry(dataset: "orders", version: 124, publishedAt: date("2026-11-25T01:02:03Z"), rows: 5_000_000)
+        #expect(entry.index == "orders/v124/index.json")
+    }
+
+    @Test func updatesKeepOtherDatasetsAndTheFileHasTheDocumentedShape() throws {
+        let root = TemporaryDirectory()
+        let store = ManifestStore(root: root.path)
+        #expect(try store.load() == nil)
+        let published = date("2026-11-25T01:02:03Z")
+        try store.update(dataset: "orders", entry: .init(dataset: "orders", version: 124, publishedAt: published, rows: 5_000_000), now: date("2026-11-25T01:02:04Z"))
+        try store.update(dataset: "offers", entry: .init(dataset: "offers", version: 7, publishedAt: published, rows: 10), now: date("2026-11-25T01:02:05Z"))
+
+        let text = try readText(store.path)
+        let expected = """
+            {
+              "datasets" : {
+                "offers" : {
+                  "index" : "offers/v7/index.json",
+                  "published_at" : "2026-11-25T01:02:03Z",
+                  "rows" : 10,
+                  "version" : 7
+                },
+                "orders" : {
+                  "index" : "orders/v124/index.json",
+                  "published_at" : "2026-11-25T01:02:03Z",
+                  "rows" : 5000000,
+                  "version" : 124
+                }
+              },
+              "generated_at" : "2026-11-25T01:02:05Z"
+            }
+
+            """
+        #expect(text == expected)
+        let manifest = try #require(try store.load())
+        #expect(manifest.datasets.keys.sorted() == ["offers", "orders"])
+
+        try store.remove(dataset: "offers")
+        #expect(try store.load()?.datasets.keys.sorted() == ["orders"])
+        #expect(try names(in: root.path) == [".manifest.lock", "manifest.json"], "no temporary file is left")
+    }
+
+    @Test func aDamagedManifestIsAnErrorNotAnEmptyOne() throws {
+        let root = TemporaryDirectory()
+        root.write("manifest.json", "{\"datasets\": ")
+        let store = ManifestStore(root: root.path)
+        #expect(throws: FileSystemError.self) { try store.load() }
+        #expect(throws: FileSystemError.self) {
+            try store.update(dataset: "orders", entry: .init(dataset: "orders", version: 1, publishedAt: Date(), rows: 0))
+        }
+    }
+
+    @Test func concurrentUpdatesFromTwoThreadsLoseNothing() throws {
+        let root = TemporaryDirectory()
+        let rounds = 60
+        let datasets = ["orders", "offers"]
+        let group = DispatchGroup()
+        let failures = FailureLog()
+        for name in datasets {
+            DispatchQueue.global().async(group: group) {
+                // Each thread makes its own store, as separate publishers would.
+                let store = ManifestStore(root: root.path)
+                for version in 1...rounds {
+                    do {
+                        let manifest = try store.update(
+                            dataset: name, entry: .init(dataset: name, version: version, publishedAt: Date(), rows: version))
+                        // Read-modify-write under the lock: our own latest entry is always there.
+                        if manifest.datasets[name]?.version != version { failures.add("\(name) lost v\(version)") }
+                    } catch {
+                        failures.add("\(name) v\(version): \(error)")
+                    }
+                }
+            }
+        }
+        // A reader beside them never sees a torn or missing file once it exists.
+        let reader = ManifestStore(root: root.path)
+        var reads = 0
+        while group.wait(timeout: .now()) == .timedOut {
+            do {
+                if try reader.load() != nil { reads += 1 }
+            } catch {
+                failures.add("reader: \(error)")
+            }
+        }
+        #expect(failures.all.isEmpty, "\(failures.all)")
+        let final = try #require(try reader.load())
+        #expect(final.datasets["orders"]?.version == rounds)
+        #expect(final.datasets["offers"]?.version == rounds)
+        #expect(try names(in: root.path) == [".manifest.lock", "manifest.json"])
+    }
+}
+
+/// Collects failures from other threads.
+final class FailureLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String] = []
+
+    func add(_ entry: String) {
+        lock.withLock { entries.append(entry) }
+    }
+
+    var all: [String] { lock.withLock { entries } }
+}
