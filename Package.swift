@@ -40,7 +40,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .target(name: "TestSupport", dependencies: ["Parquet"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport", dependencies: ["Parquet"], path: "Tests/TestSupport",
+            exclude: ["read_parquet.py", "write_parquet_fixture.py"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MySQLSourceTests", dependencies: ["MySQLSource", "TestSupport"]),
         .testTarget(name: "PublishingTests", dependencies: ["Publishing", "TestSupport"]),

@@ -1,0 +1,76 @@
+# parquet-publisher: build, test and demo entry points.
+#
+#   make deps     install what is missing: Debian packages (deps-system), the readers' venv (deps-venv)
+#   make build    release build of the parquet-publisher binary
+#   make test     deps, then every test target against a throwaway MariaDB
+#   make format   swift-format in place
+#
+# The work is in scripts/; this file only wires it. Add a target by following the pattern:
+# depend on `deps` when it needs the apt packages or the venv, use $(VENV_PYTHON) for Python,
+# $(SWIFT_BUILD_FLAGS) for swift build, and scripts/test-env.sh to run with the test server.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+# Swift builds use both cores on their own; two of them at once only fight over memory.
+.NOTPARALLEL:
+
+VENV := .venv
+VENV_PYTHON := $(VENV)/bin/python
+SWIFT ?= swift
+SWIFT_BUILD_FLAGS ?= -c release
+SWIFT_TEST_FLAGS ?=
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+.PHONY: all deps deps-system deps-venv build test format lint clean demo bench-encode bench-snapshot bench-incremental install
+
+all: build
+
+deps: deps-system deps-venv
+
+# Debian packages only: what building needs (and the test server's binaries).
+deps-system:
+	@scripts/deps.sh system
+
+# The Python venv with the pinned readers, rebuilt when requirements-test.txt changes.
+deps-venv:
+	@scripts/deps.sh venv $(VENV) requirements-test.txt
+
+build: deps-system
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product parquet-publisher
+
+# Every test target. Integration tests find the server through PP_TEST_* (test-env.sh exports
+# them); the server is stopped afterwards whatever the tests did, and their status is ours.
+test: deps
+	@scripts/test-env.sh $(SWIFT) test $(SWIFT_TEST_FLAGS)
+
+# swift-format with the repository's .swift-format; without one it would reindent everything to
+# its own defaults, so it refuses.
+FORMAT_PATHS := Package.swift Sources Tests
+
+format:
+	@if ! $(SWIFT) format --version >/dev/null 2>&1; then \
+		echo "swift-format is not available in this toolchain; nothing formatted"; \
+	elif [ ! -f .swift-format ]; then \
+		echo "no .swift-format configuration in the repository; nothing formatted"; \
+	else \
+		$(SWIFT) format format --in-place --recursive --parallel $(FORMAT_PATHS); \
+	fi
+
+lint:
+	@if ! $(SWIFT) format --version >/dev/null 2>&1; then \
+		echo "swift-format is not available in this toolchain; nothing checked"; \
+	elif [ ! -f .swift-format ]; then \
+		echo "no .swift-format configuration in the repository; nothing checked"; \
+	else \
+		$(SWIFT) format lint --strict --recursive $(FORMAT_PATHS); \
+	fi
+
+clean:
+	$(SWIFT) package clean
+	@scripts/test-mariadb.sh stop build/test-mariadb
+	rm -rf build
+
+# Filled by later issues: the demo and benchmarks (issue 2, 3, 4) and install (issue 5).
+demo bench-encode bench-snapshot bench-incremental install:
+	@echo "make $@: not yet (coming with a later issue)"
