@@ -3,7 +3,7 @@
 ///
 /// Parsing works on the bytes in the bind buffer, with no `Double` (which would round) and no
 /// `String` (which would allocate once per value).
-internal enum DecimalText {
+public enum DecimalText {
     /// The unscaled value of `text` at `scale`, or nil when the text is not a decimal number,
     /// has more significant digits than `precision`, or has non-zero digits past `scale`.
     /// Precision must be at most 18 so that the value fits in an Int64.
@@ -84,7 +84,7 @@ internal enum DecimalText {
     }
 
     /// The decimal text of an unscaled value, for keyset parameters and messages.
-    static func format(unscaled: Int64, scale: Int) -> String {
+    public static func format(unscaled: Int64, scale: Int) -> String {
         let digits = String(unscaled.magnitude)
         let sign = unscaled < 0 ? "-" : ""
         guard scale > 0 else { return sign + digits }
@@ -94,7 +94,7 @@ internal enum DecimalText {
     }
 
     /// The decimal text of a big-endian two's complement unscaled value.
-    static func format(bigEndian bytes: some Collection<UInt8>, scale: Int) -> String {
+    public static func format(bigEndian bytes: some Collection<UInt8>, scale: Int) -> String {
         var value = UInt256()
         let negative = (bytes.first ?? 0) & 0x80 != 0
         value.loadBigEndian(bytes, signExtend: negative)

@@ -41,14 +41,15 @@ public final class DatasetRefresher: @unchecked Sendable {
         return options
     }
 
-    /// Runs one cycle. Issue 3: every cycle is a full snapshot.
+    /// Runs one cycle: incremental when a version is published and the schema is unchanged,
+    /// a full snapshot otherwise (or when `full`).
     @discardableResult
-    public func refresh(full: Bool = false) throws -> RefreshResult {
+    public func refresh(full: Bool = false, reconcile: Bool = false) throws -> RefreshResult {
         let started = Date()
         let clock = ContinuousClock.now
         var state = try stateStore.load(dataset: dataset.name) ?? DatasetState()
         do {
-            let result = try snapshot(state: &state, clock: clock)
+            let result = try run(full: full, reconcile: reconcile, state: &state, clock: clock)
             state.lastSuccess = Date()
             state.lastDuration = result.seconds
             state.lastError = nil
@@ -66,7 +67,7 @@ public final class DatasetRefresher: @unchecked Sendable {
         }
     }
 
-    private func report(_ phase: RefreshProgress.Phase, rows: Int, since clock: ContinuousClock.Instant) {
+    func report(_ phase: RefreshProgress.Phase, rows: Int, since clock: ContinuousClock.Instant) {
         guard let progress else { return }
         progress(RefreshProgress(dataset: dataset.name, phase: phase, rows: rows, seconds: Self.seconds(since: clock)))
     }
@@ -76,8 +77,7 @@ public final class DatasetRefresher: @unchecked Sendable {
         return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
-    /// A full snapshot into a new version.
-    private func snapshot(state: inout DatasetState, clock: ContinuousClock.Instant) throws -> RefreshResult {
+    private func run(full: Bool, reconcile: Bool, state: inout DatasetState, clock: ContinuousClock.Instant) throws -> RefreshResult {
         let directory = self.directory
         try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
         let leftovers = try directory.removeLeftovers()
@@ -88,10 +88,45 @@ public final class DatasetRefresher: @unchecked Sendable {
         defer { connection.close() }
         report(.describing, rows: 0, since: clock)
         let plan = try DatasetPlan.describe(dataset, on: connection)
-        if let previous = state.schemaFingerprint, previous != plan.fingerprint {
-            logger.warning("the source schema changed; rebuilding the dataset in full", metadata: ["phase": "describing"])
-        }
 
+        var reason: String?
+        let current = try directory.currentVersion()
+        if full {
+            reason = "a full refresh was asked for"
+        } else if current == nil {
+            reason = "nothing is published yet"
+        } else if state.watermark == nil {
+            reason = "the state has no watermark"
+        } else if plan.updatedAtColumn == nil {
+            reason = "the dataset has no updated_at column"
+        } else if case .query = dataset.source {
+            reason = "query datasets are always read in full"
+        } else if let previous = state.schemaFingerprint, previous != plan.fingerprint {
+            reason = "the source schema changed"
+            logger.warning("the source schema changed (a column added, dropped or retyped); rebuilding the dataset in full", metadata: ["phase": "describing"])
+        }
+        if reason == nil, let current {
+            do {
+                let index = try DatasetIndex.decode(Array(FileManager.default.contents(atPath: directory.versionPath(current) + "/" + DatasetIndex.fileName) ?? Data()))
+                if index.schema.map(\.name) != plan.columns.map(\.name) {
+                    reason = "the published schema differs from the source's"
+                } else {
+                    return try incremental(plan: plan, connection: connection, previousVersion: current, previousIndex: index, reconcile: reconcile, state: &state, clock: clock)
+                }
+            } catch let error as PublishingError {
+                throw error
+            } catch {
+                reason = "the published index.json of v\(current) is unreadable (\(error))"
+                logger.warning("rebuilding in full: \(reason!)")
+            }
+        }
+        logger.info("full snapshot: \(reason ?? "")", metadata: ["phase": "fetching"])
+        return try snapshot(plan: plan, connection: connection, state: &state, clock: clock)
+    }
+
+    /// A full snapshot into a new version.
+    private func snapshot(plan: DatasetPlan, connection: MySQLConnection, state: inout DatasetState, clock: ContinuousClock.Instant) throws -> RefreshResult {
+        let directory = self.directory
         try connection.startReadOnlySnapshot()
         // The watermark is the database's clock, read inside the snapshot before any row.
         let watermark = try connection.serverNow()
@@ -113,34 +148,49 @@ public final class DatasetRefresher: @unchecked Sendable {
         report(.writing, rows: rows, since: clock)
         let files = try writer.finish()
 
-        report(.publishing, rows: rows, since: clock)
-        let publishedAt = Date()
-        let index = IndexBuilder(plan: plan).index(version: version, publishedAt: publishedAt, files: files)
-        try staging.writeFileAtomically(DatasetIndex.fileName, data: try index.encoded())
-        let published = try staging.commit(now: publishedAt)
+        let published = try publish(
+            staging: staging, plan: plan, rewritten: files, carried: [], rows: rows, watermark: watermark,
+            full: true, state: &state, clock: clock)
         committed = true
-        _ = try ManifestStore(root: configuration.publish.directory).update(
-            dataset: dataset.name, entry: Manifest.Entry(dataset: dataset.name, version: published, publishedAt: publishedAt, rows: rows),
-            now: publishedAt)
-
-        state.version = published
-        state.watermark = watermark
-        state.schemaFingerprint = plan.fingerprint
-        state.rows = rows
-        state.lastFullRefresh = publishedAt
-        let removed = try directory.removeVersions(olderThan: configuration.publish.keepVersionsFor, now: publishedAt)
-        if !removed.isEmpty { logger.info("removed expired versions", metadata: ["versions": "\(removed)"]) }
-
-        let seconds = Self.seconds(since: clock)
         let bytes = files.reduce(0) { $0 + $1.summary.bytes }
-        report(.done, rows: rows, since: clock)
+        let seconds = Self.seconds(since: clock)
         logger.info(
-            "published v\(published): \(rows) rows in \(files.count) files",
+            "published v\(published) (full): \(rows) rows in \(files.count) files",
             metadata: ["version": "\(published)", "rows": "\(rows)", "duration_ms": "\(Int(seconds * 1000))", "phase": "done"])
         return RefreshResult(
             dataset: dataset.name, version: published, rows: rows, rowsFetched: rows, files: files.count,
             filesRewritten: files.count, bytesWritten: bytes, totalBytes: bytes, seconds: seconds, full: true,
             warnings: warnings.isEmpty ? [] : ["\(warnings)"])
+    }
+
+    /// Writes index.json, commits the staging directory, swaps `current`, updates manifest.json
+    /// and the state, and removes expired versions. Returns the version published.
+    func publish(
+        staging: StagingVersion, plan: DatasetPlan, rewritten: [PartitionFile], carried: [IndexFile], rows: Int,
+        watermark: Int64, full: Bool, state: inout DatasetState, clock: ContinuousClock.Instant
+    ) throws -> Int {
+        report(.publishing, rows: rows, since: clock)
+        let publishedAt = Date()
+        let index = IndexBuilder(plan: plan).index(version: staging.version, publishedAt: publishedAt, files: rewritten, carried: carried)
+        try staging.writeFileAtomically(DatasetIndex.fileName, data: try index.encoded())
+        let published = try staging.commit(now: publishedAt)
+        _ = try ManifestStore(root: configuration.publish.directory).update(
+            dataset: dataset.name,
+            entry: Manifest.Entry(dataset: dataset.name, version: published, publishedAt: publishedAt, rows: index.rows),
+            now: publishedAt)
+        state.version = published
+        state.watermark = watermark
+        state.schemaFingerprint = plan.fingerprint
+        state.rows = index.rows
+        if full {
+            // A snapshot is as good as a reconciliation.
+            state.lastFullRefresh = publishedAt
+            state.lastReconcile = publishedAt
+        }
+        let removed = try directory.removeVersions(olderThan: configuration.publish.keepVersionsFor, now: publishedAt)
+        if !removed.isEmpty { logger.info("removed expired versions", metadata: ["versions": "\(removed)"]) }
+        report(.done, rows: rows, since: clock)
+        return published
     }
 
     /// Streams every row of the dataset into `writer`: a fetching thread hands batches to this

@@ -6,8 +6,8 @@ import Parquet
 struct IndexBuilder {
     let plan: DatasetPlan
 
-    func index(version: Int, publishedAt: Date, files: [PartitionFile]) -> DatasetIndex {
-        let indexFiles = files.map { file -> IndexFile in
+    func index(version: Int, publishedAt: Date, files: [PartitionFile], carried: [IndexFile] = []) -> DatasetIndex {
+        let written = files.map { file -> IndexFile in
             let groups = file.summary.rowGroups.map { group -> IndexRowGroup in
                 let (lo, hi) = bounds(group)
                 return IndexRowGroup(
@@ -20,6 +20,8 @@ struct IndexBuilder {
                 min: fileBound(file.summary.rowGroups, min: true), max: fileBound(file.summary.rowGroups, min: false),
                 rowGroups: groups)
         }
+        // Carried files keep their entries from the previous index: same bytes, same row groups.
+        let indexFiles = (written + carried).sorted { $0.partition < $1.partition }
         return DatasetIndex(
             dataset: plan.dataset.name, version: version, publishedAt: publishedAt,
             partitionBy: plan.dataset.partitionBy, partitionGranularity: plan.dataset.partitionGranularity,

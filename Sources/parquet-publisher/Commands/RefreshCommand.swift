@@ -14,6 +14,9 @@ struct RefreshCommand: ParsableCommand {
     @Flag(help: "Rebuild from scratch instead of reading only what changed.")
     var full = false
 
+    @Flag(help: "Also reconcile with the source now (finds hard deletes and writes that bypassed updated_at).")
+    var reconcile = false
+
     @Argument(help: "Datasets to refresh (default: every dataset in the configuration).")
     var datasets: [String] = []
 
@@ -28,7 +31,7 @@ struct RefreshCommand: ParsableCommand {
             let meter = ProgressMeter()
             refresher.progress = { meter.report($0) }
             do {
-                let result = try refresher.refresh(full: full)
+                let result = try refresher.refresh(full: full, reconcile: reconcile)
                 meter.finish()
                 let version = result.version.map { "v\($0)" } ?? "no new version (no changes)"
                 let rate = result.seconds > 0 ? Int(Double(result.rowsFetched) / result.seconds) : 0
