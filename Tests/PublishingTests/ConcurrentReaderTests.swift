@@ -74,8 +74,27 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func whileVersionsArePublishedAndRetentionRuns() throws {
+    func whileVersionsArePublishedAndRetentionRuns() async throws {
         let root = TemporaryDirectory()
+        let outcome = try await onThread { try Self.publishWhileReading(root: root) }
+        #expect(outcome.failures.isEmpty, "\(outcome.failures.prefix(5))")
+        #expect(outcome.reads > 50, "the readers read \(outcome.reads) times")
+        #expect(outcome.distinctVersions > 5, "the readers saw \(outcome.distinctVersions) versions")
+        #expect(!outcome.removed.isEmpty, "retention deleted versions while readers read")
+        let directory = DatasetDirectory(root: root.path, dataset: "orders")
+        #expect(try directory.versions().first! > 1)
+        #expect(try directory.currentVersion() == outcome.lastVersion)
+    }
+
+    struct Outcome: Sendable {
+        var failures: [String]
+        var reads: Int
+        var distinctVersions: Int
+        var removed: [Int]
+        var lastVersion: Int
+    }
+
+    static func publishWhileReading(root: TemporaryDirectory) throws -> Outcome {
         let directory = DatasetDirectory(root: root.path, dataset: "orders")
         let manifest = ManifestStore(root: root.path)
         try Self.publishVersion(directory, 1, manifest: manifest)
@@ -109,12 +128,7 @@ import Testing
         stop.set()
         group.wait()
 
-        #expect(failures.all.isEmpty, "\(failures.all.prefix(5))")
-        #expect(seen.count > 50, "the readers read \(seen.count) times")
-        #expect(seen.distinct > 5, "the readers saw \(seen.distinct) versions")
-        #expect(!removed.isEmpty, "retention deleted versions while readers read")
-        #expect(try directory.versions().first! > 1)
-        #expect(try directory.currentVersion() == version)
+        return Outcome(failures: failures.all, reads: seen.count, distinctVersions: seen.distinct, removed: removed, lastVersion: version)
     }
 }
 

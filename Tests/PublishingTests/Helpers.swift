@@ -40,3 +40,14 @@ func names(in directory: String) throws -> [String] {
 func date(_ text: String) -> Date {
     ISO8601Timestamp.date(from: text)!
 }
+
+/// Runs blocking work (fsync loops, thread joins) on a thread of its own, so a test never holds
+/// one of Swift concurrency's few cooperative threads while it waits.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(with: Result { try body() })
+        }
+        thread.start()
+    }
+}

@@ -236,3 +236,37 @@ public struct IndexRowGroup: Codable, Sendable, Equatable {
         try c.encode(length, forKey: .length)
     }
 }
+
+/// Collects one file's row groups as the writer finishes them, numbering rows and tracking the
+/// file's partition-column range, so the index is built beside the file in one pass.
+public struct IndexFileBuilder: Sendable {
+    public let partition: PartitionKey
+    public private(set) var rows = 0
+    private var rowGroups: [IndexRowGroup] = []
+    private var low: (text: String, micros: Int64)?
+    private var high: (text: String, micros: Int64)?
+
+    public init(partition: PartitionKey) {
+        self.partition = partition
+    }
+
+    /// Records the next row group: `rows` rows whose partition column spans `[min, max]`
+    /// (ISO-8601 from `ISO8601Timestamp`, nil when all NULL), stored in `[offset, offset + length)`.
+    public mutating func appendRowGroup(rows count: Int, min: String?, max: String?, offset: Int64, length: Int64) {
+        rowGroups.append(IndexRowGroup(firstRow: rows, rows: count, min: min, max: max, offset: offset, length: length))
+        rows += count
+        if let min, let micros = ISO8601Timestamp.micros(from: min), low.map({ micros < $0.micros }) ?? true {
+            low = (min, micros)
+        }
+        if let max, let micros = ISO8601Timestamp.micros(from: max), high.map({ micros > $0.micros }) ?? true {
+            high = (max, micros)
+        }
+    }
+
+    /// The file's entry, once its size on disk is known.
+    public func build(bytes: Int64) -> IndexFile {
+        IndexFile(
+            path: partition.fileName, partition: partition.name, rows: rows, bytes: bytes, min: low?.text, max: high?.text,
+            rowGroups: rowGroups)
+    }
+}
