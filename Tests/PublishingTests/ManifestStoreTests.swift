@@ -48,6 +48,29 @@ import Testing
         #expect(try names(in: root.path) == [".manifest.lock", "manifest.json"], "no temporary file is left")
     }
 
+    @Test func repairPointsTheEntryAtCurrentAfterACrashBeforeTheManifestUpdate() throws {
+        let root = TemporaryDirectory()
+        let store = ManifestStore(root: root.path)
+        let orders = DatasetDirectory(root: root.path, dataset: "orders")
+        for version in 1...2 {
+            let staging = try orders.beginVersion(version)
+            let index = DatasetIndex(
+                dataset: "orders", version: version, publishedAt: date("2026-11-25T01:0\(version):00Z"), partitionBy: nil,
+                partitionGranularity: .none, rowGroupGranularity: nil, primaryKey: ["id"], schema: [],
+                files: [IndexFile(path: "all.parquet", partition: "all", rows: version * 10, bytes: 1, min: nil, max: nil, rowGroups: [])])
+            try staging.writeFileAtomically("index.json", data: try index.encoded())
+            try staging.commit()
+            // The crash: v2 became current but the manifest was never updated.
+            if version == 1 { try store.update(dataset: "orders", entry: .init(dataset: "orders", version: 1, publishedAt: index.publishedAt, rows: 10)) }
+        }
+        root.write(".manifest.json.tmp-0123456789abcdef", "{")
+        #expect(try store.removeLeftovers() == [".manifest.json.tmp-0123456789abcdef"])
+        #expect(try store.repair(orders))
+        #expect(try store.load()?.datasets["orders"] == Manifest.Entry(dataset: "orders", version: 2, publishedAt: date("2026-11-25T01:02:00Z"), rows: 20))
+        #expect(try store.repair(orders) == false, "nothing to repair the second time")
+        #expect(try store.repair(DatasetDirectory(root: root.path, dataset: "never_published")) == false)
+    }
+
     @Test func aDamagedManifestIsAnErrorNotAnEmptyOne() throws {
         let root = TemporaryDirectory()
         root.write("manifest.json", "{\"datasets\": ")
