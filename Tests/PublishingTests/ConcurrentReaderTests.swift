@@ -75,7 +75,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func whileVersionsArePublishedAndRetentionRuns() async throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let outcome = try await onThread { try Self.publishWhileReading(root: root) }
         #expect(outcome.failures.isEmpty, "\(outcome.failures.prefix(5))")
         #expect(outcome.reads > 50, "the readers read \(outcome.reads) times")
@@ -94,7 +94,7 @@ import Testing
         var lastVersion: Int
     }
 
-    static func publishWhileReading(root: TemporaryDirectory) throws -> Outcome {
+    static func publishWhileReading(root: ScratchDirectory) throws -> Outcome {
         let directory = DatasetDirectory(root: root.path, dataset: "orders")
         let manifest = ManifestStore(root: root.path)
         try Self.publishVersion(directory, 1, manifest: manifest)

@@ -254,7 +254,7 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
     }
 
     @Test func loadReadsTheFile() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         let path = folder.write("config.toml", configurationText())
         let configuration = try Configuration.load(contentsOf: path)
         #expect(configuration.datasets.map(\.name) == ["orders"])
@@ -562,7 +562,7 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
     }
 
     @Test func anUnreadableFileNamesTheFileAndErrno() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         do {
             _ = try Configuration.load(contentsOf: folder.file("absent.toml"))
             Issue.record("loaded")

@@ -21,7 +21,7 @@ func publish(
 
 @Suite struct AVersionBecomesVisibleOnlyAtCommit {
     @Test func aNewDatasetHasNoVersions() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         #expect(try orders.currentVersion() == nil)
         #expect(try orders.versions() == [])
@@ -31,7 +31,7 @@ func publish(
     }
 
     @Test func stagingIsInvisibleUntilCommitThenCurrentSwitches() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try publish(orders, version: 1, files: ["2024-05.parquet": "one"])
 
@@ -54,7 +54,7 @@ func publish(
     }
 
     @Test func theParquetWriterCanWriteStraightIntoTheStagingDirectory() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         let staging = try orders.beginVersion(1)
         let fd = try Syscall.open(staging.path(for: "all.parquet"), [.writeOnly, .create, .exclusive])
@@ -65,7 +65,7 @@ func publish(
     }
 
     @Test func unchangedPartitionsAreHardLinksSharingTheInode() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try publish(orders, version: 1, files: ["2024-04.parquet": "april", "2024-05.parquet": "may"])
         try publish(orders, version: 2, files: ["2024-05.parquet": "may, updated"], unchanged: ["2024-04.parquet"], from: 1)
@@ -81,7 +81,7 @@ func publish(
     }
 
     @Test func linkingAFileThePreviousVersionLacksFails() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try publish(orders, version: 1, files: ["a.parquet": "a"])
         let staging = try orders.beginVersion(2)
@@ -90,7 +90,7 @@ func publish(
     }
 
     @Test func discardRemovesTheStagingDirectoryAndCurrentStays() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try publish(orders, version: 1, files: ["a.parquet": "a"])
         let staging = try orders.beginVersion(2)
@@ -102,7 +102,7 @@ func publish(
     }
 
     @Test func aStagingVersionDroppedWithoutCommitIsRemoved() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         do {
             let staging = try orders.beginVersion(1)
@@ -112,7 +112,7 @@ func publish(
     }
 
     @Test func aCommittedVersionCannotBeCommittedOrWrittenAgain() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         let staging = try orders.beginVersion(1)
         try staging.commit()
@@ -123,7 +123,7 @@ func publish(
     }
 
     @Test func versionsOnlyGrow() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try publish(orders, version: 3, files: [:])
         #expect(throws: FileSystemError.self) { try orders.beginVersion(3) }
@@ -134,7 +134,7 @@ func publish(
     }
 
     @Test func commitRefusesToReplaceAnExistingVersion() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         let staging = try orders.beginVersion(1)
         try staging.writeFileAtomically("a.parquet", data: [1])
@@ -149,14 +149,14 @@ func publish(
 
     @Test(arguments: ["", "/etc/passwd", "../v1/a.parquet", "a/../../x", ".published-at", "./a"])
     func filesStayInsideTheVersion(relative: String) throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let staging = try DatasetDirectory(root: root.path, dataset: "orders").beginVersion(1)
         #expect(throws: FileSystemError.self) { try staging.writeFileAtomically(relative, data: [1]) }
         try staging.discard()
     }
 
     @Test func aMalformedCurrentLinkIsAnErrorNotNoVersion() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try FileOperations.makeDirectories(orders.path)
         try Syscall.symlink(target: "elsewhere", at: orders.path + "/current")
@@ -166,7 +166,7 @@ func publish(
 
 @Suite struct LeftoversOfACrashAreRemovedAtStart {
     @Test func stagingTemporaryAndNeverCurrentVersionsGoPublishedOnesStay() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try publish(orders, version: 1, files: ["a.parquet": "1"])
         try publish(orders, version: 2, files: ["a.parquet": "2"])
@@ -194,7 +194,7 @@ func publish(
     }
 
     @Test func withoutCurrentNoVersionDirectoryIsRemoved() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try FileOperations.makeDirectories(orders.versionPath(1))
         #expect(try orders.removeLeftovers() == [])

@@ -252,7 +252,7 @@ struct IndexFixture {
 
     /// Runs the validator on `documents`; returns its exit status and output.
     static func validate(_ documents: [[UInt8]]) throws -> (status: Int32, output: String) {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         var paths: [String] = []
         for (number, document) in documents.enumerated() {
             let path = folder.file("index-\(number).json")

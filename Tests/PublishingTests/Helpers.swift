@@ -3,7 +3,7 @@ import Foundation
 @testable import Publishing
 
 /// A fresh directory under the system temp folder, removed when the test drops it.
-final class TemporaryDirectory: Sendable {
+final class ScratchDirectory: Sendable {
     let path: String
 
     init(_ label: String = #function) {

@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func updatesKeepOtherDatasetsAndTheFileHasTheDocumentedShape() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let store = ManifestStore(root: root.path)
         #expect(try store.load() == nil)
         let published = date("2026-11-25T01:02:03Z")
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func repairPointsTheEntryAtCurrentAfterACrashBeforeTheManifestUpdate() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let store = ManifestStore(root: root.path)
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         for version in 1...2 {
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func aDamagedManifestIsAnErrorNotAnEmptyOne() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         root.write("manifest.json", "{\"datasets\": ")
         let store = ManifestStore(root: root.path)
         #expect(throws: FileSystemError.self) { try store.load() }
@@ -82,7 +82,7 @@ import Testing
     }
 
     @Test func concurrentUpdatesFromTwoThreadsLoseNothing() async throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let (failures, final) = try await onThread { try Self.updateFromTwoThreads(root: root) }
         #expect(failures.isEmpty, "\(failures)")
         #expect(final.datasets["orders"]?.version == 60)
@@ -90,7 +90,7 @@ import Testing
         #expect(try names(in: root.path) == [".manifest.lock", "manifest.json"])
     }
 
-    static func updateFromTwoThreads(root: TemporaryDirectory) throws -> ([String], Manifest) {
+    static func updateFromTwoThreads(root: ScratchDirectory) throws -> ([String], Manifest) {
         let rounds = 60
         let datasets = ["orders", "offers"]
         let group = DispatchGroup()

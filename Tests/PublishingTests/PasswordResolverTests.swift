@@ -9,7 +9,7 @@ import Testing
     }
 
     @Test func passwordFileComesFirstAndLosesOneTrailingNewline() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         let file = folder.write("pw", "s3cret\n\n")
         folder.write("creds/mysql-password", "from-systemd")
         folder.write("home/.my.cnf", "[client]\npassword=from-option-file\n")
@@ -20,14 +20,14 @@ import Testing
     }
 
     @Test func aCRLFLineEndingIsStripped() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         let file = folder.write("pw", "s3cret\r\n")
         let resolution = try PasswordResolver(environment: [:]).resolve(for: source(passwordFile: file))
         #expect(resolution.password?.value == "s3cret")
     }
 
     @Test func systemdCredentialsComeSecond() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         let credential = folder.write("creds/mysql-password", "from-systemd\n")
         folder.write("home/.my.cnf", "[client]\npassword=from-option-file\n")
         let resolver = PasswordResolver(environment: ["CREDENTIALS_DIRECTORY": folder.file("creds"), "HOME": folder.file("home")])
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func aCredentialsDirectoryWithoutOurCredentialFallsThrough() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         folder.write("creds/other", "x")
         let cnf = folder.write("home/.my.cnf", "[client]\npassword=from-option-file\n")
         let resolver = PasswordResolver(environment: ["CREDENTIALS_DIRECTORY": folder.file("creds"), "HOME": folder.file("home")])
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func theOptionFileSettingReplacesTheHomeOptionFile() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         folder.write("home/.my.cnf", "[client]\npassword=home\n")
         let explicit = folder.write("etc/my.cnf", "[mysqld]\npassword=server-side\n[client]\nuser = reader\npassword = \"quoted # not a comment\"\n")
         let resolver = PasswordResolver(environment: ["HOME": folder.file("home")])
@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func noPasswordAnywhereIsNone() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         folder.write("home/.my.cnf", "[client]\nuser=reader\n")
         #expect(try PasswordResolver(environment: ["HOME": folder.file("home")]).resolve(for: source()).password == nil)
         #expect(try PasswordResolver(environment: ["HOME": folder.file("nobody")]).resolve(for: source()).password == nil)
@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func anUnreadablePasswordFileIsAnErrorNamingTheFileAndErrno() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         let missing = folder.file("absent")
         do {
             _ = try PasswordResolver(environment: [:]).resolve(for: source(passwordFile: missing), configurationFile: "c.toml")
@@ -74,14 +74,14 @@ import Testing
     }
 
     @Test func aMissingExplicitOptionFileIsAnError() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         #expect(throws: ConfigurationError.self) {
             try PasswordResolver(environment: [:]).resolve(for: source(optionFile: folder.file("absent.cnf")))
         }
     }
 
     @Test func aPasswordFileOthersCanReadIsWarnedAbout() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         let file = folder.write("pw", "s3cret", mode: 0o644)
         let resolution = try PasswordResolver(environment: [:]).resolve(for: source(passwordFile: file))
         #expect(resolution.password?.value == "s3cret")

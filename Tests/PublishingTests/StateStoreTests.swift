@@ -11,12 +11,12 @@ import Testing
         lastErrorAt: date("2026-11-25T00:57:00Z"), consecutiveFailures: 0)
 
     @Test func aDatasetNeverRefreshedHasNoState() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         #expect(try StateStore(directory: folder.file("state")).load(dataset: "orders") == nil)
     }
 
     @Test func stateRoundTripsExactly() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         let store = StateStore(directory: folder.file("state"))
         try store.save(full, dataset: "orders")
         #expect(try store.load(dataset: "orders") == full)
@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func theFileIsReadableJSONWithAFormatVersion() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         let store = StateStore(directory: folder.path)
         try store.save(DatasetState(watermark: 42, version: 3, lastSuccess: date("2026-11-25T01:02:03Z")), dataset: "orders")
         let json = try JSONSerialization.jsonObject(with: Data(try FileOperations.readFile(store.path(for: "orders")))) as! [String: Any]
@@ -46,7 +46,7 @@ import Testing
 
     @Test(arguments: [0, 1, 10, 60, 200])
     func aTornFileIsAnErrorNamingTheFileNeverNoState(keptBytes: Int) throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         let store = StateStore(directory: folder.path)
         try store.save(full, dataset: "orders")
         let path = store.path(for: "orders")
@@ -65,13 +65,13 @@ import Testing
     }
 
     @Test func wellFormedJSONThatIsNotStateIsAnError() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         folder.write("orders.json", "{\"format_version\": 1, \"watermark\": \"yesterday\", \"version\": 1}")
         #expect(throws: StateError.self) { try StateStore(directory: folder.path).load(dataset: "orders") }
     }
 
     @Test func aFileFromANewerProgramIsRefused() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         folder.write("orders.json", "{\"format_version\": 2, \"version\": 1, \"something_new\": true}")
         do {
             _ = try StateStore(directory: folder.path).load(dataset: "orders")
@@ -83,7 +83,7 @@ import Testing
     }
 
     @Test func anUnreadableFileIsAnError() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         // A directory where the file should be: reading fails with EISDIR whoever runs the test.
         try Syscall.mkdir(folder.file("orders.json"))
         do {
@@ -96,13 +96,13 @@ import Testing
     }
 
     @Test func anUnwritableDirectoryIsAnError() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         folder.write("state", "a file, not a directory")
         #expect(throws: StateError.self) { try StateStore(directory: folder.file("state")).save(full, dataset: "orders") }
     }
 
     @Test func temporaryFilesOfACrashedSaveAreRemoved() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         let store = StateStore(directory: folder.path)
         try store.save(full, dataset: "orders")
         folder.write(".orders.json.tmp-0123456789abcdef", "{\"form")
