@@ -13,7 +13,8 @@ import Testing
     /// Content of a partition file written in version `version`: self-describing, so the reader
     /// can check it against the index.
     static func content(_ partition: String, _ version: Int) -> [UInt8] {
-        Array("\(partition) written in v\(version) ".utf8) + [UInt8](repeating: UInt8(version % 251), count: 1000 + version)
+        Array("\(partition) written in v\(version) ".utf8)
+            + [UInt8](repeating: UInt8(version % 251), count: 1000 + version)
     }
 
     /// Writes v`version`: one partition rewritten, the others hard-linked from the previous version.
@@ -29,14 +30,35 @@ import Testing
                 try staging.linkUnchanged(name, from: version - 1)
             }
             let bytes = try #require(try Syscall.lstat(staging.path(for: name))).size
-            files.append(IndexFile(path: name, partition: partition, rows: 1, bytes: bytes, min: partition + "-01", max: partition + "-01", rowGroups: []))
+            files.append(
+                IndexFile(
+                    path: name,
+                    partition: partition,
+                    rows: 1,
+                    bytes: bytes,
+                    min: partition + "-01",
+                    max: partition + "-01",
+                    rowGroups: []
+                )
+            )
         }
         let index = DatasetIndex(
-            dataset: directory.dataset, version: version, publishedAt: Date(), partitionBy: "created_at",
-            partitionGranularity: .month, rowGroupGranularity: .day, primaryKey: ["id"], schema: [], files: files)
+            dataset: directory.dataset,
+            version: version,
+            publishedAt: Date(),
+            partitionBy: "created_at",
+            partitionGranularity: .month,
+            rowGroupGranularity: .day,
+            primaryKey: ["id"],
+            schema: [],
+            files: files
+        )
         try staging.writeFileAtomically(DatasetIndex.fileName, data: try index.encoded())
         try staging.commit()
-        try manifest.update(dataset: directory.dataset, entry: .init(dataset: directory.dataset, version: version, publishedAt: index.publishedAt, rows: index.rows))
+        try manifest.update(
+            dataset: directory.dataset,
+            entry: .init(dataset: directory.dataset, version: version, publishedAt: index.publishedAt, rows: index.rows)
+        )
     }
 
     /// Reads one version the way a browser would; returns the version read or a failure.
@@ -56,7 +78,12 @@ import Testing
             for file in index.files {
                 let bytes = try FileOperations.readFile(versionDirectory + "/" + file.path)
                 guard bytes.count == file.bytes else {
-                    return .failure(ReadFailure(message: "\(file.path) of v\(index.version) has \(bytes.count) bytes, index says \(file.bytes)"))
+                    return .failure(
+                        ReadFailure(
+                            message:
+                                "\(file.path) of v\(index.version) has \(bytes.count) bytes, index says \(file.bytes)"
+                        )
+                    )
                 }
                 let header = String(decoding: bytes.prefix(40), as: UTF8.self)
                 guard header.hasPrefix("\(file.partition) written in v") else {
@@ -128,7 +155,13 @@ import Testing
         stop.set()
         group.wait()
 
-        return Outcome(failures: failures.all, reads: seen.count, distinctVersions: seen.distinct, removed: removed, lastVersion: version)
+        return Outcome(
+            failures: failures.all,
+            reads: seen.count,
+            distinctVersions: seen.distinct,
+            removed: removed,
+            lastVersion: version
+        )
     }
 }
 

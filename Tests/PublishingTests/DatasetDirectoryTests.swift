@@ -6,7 +6,11 @@ import Testing
 /// Publishes a version with the given files (partition name → content) and an index.json.
 @discardableResult
 func publish(
-    _ directory: DatasetDirectory, version: Int, files: [String: String], unchanged: [String] = [], from previous: Int? = nil,
+    _ directory: DatasetDirectory,
+    version: Int,
+    files: [String: String],
+    unchanged: [String] = [],
+    from previous: Int? = nil,
     at now: Date = Date()
 ) throws -> Int {
     let staging = try directory.beginVersion(version)
@@ -68,7 +72,13 @@ func publish(
         let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try publish(orders, version: 1, files: ["2024-04.parquet": "april", "2024-05.parquet": "may"])
-        try publish(orders, version: 2, files: ["2024-05.parquet": "may, updated"], unchanged: ["2024-04.parquet"], from: 1)
+        try publish(
+            orders,
+            version: 2,
+            files: ["2024-05.parquet": "may, updated"],
+            unchanged: ["2024-04.parquet"],
+            from: 1
+        )
 
         let old = try #require(try Syscall.lstat(orders.versionPath(1) + "/2024-04.parquet"))
         let new = try #require(try Syscall.lstat(orders.versionPath(2) + "/2024-04.parquet"))
@@ -183,9 +193,13 @@ func publish(
         try FileOperations.writeNewFile(orders.path + "/.index.json.tmp-0011223344556677", [1])
 
         let removed = try orders.removeLeftovers()
-        #expect(removed == [
-            ".current-0123456789abcdef", ".index.json.tmp-0011223344556677", ".removing-v0-0011223344556677", stagingName, "v4",
-        ].sorted())
+        #expect(
+            removed
+                == [
+                    ".current-0123456789abcdef", ".index.json.tmp-0011223344556677", ".removing-v0-0011223344556677",
+                    stagingName, "v4",
+                ].sorted()
+        )
         #expect(try names(in: orders.path) == ["current", "v1", "v2"])
         #expect(try orders.currentVersion() == 2)
         #expect(try readText(orders.versionPath(1) + "/a.parquet") == "1")

@@ -26,7 +26,8 @@ struct IndexFixture {
 
     static let dayMicros: Int64 = 86_400_000_000
 
-    init(values: [Int64?], partitions: PartitionGranularity, rowGroups: RowGroupGranularity, cap: Int, utc: Bool = true) {
+    init(values: [Int64?], partitions: PartitionGranularity, rowGroups: RowGroupGranularity, cap: Int, utc: Bool = true)
+    {
         let sorted = values.sorted { ($0 ?? .min) < ($1 ?? .min) }
         var byPartition: [PartitionKey: [Int64?]] = [:]
         for value in sorted {
@@ -51,7 +52,13 @@ struct IndexFixture {
                     end += 1
                 }
                 let length = Int64(end - start) * 10
-                builder.appendRowGroup(rows: end - start, min: text(partitionRows[start]), max: text(partitionRows[end - 1]), offset: offset, length: length)
+                builder.appendRowGroup(
+                    rows: end - start,
+                    min: text(partitionRows[start]),
+                    max: text(partitionRows[end - 1]),
+                    offset: offset,
+                    length: length
+                )
                 offset += length
                 start = end
             }
@@ -59,23 +66,48 @@ struct IndexFixture {
             rows[key.fileName] = partitionRows
         }
         index = DatasetIndex(
-            dataset: "orders", version: 3, publishedAt: date("2026-11-25T01:02:03Z"), partitionBy: "created_at",
-            partitionGranularity: partitions, rowGroupGranularity: rowGroups, primaryKey: ["id"],
+            dataset: "orders",
+            version: 3,
+            publishedAt: date("2026-11-25T01:02:03Z"),
+            partitionBy: "created_at",
+            partitionGranularity: partitions,
+            rowGroupGranularity: rowGroups,
+            primaryKey: ["id"],
             schema: [
-                IndexColumn(ColumnDescriptor(name: "id", physicalType: .int64, logicalType: .integer(bitWidth: 64, signed: false), repetition: .required), mysqlType: "bigint unsigned"),
-                IndexColumn(ColumnDescriptor(name: "created_at", physicalType: .int64, logicalType: .timestamp(unit: .micros, adjustedToUTC: utc)), mysqlType: utc ? "timestamp(6)" : "datetime(6)"),
+                IndexColumn(
+                    ColumnDescriptor(
+                        name: "id",
+                        physicalType: .int64,
+                        logicalType: .integer(bitWidth: 64, signed: false),
+                        repetition: .required
+                    ),
+                    mysqlType: "bigint unsigned"
+                ),
+                IndexColumn(
+                    ColumnDescriptor(
+                        name: "created_at",
+                        physicalType: .int64,
+                        logicalType: .timestamp(unit: .micros, adjustedToUTC: utc)
+                    ),
+                    mysqlType: utc ? "timestamp(6)" : "datetime(6)"
+                ),
                 IndexColumn(ColumnDescriptor.decimal("total", precision: 14, scale: 2), mysqlType: "decimal(14,2)"),
-                IndexColumn(ColumnDescriptor(name: "note", physicalType: .byteArray, logicalType: .string), mysqlType: "text"),
+                IndexColumn(
+                    ColumnDescriptor(name: "note", physicalType: .byteArray, logicalType: .string),
+                    mysqlType: "text"
+                ),
                 IndexColumn(ColumnDescriptor(name: "raw", physicalType: .byteArray), mysqlType: "blob"),
             ],
-            files: files)
+            files: files
+        )
         self.rows = rows
     }
 
     /// Random values over about half a year from 2024-01-01, some NULL.
     static func randomValues(count: Int, nulls: Int, using generator: inout SeededGenerator) -> [Int64?] {
         let start = Int64(CivilDate(year: 2024, month: 1, day: 1).daysSinceEpoch) * dayMicros
-        var values: [Int64?] = (0..<count).map { _ in start + Int64.random(in: 0..<(182 * dayMicros), using: &generator) }
+        var values: [Int64?] = (0..<count).map { _ in start + Int64.random(in: 0..<(182 * dayMicros), using: &generator)
+        }
         values += [Int64?](repeating: nil, count: nulls)
         return values
     }
@@ -84,12 +116,30 @@ struct IndexFixture {
 @Suite struct IndexJSONHasTheDocumentedShape {
     @Test func fieldsAreSnakeCaseSortedAndNullsAreWritten() throws {
         let index = DatasetIndex(
-            dataset: "orders", version: 124, publishedAt: date("2026-11-25T01:02:03Z"), partitionBy: nil,
-            partitionGranularity: .none, rowGroupGranularity: nil, primaryKey: ["id"],
-            schema: [IndexColumn(name: "id", physicalType: "INT64", logicalType: nil, mysqlType: "bigint", nullable: false)],
-            files: [IndexFile(path: "all.parquet", partition: "all", rows: 2, bytes: 300, min: nil, max: nil, rowGroups: [
-                IndexRowGroup(firstRow: 0, rows: 2, min: nil, max: nil, offset: 4, length: 200)
-            ])])
+            dataset: "orders",
+            version: 124,
+            publishedAt: date("2026-11-25T01:02:03Z"),
+            partitionBy: nil,
+            partitionGranularity: .none,
+            rowGroupGranularity: nil,
+            primaryKey: ["id"],
+            schema: [
+                IndexColumn(name: "id", physicalType: "INT64", logicalType: nil, mysqlType: "bigint", nullable: false)
+            ],
+            files: [
+                IndexFile(
+                    path: "all.parquet",
+                    partition: "all",
+                    rows: 2,
+                    bytes: 300,
+                    min: nil,
+                    max: nil,
+                    rowGroups: [
+                        IndexRowGroup(firstRow: 0, rows: 2, min: nil, max: nil, offset: 4, length: 200)
+                    ]
+                )
+            ]
+        )
         let expected = """
             {
               "dataset" : "orders",
@@ -144,14 +194,38 @@ struct IndexFixture {
         #expect(IndexColumn.name(of: .timestamp(unit: .micros, adjustedToUTC: false)) == "TIMESTAMP(MICROS,false)")
         #expect(IndexColumn.name(of: .integer(bitWidth: 16, signed: false)) == "INTEGER(16,false)")
         #expect(IndexColumn.name(of: .decimal(precision: 30, scale: 4)) == "DECIMAL(30,4)")
-        let column = IndexColumn(ColumnDescriptor.decimal("price", precision: 12, scale: 2, repetition: .required), mysqlType: "decimal(12,2)")
-        #expect(column == IndexColumn(name: "price", physicalType: "INT64", logicalType: "DECIMAL(12,2)", mysqlType: "decimal(12,2)", nullable: false))
+        let column = IndexColumn(
+            ColumnDescriptor.decimal("price", precision: 12, scale: 2, repetition: .required),
+            mysqlType: "decimal(12,2)"
+        )
+        #expect(
+            column
+                == IndexColumn(
+                    name: "price",
+                    physicalType: "INT64",
+                    logicalType: "DECIMAL(12,2)",
+                    mysqlType: "decimal(12,2)",
+                    nullable: false
+                )
+        )
     }
 
     @Test func theFileBuilderNumbersRowsAndTracksTheRange() {
         var builder = IndexFileBuilder(partition: PartitionKey(name: "2024-05")!)
-        builder.appendRowGroup(rows: 3, min: "2024-05-01T00:00:00Z", max: "2024-05-01T10:00:00.5Z", offset: 4, length: 30)
-        builder.appendRowGroup(rows: 2, min: "2024-05-02T00:00:00Z", max: "2024-05-02T00:00:00Z", offset: 34, length: 20)
+        builder.appendRowGroup(
+            rows: 3,
+            min: "2024-05-01T00:00:00Z",
+            max: "2024-05-01T10:00:00.5Z",
+            offset: 4,
+            length: 30
+        )
+        builder.appendRowGroup(
+            rows: 2,
+            min: "2024-05-02T00:00:00Z",
+            max: "2024-05-02T00:00:00Z",
+            offset: 34,
+            length: 20
+        )
         let file = builder.build(bytes: 100)
         #expect(file.path == "2024-05.parquet")
         #expect(file.rows == 5)
@@ -170,19 +244,29 @@ struct IndexFixture {
         (.none, .day, 1_000_000),
         (.none, .month, 13),
     ])
-    func randomRangesGetEveryRowInRangeAndLittleElse(partitions: PartitionGranularity, rowGroups: RowGroupGranularity, cap: Int) throws {
+    func randomRangesGetEveryRowInRangeAndLittleElse(
+        partitions: PartitionGranularity,
+        rowGroups: RowGroupGranularity,
+        cap: Int
+    ) throws {
         var generator = SeededGenerator(state: 42)
         let fixture = IndexFixture(
-            values: IndexFixture.randomValues(count: 3000, nulls: 40, using: &generator), partitions: partitions,
-            rowGroups: rowGroups, cap: cap)
+            values: IndexFixture.randomValues(count: 3000, nulls: 40, using: &generator),
+            partitions: partitions,
+            rowGroups: rowGroups,
+            cap: cap
+        )
         #expect(fixture.index.rows == 3040)
         let span = Int64(CivilDate(year: 2024, month: 1, day: 1).daysSinceEpoch) * IndexFixture.dayMicros
         for _ in 0..<80 {
-            let from = span - 5 * IndexFixture.dayMicros + Int64.random(in: 0..<(200 * IndexFixture.dayMicros), using: &generator)
+            let from =
+                span - 5 * IndexFixture.dayMicros
+                + Int64.random(in: 0..<(200 * IndexFixture.dayMicros), using: &generator)
             let to = from + Int64.random(in: 0..<(45 * IndexFixture.dayMicros), using: &generator)
             let slices = try fixture.index.lookup(
                 from: ISO8601Timestamp.string(microsSinceEpoch: from, utc: true),
-                to: ISO8601Timestamp.string(microsSinceEpoch: to, utc: true))
+                to: ISO8601Timestamp.string(microsSinceEpoch: to, utc: true)
+            )
 
             let fileNumbers = Dictionary(uniqueKeysWithValues: fixture.rows.keys.sorted().enumerated().map { ($1, $0) })
             let range = "[\(from), \(to))"
@@ -202,7 +286,9 @@ struct IndexFixture {
                     }
                     // Little else: only the rest of the row groups (day or month buckets) at the range's edges.
                     let bucketStart = Int64(rowGroups.bucket(microsSinceEpoch: value)) * IndexFixture.dayMicros
-                    if bucketStart >= to || value < Int64(rowGroups.bucket(microsSinceEpoch: from)) * IndexFixture.dayMicros {
+                    if bucketStart >= to
+                        || value < Int64(rowGroups.bucket(microsSinceEpoch: from)) * IndexFixture.dayMicros
+                    {
                         problems.append("row \(row) of \(slice.file) (\(value)) lies in a bucket outside the range")
                     }
                 }
@@ -236,10 +322,12 @@ struct IndexFixture {
         let values: [Int64?] = (0..<60).map { Int64(may + $0) * IndexFixture.dayMicros + 18 * 3_600_000_000 }
         let fixture = IndexFixture(values: values, partitions: .month, rowGroups: .day, cap: 100)
         let slices = fixture.index.lookup(from: date("2024-05-31T12:00:00Z"), to: date("2024-06-02T00:00:00Z"))
-        #expect(slices == [
-            IndexSlice(file: "2024-05.parquet", rowStart: 30, rowEnd: 31),
-            IndexSlice(file: "2024-06.parquet", rowStart: 0, rowEnd: 1),
-        ])
+        #expect(
+            slices == [
+                IndexSlice(file: "2024-05.parquet", rowStart: 30, rowEnd: 31),
+                IndexSlice(file: "2024-06.parquet", rowStart: 0, rowEnd: 1),
+            ]
+        )
     }
 }
 
@@ -292,17 +380,31 @@ struct IndexFixture {
         }
         var generator = SeededGenerator(state: 7)
         var documents: [[UInt8]] = []
-        for (partitions, rowGroups, utc) in [(PartitionGranularity.month, RowGroupGranularity.day, true), (.none, .month, false), (.day, .day, true)] {
+        for (partitions, rowGroups, utc) in [
+            (PartitionGranularity.month, RowGroupGranularity.day, true), (.none, .month, false), (.day, .day, true),
+        ] {
             let fixture = IndexFixture(
-                values: IndexFixture.randomValues(count: 300, nulls: 5, using: &generator), partitions: partitions,
-                rowGroups: rowGroups, cap: 20, utc: utc)
+                values: IndexFixture.randomValues(count: 300, nulls: 5, using: &generator),
+                partitions: partitions,
+                rowGroups: rowGroups,
+                cap: 20,
+                utc: utc
+            )
             documents.append(try fixture.index.encoded())
         }
         let unpartitioned = DatasetIndex(
-            dataset: "sellers", version: 1, publishedAt: Date(), partitionBy: nil, partitionGranularity: .none,
-            rowGroupGranularity: nil, primaryKey: ["id"], schema: [], files: [
+            dataset: "sellers",
+            version: 1,
+            publishedAt: Date(),
+            partitionBy: nil,
+            partitionGranularity: .none,
+            rowGroupGranularity: nil,
+            primaryKey: ["id"],
+            schema: [],
+            files: [
                 IndexFile(path: "all.parquet", partition: "all", rows: 0, bytes: 200, min: nil, max: nil, rowGroups: [])
-            ])
+            ]
+        )
         documents.append(try unpartitioned.encoded())
         let result = try Self.validate(documents)
         #expect(result.status == 0, "\(result.output)")
@@ -315,7 +417,12 @@ struct IndexFixture {
             return
         }
         var generator = SeededGenerator(state: 8)
-        let fixture = IndexFixture(values: IndexFixture.randomValues(count: 20, nulls: 0, using: &generator), partitions: .month, rowGroups: .day, cap: 5)
+        let fixture = IndexFixture(
+            values: IndexFixture.randomValues(count: 20, nulls: 0, using: &generator),
+            partitions: .month,
+            rowGroups: .day,
+            cap: 5
+        )
         var broken = try JSONSerialization.jsonObject(with: Data(try fixture.index.encoded())) as! [String: Any]
         var files = broken["files"] as! [[String: Any]]
         files[0]["rows"] = nil

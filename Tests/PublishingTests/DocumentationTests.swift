@@ -36,16 +36,24 @@ import Testing
         let text = try Self.text("configuration.md")
         let start = try #require(text.range(of: "## A full example\n\n```toml\n"))
         let end = try #require(text.range(of: "\n```", range: start.upperBound..<text.endIndex))
-        let configuration = try Configuration.parse(String(text[start.upperBound..<end.lowerBound]), path: "/etc/parquet-publisher/config.toml")
+        let configuration = try Configuration.parse(
+            String(text[start.upperBound..<end.lowerBound]),
+            path: "/etc/parquet-publisher/config.toml"
+        )
         #expect(configuration.datasets.map(\.name) == ["orders", "offers", "active_sellers"])
     }
 
     @Test func theErrorExamplesAreWhatTheCodeSays() throws {
         let text = try Self.text("configuration.md")
         let errors = configurationErrors(
-            configurationText(publish: "directory = \"/srv\"", datasets: [
-                orders(replacing: "every", with: "every = \"5 minutes\"") + "\nevrey = \"5m\""
-            ]), path: "config.toml")
+            configurationText(
+                publish: "directory = \"/srv\"",
+                datasets: [
+                    orders(replacing: "every", with: "every = \"5 minutes\"") + "\nevrey = \"5m\""
+                ]
+            ),
+            path: "config.toml"
+        )
         #expect(errors.count == 3)
         for error in errors {
             #expect(text.contains(error.description), "docs lack: \(error.description)")

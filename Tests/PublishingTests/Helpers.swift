@@ -22,8 +22,14 @@ final class ScratchDirectory: Sendable {
     func write(_ relative: String, _ text: String, mode: Int = 0o600) -> String {
         let target = file(relative)
         try! FileManager.default.createDirectory(
-            atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: target, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
+            atPath: (target as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        _ = FileManager.default.createFile(
+            atPath: target,
+            contents: Data(text.utf8),
+            attributes: [.posixPermissions: mode]
+        )
         return target
     }
 }

@@ -13,7 +13,9 @@ import Testing
         let file = folder.write("pw", "s3cret\n\n")
         folder.write("creds/mysql-password", "from-systemd")
         folder.write("home/.my.cnf", "[client]\npassword=from-option-file\n")
-        let resolver = PasswordResolver(environment: ["CREDENTIALS_DIRECTORY": folder.file("creds"), "HOME": folder.file("home")])
+        let resolver = PasswordResolver(environment: [
+            "CREDENTIALS_DIRECTORY": folder.file("creds"), "HOME": folder.file("home"),
+        ])
         let resolution = try resolver.resolve(for: source(passwordFile: file))
         #expect(resolution.password == SourcePassword(value: "s3cret\n", origin: .passwordFile(file)))
         #expect(resolution.warnings.isEmpty)
@@ -30,7 +32,9 @@ import Testing
         let folder = ScratchDirectory()
         let credential = folder.write("creds/mysql-password", "from-systemd\n")
         folder.write("home/.my.cnf", "[client]\npassword=from-option-file\n")
-        let resolver = PasswordResolver(environment: ["CREDENTIALS_DIRECTORY": folder.file("creds"), "HOME": folder.file("home")])
+        let resolver = PasswordResolver(environment: [
+            "CREDENTIALS_DIRECTORY": folder.file("creds"), "HOME": folder.file("home"),
+        ])
         let resolution = try resolver.resolve(for: source())
         #expect(resolution.password == SourcePassword(value: "from-systemd", origin: .credential(credential)))
     }
@@ -39,14 +43,22 @@ import Testing
         let folder = ScratchDirectory()
         folder.write("creds/other", "x")
         let cnf = folder.write("home/.my.cnf", "[client]\npassword=from-option-file\n")
-        let resolver = PasswordResolver(environment: ["CREDENTIALS_DIRECTORY": folder.file("creds"), "HOME": folder.file("home")])
-        #expect(try resolver.resolve(for: source()).password == SourcePassword(value: "from-option-file", origin: .optionFile(cnf)))
+        let resolver = PasswordResolver(environment: [
+            "CREDENTIALS_DIRECTORY": folder.file("creds"), "HOME": folder.file("home"),
+        ])
+        #expect(
+            try resolver.resolve(for: source()).password
+                == SourcePassword(value: "from-option-file", origin: .optionFile(cnf))
+        )
     }
 
     @Test func theOptionFileSettingReplacesTheHomeOptionFile() throws {
         let folder = ScratchDirectory()
         folder.write("home/.my.cnf", "[client]\npassword=home\n")
-        let explicit = folder.write("etc/my.cnf", "[mysqld]\npassword=server-side\n[client]\nuser = reader\npassword = \"quoted # not a comment\"\n")
+        let explicit = folder.write(
+            "etc/my.cnf",
+            "[mysqld]\npassword=server-side\n[client]\nuser = reader\npassword = \"quoted # not a comment\"\n"
+        )
         let resolver = PasswordResolver(environment: ["HOME": folder.file("home")])
         let resolution = try resolver.resolve(for: source(optionFile: explicit))
         #expect(resolution.password == SourcePassword(value: "quoted # not a comment", origin: .optionFile(explicit)))
@@ -56,7 +68,9 @@ import Testing
         let folder = ScratchDirectory()
         folder.write("home/.my.cnf", "[client]\nuser=reader\n")
         #expect(try PasswordResolver(environment: ["HOME": folder.file("home")]).resolve(for: source()).password == nil)
-        #expect(try PasswordResolver(environment: ["HOME": folder.file("nobody")]).resolve(for: source()).password == nil)
+        #expect(
+            try PasswordResolver(environment: ["HOME": folder.file("nobody")]).resolve(for: source()).password == nil
+        )
         #expect(try PasswordResolver(environment: [:]).resolve(for: source()).password == nil)
     }
 
@@ -64,12 +78,18 @@ import Testing
         let folder = ScratchDirectory()
         let missing = folder.file("absent")
         do {
-            _ = try PasswordResolver(environment: [:]).resolve(for: source(passwordFile: missing), configurationFile: "c.toml")
+            _ = try PasswordResolver(environment: [:]).resolve(
+                for: source(passwordFile: missing),
+                configurationFile: "c.toml"
+            )
             Issue.record("resolved")
         } catch let error as ConfigurationError {
             #expect(error.code == .credential)
             #expect(error.key == "source.password_file")
-            #expect(error.description == "c.toml: key \"source.password_file\": cannot read password file \(missing): No such file or directory (errno 2) (\(error.cause!))")
+            #expect(
+                error.description
+                    == "c.toml: key \"source.password_file\": cannot read password file \(missing): No such file or directory (errno 2) (\(error.cause!))"
+            )
         }
     }
 
@@ -85,7 +105,11 @@ import Testing
         let file = folder.write("pw", "s3cret", mode: 0o644)
         let resolution = try PasswordResolver(environment: [:]).resolve(for: source(passwordFile: file))
         #expect(resolution.password?.value == "s3cret")
-        #expect(resolution.warnings == ["password file \(file) is readable by group or others (mode 644); run chmod 600 on it"])
+        #expect(
+            resolution.warnings == [
+                "password file \(file) is readable by group or others (mode 644); run chmod 600 on it"
+            ]
+        )
         #expect(!resolution.warnings.joined().contains("s3cret"))
     }
 

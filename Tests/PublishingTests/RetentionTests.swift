@@ -49,7 +49,14 @@ import Testing
         let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try publish(orders, version: 1, files: ["old.parquet": "kept"], at: start)
-        try publish(orders, version: 2, files: [:], unchanged: ["old.parquet"], from: 1, at: start.addingTimeInterval(60))
+        try publish(
+            orders,
+            version: 2,
+            files: [:],
+            unchanged: ["old.parquet"],
+            from: 1,
+            at: start.addingTimeInterval(60)
+        )
         #expect(try orders.removeVersions(olderThan: .seconds(1), now: start.addingTimeInterval(120)) == [1])
         #expect(try readText(orders.versionPath(2) + "/old.parquet") == "kept")
         #expect(try Syscall.lstat(orders.versionPath(2) + "/old.parquet")?.linkCount == 1)

@@ -5,10 +5,18 @@ import Testing
 
 @Suite struct TheStateStoreKeepsStateOrSaysWhyItCannot {
     let full = DatasetState(
-        watermark: 1_795_568_523_123_456, version: 124, schemaFingerprint: "sha256:abc", rows: 5_000_000,
-        lastFullRefresh: date("2026-11-24T00:00:00.125Z"), lastReconcile: date("2026-11-24T03:00:00Z"),
-        lastSuccess: date("2026-11-25T01:02:03.456Z"), lastDuration: 12.5, lastError: "lost connection",
-        lastErrorAt: date("2026-11-25T00:57:00Z"), consecutiveFailures: 0)
+        watermark: 1_795_568_523_123_456,
+        version: 124,
+        schemaFingerprint: "sha256:abc",
+        rows: 5_000_000,
+        lastFullRefresh: date("2026-11-24T00:00:00.125Z"),
+        lastReconcile: date("2026-11-24T03:00:00Z"),
+        lastSuccess: date("2026-11-25T01:02:03.456Z"),
+        lastDuration: 12.5,
+        lastError: "lost connection",
+        lastErrorAt: date("2026-11-25T00:57:00Z"),
+        consecutiveFailures: 0
+    )
 
     @Test func aDatasetNeverRefreshedHasNoState() throws {
         let folder = ScratchDirectory()
@@ -35,8 +43,13 @@ import Testing
     @Test func theFileIsReadableJSONWithAFormatVersion() throws {
         let folder = ScratchDirectory()
         let store = StateStore(directory: folder.path)
-        try store.save(DatasetState(watermark: 42, version: 3, lastSuccess: date("2026-11-25T01:02:03Z")), dataset: "orders")
-        let json = try JSONSerialization.jsonObject(with: Data(try FileOperations.readFile(store.path(for: "orders")))) as! [String: Any]
+        try store.save(
+            DatasetState(watermark: 42, version: 3, lastSuccess: date("2026-11-25T01:02:03Z")),
+            dataset: "orders"
+        )
+        let json =
+            try JSONSerialization.jsonObject(with: Data(try FileOperations.readFile(store.path(for: "orders"))))
+            as! [String: Any]
         #expect(json["format_version"] as? Int == 1)
         #expect(json["watermark"] as? Int == 42)
         #expect(json["version"] as? Int == 3)
@@ -98,7 +111,9 @@ import Testing
     @Test func anUnwritableDirectoryIsAnError() throws {
         let folder = ScratchDirectory()
         folder.write("state", "a file, not a directory")
-        #expect(throws: StateError.self) { try StateStore(directory: folder.file("state")).save(full, dataset: "orders") }
+        #expect(throws: StateError.self) {
+            try StateStore(directory: folder.file("state")).save(full, dataset: "orders")
+        }
     }
 
     @Test func temporaryFilesOfACrashedSaveAreRemoved() throws {

@@ -26,9 +26,16 @@ public struct DatasetIndex: Codable, Sendable, Equatable {
     public var files: [IndexFile]
 
     public init(
-        dataset: String, version: Int, publishedAt: Date, partitionBy: String?,
-        partitionGranularity: PartitionGranularity, rowGroupGranularity: RowGroupGranularity?, primaryKey: [String],
-        schema: [IndexColumn], files: [IndexFile], rows: Int? = nil
+        dataset: String,
+        version: Int,
+        publishedAt: Date,
+        partitionBy: String?,
+        partitionGranularity: PartitionGranularity,
+        rowGroupGranularity: RowGroupGranularity?,
+        primaryKey: [String],
+        schema: [IndexColumn],
+        files: [IndexFile],
+        rows: Int? = nil
     ) {
         self.formatVersion = Self.currentFormatVersion
         self.dataset = dataset
@@ -102,8 +109,12 @@ public struct IndexColumn: Codable, Sendable, Equatable {
     /// The entry for a Parquet column and the MySQL type it came from.
     public init(_ column: ColumnDescriptor, mysqlType: String) {
         self.init(
-            name: column.name, physicalType: Self.name(of: column.physicalType),
-            logicalType: column.logicalType.map(Self.name(of:)), mysqlType: mysqlType, nullable: column.isOptional)
+            name: column.name,
+            physicalType: Self.name(of: column.physicalType),
+            logicalType: column.logicalType.map(Self.name(of:)),
+            mysqlType: mysqlType,
+            nullable: column.isOptional
+        )
     }
 
     public static func name(of type: PhysicalType) -> String {
@@ -173,7 +184,15 @@ public struct IndexFile: Codable, Sendable, Equatable {
     public var max: String?
     public var rowGroups: [IndexRowGroup]
 
-    public init(path: String, partition: String, rows: Int, bytes: Int64, min: String?, max: String?, rowGroups: [IndexRowGroup]) {
+    public init(
+        path: String,
+        partition: String,
+        rows: Int,
+        bytes: Int64,
+        min: String?,
+        max: String?,
+        rowGroups: [IndexRowGroup]
+    ) {
         self.path = path
         self.partition = partition
         self.rows = rows
@@ -266,7 +285,13 @@ public struct IndexFileBuilder: Sendable {
     /// The file's entry, once its size on disk is known.
     public func build(bytes: Int64) -> IndexFile {
         IndexFile(
-            path: partition.fileName, partition: partition.name, rows: rows, bytes: bytes, min: low?.text, max: high?.text,
-            rowGroups: rowGroups)
+            path: partition.fileName,
+            partition: partition.name,
+            rows: rows,
+            bytes: bytes,
+            min: low?.text,
+            max: high?.text,
+            rowGroups: rowGroups
+        )
     }
 }

@@ -28,8 +28,11 @@ public struct Manifest: Codable, Sendable, Equatable {
         /// The entry for version `version` of `dataset`, its index at `<dataset>/v<N>/index.json`.
         public init(dataset: String, version: Int, publishedAt: Date, rows: Int) {
             self.init(
-                version: version, index: "\(dataset)/\(DatasetDirectory.versionName(version))/\(DatasetIndex.fileName)",
-                publishedAt: publishedAt, rows: rows)
+                version: version,
+                index: "\(dataset)/\(DatasetDirectory.versionName(version))/\(DatasetIndex.fileName)",
+                publishedAt: publishedAt,
+                rows: rows
+            )
         }
 
         enum CodingKeys: String, CodingKey {
@@ -76,8 +79,11 @@ public struct ManifestStore: Sendable {
             return try PublishingJSON.decode(Manifest.self, from: bytes)
         } catch {
             throw FileSystemError(
-                code: .unexpectedContent, message: "\"\(path)\" is not a valid manifest", path: path,
-                cause: error)
+                code: .unexpectedContent,
+                message: "\"\(path)\" is not a valid manifest",
+                path: path,
+                cause: error
+            )
         }
     }
 
@@ -108,12 +114,19 @@ public struct ManifestStore: Sendable {
             index = try DatasetIndex.decode(try FileOperations.readFile(indexPath))
         } catch {
             throw FileSystemError(
-                code: .unexpectedContent, message: "cannot read the index of the current version, \"\(indexPath)\"",
-                path: indexPath, cause: error)
+                code: .unexpectedContent,
+                message: "cannot read the index of the current version, \"\(indexPath)\"",
+                path: indexPath,
+                cause: error
+            )
         }
         try modify(now: now) {
             $0.datasets[directory.dataset] = Manifest.Entry(
-                dataset: directory.dataset, version: current, publishedAt: index.publishedAt, rows: index.rows)
+                dataset: directory.dataset,
+                version: current,
+                publishedAt: index.publishedAt,
+                rows: index.rows
+            )
         }
         return true
     }
@@ -122,7 +135,8 @@ public struct ManifestStore: Sendable {
     public func removeLeftovers() throws -> [String] {
         guard try Syscall.lstat(root) != nil else { return [] }
         var removed: [String] = []
-        for entry in try Syscall.listDirectory(root) where !entry.isDirectory && entry.name.hasPrefix(".\(Self.fileName).tmp-") {
+        for entry in try Syscall.listDirectory(root)
+        where !entry.isDirectory && entry.name.hasPrefix(".\(Self.fileName).tmp-") {
             try Syscall.unlink(FileOperations.join(root, entry.name))
             removed.append(entry.name)
         }
