@@ -126,8 +126,8 @@ import Testing
         let manifest = ManifestStore(root: root.path)
         try Self.publishVersion(directory, 1, manifest: manifest)
 
-        let keep = Duration.milliseconds(1500)
-        let publishFor: TimeInterval = 3.5
+        let keep = Duration.seconds(2)
+        let publishFor: TimeInterval = 4
         let stop = StopFlag()
         let failures = FailureLog()
         let seen = VersionLog()
