@@ -13,7 +13,8 @@ import Testing
     /// Content of a partition file written in version `version`: self-describing, so the reader
     /// can check it against the index.
     static func content(_ partition: String, _ version: Int) -> [UInt8] {
-        Array("\(partition) written in v\(version) ".utf8) + [UInt8](repeating: UInt8(version % 251), count: 1000 + version)
+        Array("\(partition) written in v\(version) ".utf8)
+            + [UInt8](repeating: UInt8(version % 251), count: 1000 + version)
     }
 
     /// Writes v`version`: one partition rewritten, the others hard-linked from the previous version.
@@ -29,14 +30,35 @@ import Testing
                 try staging.linkUnchanged(name, from: version - 1)
             }
             let bytes = try #require(try Syscall.lstat(staging.path(for: name))).size
-            files.append(IndexFile(path: name, partition: partition, rows: 1, bytes: bytes, min: partition + "-01", max: partition + "-01", rowGroups: []))
+            files.append(
+                IndexFile(
+                    path: name,
+                    partition: partition,
+                    rows: 1,
+                    bytes: bytes,
+                    min: partition + "-01",
+                    max: partition + "-01",
+                    rowGroups: []
+                )
+            )
         }
         let index = DatasetIndex(
-            dataset: directory.dataset, version: version, publishedAt: Date(), partitionBy: "created_at",
-            partitionGranularity: .month, rowGroupGranularity: .day, primaryKey: ["id"], schema: [], files: files)
+            dataset: directory.dataset,
+            version: version,
+            publishedAt: Date(),
+            partitionBy: "created_at",
+            partitionGranularity: .month,
+            rowGroupGranularity: .day,
+            primaryKey: ["id"],
+            schema: [],
+            files: files
+        )
         try staging.writeFileAtomically(DatasetIndex.fileName, data: try index.encoded())
         try staging.commit()
-        try manifest.update(dataset: directory.dataset, entry: .init(dataset: directory.dataset, version: version, publishedAt: index.publishedAt, rows: index.rows))
+        try manifest.update(
+            dataset: directory.dataset,
+            entry: .init(dataset: directory.dataset, version: version, publishedAt: index.publishedAt, rows: index.rows)
+        )
     }
 
     /// Reads one version the way a browser would; returns the version read or a failure.
@@ -56,7 +78,12 @@ import Testing
             for file in index.files {
                 let bytes = try FileOperations.readFile(versionDirectory + "/" + file.path)
                 guard bytes.count == file.bytes else {
-                    return .failure(ReadFailure(message: "\(file.path) of v\(index.version) has \(bytes.count) bytes, index says \(file.bytes)"))
+                    return .failure(
+                        ReadFailure(
+                            message:
+                                "\(file.path) of v\(index.version) has \(bytes.count) bytes, index says \(file.bytes)"
+                        )
+                    )
                 }
                 let header = String(decoding: bytes.prefix(40), as: UTF8.self)
                 guard header.hasPrefix("\(file.partition) written in v") else {
@@ -74,14 +101,33 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func whileVersionsArePublishedAndRetentionRuns() throws {
-        let root = TemporaryDirectory()
+    func whileVersionsArePublishedAndRetentionRuns() async throws {
+        let root = ScratchDirectory()
+        let outcome = try await onThread { try Self.publishWhileReading(root: root) }
+        #expect(outcome.failures.isEmpty, "\(outcome.failures.prefix(5))")
+        #expect(outcome.reads > 50, "the readers read \(outcome.reads) times")
+        #expect(outcome.distinctVersions > 5, "the readers saw \(outcome.distinctVersions) versions")
+        #expect(!outcome.removed.isEmpty, "retention deleted versions while readers read")
+        let directory = DatasetDirectory(root: root.path, dataset: "orders")
+        #expect(try directory.versions().first! > 1)
+        #expect(try directory.currentVersion() == outcome.lastVersion)
+    }
+
+    struct Outcome: Sendable {
+        var failures: [String]
+        var reads: Int
+        var distinctVersions: Int
+        var removed: [Int]
+        var lastVersion: Int
+    }
+
+    static func publishWhileReading(root: ScratchDirectory) throws -> Outcome {
         let directory = DatasetDirectory(root: root.path, dataset: "orders")
         let manifest = ManifestStore(root: root.path)
         try Self.publishVersion(directory, 1, manifest: manifest)
 
-        let keep = Duration.milliseconds(1500)
-        let publishFor: TimeInterval = 3.5
+        let keep = Duration.seconds(2)
+        let publishFor: TimeInterval = 4
         let stop = StopFlag()
         let failures = FailureLog()
         let seen = VersionLog()
@@ -109,12 +155,13 @@ import Testing
         stop.set()
         group.wait()
 
-        #expect(failures.all.isEmpty, "\(failures.all.prefix(5))")
-        #expect(seen.count > 50, "the readers read \(seen.count) times")
-        #expect(seen.distinct > 5, "the readers saw \(seen.distinct) versions")
-        #expect(!removed.isEmpty, "retention deleted versions while readers read")
-        #expect(try directory.versions().first! > 1)
-        #expect(try directory.currentVersion() == version)
+        return Outcome(
+            failures: failures.all,
+            reads: seen.count,
+            distinctVersions: seen.distinct,
+            removed: removed,
+            lastVersion: version
+        )
     }
 }
 

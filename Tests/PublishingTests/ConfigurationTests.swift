@@ -6,15 +6,15 @@ import Testing
 /// Builds a configuration document from its three parts, each overridable.
 func configurationText(
     source: String = """
-        host = "127.0.0.1"
-        port = 3306
-        user = "reader"
-        database = "shop"
-        """,
+    host = "127.0.0.1"
+    port = 3306
+    user = "reader"
+    database = "shop"
+    """,
     publish: String = """
-        directory = "/srv/public"
-        state_directory = "/var/lib/pp/state"
-        """,
+    directory = "/srv/public"
+    state_directory = "/var/lib/pp/state"
+    """,
     datasets: [String] = [ordersDataset]
 ) -> String {
     var text = "[source]\n\(source)\n\n[publish]\n\(publish)\n"
@@ -109,7 +109,9 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
                 primary_key = "id"
                 every = "1h"
                 """
-            ]), path: "/etc/pp/config.toml")
+            ]),
+            path: "/etc/pp/config.toml"
+        )
         #expect(configuration.source.tls == TLSConfiguration(mode: .preferred))
         #expect(configuration.source.connectTimeout == .seconds(10))
         #expect(configuration.source.readTimeout == .seconds(300))
@@ -143,7 +145,9 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
                 partition_by = "created_at"
                 every = "5m"
                 """
-            ]), path: "/etc/pp/config.toml")
+            ]),
+            path: "/etc/pp/config.toml"
+        )
         #expect(configuration.datasets[0].partitionGranularity == .month)
         #expect(configuration.datasets[0].rowGroupGranularity == .day)
     }
@@ -196,13 +200,22 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
                 every = "1d"
                 lookback = "0s"
                 """,
-            ])
+            ]
+        )
         let configuration = try Configuration.parse(text, path: "/etc/pp/config.toml")
         let source = configuration.source
         #expect(source.endpoint == .socket(path: "/run/mysqld/mysqld.sock"))
         #expect(source.passwordFile == "/etc/pp/secret")
         #expect(source.optionFile == "/etc/pp/my.cnf")
-        #expect(source.tls == TLSConfiguration(mode: .verifyIdentity, ca: "/etc/ssl/ca.pem", cert: "/etc/pp/tls/client.pem", key: "/etc/pp/tls/client.key"))
+        #expect(
+            source.tls
+                == TLSConfiguration(
+                    mode: .verifyIdentity,
+                    ca: "/etc/ssl/ca.pem",
+                    cert: "/etc/pp/tls/client.pem",
+                    key: "/etc/pp/tls/client.key"
+                )
+        )
         #expect(source.connectTimeout == .seconds(5))
         #expect(source.readTimeout == .seconds(120))
         let publish = configuration.publish
@@ -235,26 +248,34 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
 
     @Test func relativePathsResolveAgainstTheConfigurationFilesFolder() throws {
         let configuration = try Configuration.parse(
-            configurationText(publish: """
-                directory = "./out/public"
-                state_directory = "state"
-                """), path: "/opt/pp/conf/config.toml")
+            configurationText(
+                publish: """
+                    directory = "./out/public"
+                    state_directory = "state"
+                    """
+            ),
+            path: "/opt/pp/conf/config.toml"
+        )
         #expect(configuration.publish.directory == "/opt/pp/conf/out/public")
         #expect(configuration.publish.stateDirectory == "/opt/pp/conf/state")
     }
 
     @Test func aRelativeConfigurationPathResolvesAgainstTheWorkingDirectory() throws {
         let configuration = try Configuration.parse(
-            configurationText(publish: """
-                directory = "public"
-                state_directory = "state"
-                """), path: "config.toml")
+            configurationText(
+                publish: """
+                    directory = "public"
+                    state_directory = "state"
+                    """
+            ),
+            path: "config.toml"
+        )
         let cwd = FileManager.default.currentDirectoryPath
         #expect(configuration.publish.directory == PathResolution.normalize(cwd + "/public"))
     }
 
     @Test func loadReadsTheFile() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         let path = folder.write("config.toml", configurationText())
         let configuration = try Configuration.load(contentsOf: path)
         #expect(configuration.datasets.map(\.name) == ["orders"])
@@ -265,17 +286,24 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
 @Suite struct ConfigurationErrorsNameTheKeyToFix {
     @Test func aBadDurationNamesTheDatasetAndKey() throws {
         let errors = configurationErrors(
-            configurationText(datasets: [orders(replacing: "every", with: "every = \"5 minutes\"")]), path: "config.toml")
+            configurationText(datasets: [orders(replacing: "every", with: "every = \"5 minutes\"")]),
+            path: "config.toml"
+        )
         let error = try #require(errors.first)
         #expect(errors.count == 1)
         #expect(error.code == .invalidValue)
         #expect(error.key == "dataset[orders].every")
         #expect(error.dataset == "orders")
-        #expect(error.description == "config.toml: dataset \"orders\": key \"every\": \"5 minutes\" is not a duration (use 90s, 5m, 48h, 1h30m)")
+        #expect(
+            error.description
+                == "config.toml: dataset \"orders\": key \"every\": \"5 minutes\" is not a duration (use 90s, 5m, 48h, 1h30m)"
+        )
     }
 
     @Test func aDurationWrittenAsANumberSuggestsAUnit() throws {
-        let errors = configurationErrors(configurationText(datasets: [orders(replacing: "lookback", with: "lookback = 3600")]))
+        let errors = configurationErrors(
+            configurationText(datasets: [orders(replacing: "lookback", with: "lookback = 3600")])
+        )
         let error = try #require(errors.first)
         #expect(error.code == .wrongType)
         #expect(error.key == "dataset[orders].lookback")
@@ -283,7 +311,9 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
     }
 
     @Test func everyMustBeGreaterThanZero() throws {
-        let errors = configurationErrors(configurationText(datasets: [orders(replacing: "every", with: "every = \"0s\"")]))
+        let errors = configurationErrors(
+            configurationText(datasets: [orders(replacing: "every", with: "every = \"0s\"")])
+        )
         #expect(errors.map(\.key) == ["dataset[orders].every"])
         #expect(errors.first?.message.contains("greater than zero") == true)
     }
@@ -304,7 +334,9 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
     }
 
     @Test func aDatasetWithBothTableAndQueryIsAnError() throws {
-        let errors = configurationErrors(configurationText(datasets: [orders(with: "query = \"SELECT * FROM orders\"")]))
+        let errors = configurationErrors(
+            configurationText(datasets: [orders(with: "query = \"SELECT * FROM orders\"")])
+        )
         #expect(errors.map(\.code) == [.conflict])
         #expect(errors.map(\.key) == ["dataset[orders].query"])
     }
@@ -324,21 +356,29 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
         ("state_dir = \"/x\"", "publish.state_dir", "state_directory"),
     ])
     func unknownKeysInPublishAreSuggested(line: String, key: String, suggestion: String) throws {
-        let errors = configurationErrors(configurationText(publish: """
-            directory = "/srv/public"
-            state_directory = "/var/lib/pp/state"
-            \(line)
-            """))
+        let errors = configurationErrors(
+            configurationText(
+                publish: """
+                    directory = "/srv/public"
+                    state_directory = "/var/lib/pp/state"
+                    \(line)
+                    """
+            )
+        )
         #expect(errors.map(\.key) == [key])
         #expect(errors.first?.message == "unknown key; did you mean \"\(suggestion)\"?")
     }
 
     @Test func anUnknownKeyWithNothingCloseListsTheKnownKeys() throws {
-        let errors = configurationErrors(configurationText(source: """
-            user = "reader"
-            database = "shop"
-            colour = "blue"
-            """))
+        let errors = configurationErrors(
+            configurationText(
+                source: """
+                    user = "reader"
+                    database = "shop"
+                    colour = "blue"
+                    """
+            )
+        )
         #expect(errors.map(\.key) == ["source.colour"])
         #expect(errors.first?.message.contains("known keys are host, socket, port") == true)
     }
@@ -351,17 +391,21 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
 
     @Test(arguments: ["weekly", "Month", "days"])
     func anUnknownPartitionGranularityListsTheValues(value: String) throws {
-        let errors = configurationErrors(configurationText(datasets: [
-            orders(replacing: "partition_granularity", with: "partition_granularity = \"\(value)\"")
-        ]))
+        let errors = configurationErrors(
+            configurationText(datasets: [
+                orders(replacing: "partition_granularity", with: "partition_granularity = \"\(value)\"")
+            ])
+        )
         #expect(errors.map(\.key) == ["dataset[orders].partition_granularity"])
         #expect(errors.first?.message == "\"\(value)\" is not one of \"day\", \"month\", \"year\", \"none\"")
     }
 
     @Test func anUnknownRowGroupGranularityListsTheValues() throws {
-        let errors = configurationErrors(configurationText(datasets: [
-            orders(replacing: "row_group_granularity", with: "row_group_granularity = \"hour\"")
-        ]))
+        let errors = configurationErrors(
+            configurationText(datasets: [
+                orders(replacing: "row_group_granularity", with: "row_group_granularity = \"hour\"")
+            ])
+        )
         #expect(errors.map(\.key) == ["dataset[orders].row_group_granularity"])
         #expect(errors.first?.message == "\"hour\" is not one of \"day\", \"month\"")
     }
@@ -373,7 +417,10 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
     func rowGroupsMustBeAsFineAsPartitionsOrFiner(partitions: String, rowGroups: String, valid: Bool) throws {
         let dataset = orders(replacing: "partition_granularity", with: "partition_granularity = \"\(partitions)\"")
         let text = configurationText(datasets: [
-            dataset.replacingOccurrences(of: "row_group_granularity = \"day\"", with: "row_group_granularity = \"\(rowGroups)\"")
+            dataset.replacingOccurrences(
+                of: "row_group_granularity = \"day\"",
+                with: "row_group_granularity = \"\(rowGroups)\""
+            )
         ])
         let errors = configurationErrors(text)
         if valid {
@@ -387,7 +434,9 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
     @Test func granularitiesWithoutPartitionByAreErrors() throws {
         let dataset = orders(replacing: "partition_by", with: nil)
         let errors = configurationErrors(configurationText(datasets: [dataset]))
-        #expect(errors.map(\.key) == ["dataset[orders].partition_granularity", "dataset[orders].row_group_granularity"])
+        #expect(
+            errors.map(\.key) == ["dataset[orders].partition_granularity", "dataset[orders].row_group_granularity"]
+        )
         #expect(errors.allSatisfy { $0.code == .conflict })
     }
 
@@ -400,37 +449,49 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
 
     @Test(arguments: ["../etc", "orders.v2", "orders v2", "ordres/x", "", "ö"])
     func datasetNamesMustBeSafePathComponents(name: String) throws {
-        let errors = configurationErrors(configurationText(datasets: [orders(replacing: "name", with: "name = \"\(name)\"")]))
+        let errors = configurationErrors(
+            configurationText(datasets: [orders(replacing: "name", with: "name = \"\(name)\"")])
+        )
         #expect(errors.count == 1)
         #expect(errors.first?.key == "dataset[#1].name")
         #expect(errors.first?.dataset == "#1")
     }
 
     @Test func aDatasetWithoutANameIsNamedByItsPosition() throws {
-        let errors = configurationErrors(configurationText(datasets: [ordersDataset, orders(replacing: "name", with: nil)]))
+        let errors = configurationErrors(
+            configurationText(datasets: [ordersDataset, orders(replacing: "name", with: nil)])
+        )
         #expect(errors.map(\.key) == ["dataset[#2].name"])
         #expect(errors.first?.description == "/etc/pp/config.toml: dataset \"#2\": key \"name\": missing")
     }
 
     @Test func primaryKeyMustNameAtLeastOneColumn() throws {
-        let errors = configurationErrors(configurationText(datasets: [orders(replacing: "primary_key", with: "primary_key = []")]))
+        let errors = configurationErrors(
+            configurationText(datasets: [orders(replacing: "primary_key", with: "primary_key = []")])
+        )
         #expect(errors.map(\.key) == ["dataset[orders].primary_key"])
         let missing = configurationErrors(configurationText(datasets: [orders(replacing: "primary_key", with: nil)]))
         #expect(missing.map(\.code) == [.missingKey])
     }
 
     @Test func primaryKeyColumnsAreNotRepeated() throws {
-        let errors = configurationErrors(configurationText(datasets: [orders(replacing: "primary_key", with: "primary_key = [\"id\", \"id\"]")]))
+        let errors = configurationErrors(
+            configurationText(datasets: [orders(replacing: "primary_key", with: "primary_key = [\"id\", \"id\"]")])
+        )
         #expect(errors.map(\.key) == ["dataset[orders].primary_key"])
         #expect(errors.first?.message == "\"id\" is listed twice")
     }
 
     @Test func aProjectionMustKeepTheKeyAndPartitionColumns() throws {
-        let errors = configurationErrors(configurationText(datasets: [orders(with: "columns = [\"total\", \"updated_at\"]")]))
+        let errors = configurationErrors(
+            configurationText(datasets: [orders(with: "columns = [\"total\", \"updated_at\"]")])
+        )
         #expect(errors.map(\.key) == ["dataset[orders].columns", "dataset[orders].columns"])
-        #expect(errors.map(\.message) == [
-            "must include the primary key column \"id\"", "must include the partition_by column \"created_at\"",
-        ])
+        #expect(
+            errors.map(\.message) == [
+                "must include the primary key column \"id\"", "must include the partition_by column \"created_at\"",
+            ]
+        )
     }
 
     @Test func columnsDoNotApplyToAQuery() throws {
@@ -450,33 +511,51 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
         func dataset(_ query: String) -> String {
             "name = \"q\"\nquery = \"\(query)\"\nprimary_key = [\"id\"]\nevery = \"5m\""
         }
-        #expect(configurationErrors(configurationText(datasets: [dataset("SELECT id FROM t;")])).map(\.key) == ["dataset[q].query"])
-        #expect(configurationErrors(configurationText(datasets: [dataset("DELETE FROM t")])).map(\.key) == ["dataset[q].query"])
+        #expect(
+            configurationErrors(configurationText(datasets: [dataset("SELECT id FROM t;")])).map(\.key) == [
+                "dataset[q].query"
+            ]
+        )
+        #expect(
+            configurationErrors(configurationText(datasets: [dataset("DELETE FROM t")])).map(\.key) == [
+                "dataset[q].query"
+            ]
+        )
         #expect(configurationErrors(configurationText(datasets: [dataset("  select id from t ")])).isEmpty)
     }
 
     @Test func aTableWithoutSchemaNeedsTheSourceDatabase() throws {
         let errors = configurationErrors(configurationText(source: "user = \"reader\""))
         #expect(errors.map(\.key) == ["dataset[orders].table"])
-        let qualified = configurationText(source: "user = \"reader\"", datasets: [orders(replacing: "table", with: "table = \"shop.orders\"")])
+        let qualified = configurationText(
+            source: "user = \"reader\"",
+            datasets: [orders(replacing: "table", with: "table = \"shop.orders\"")]
+        )
         #expect(configurationErrors(qualified).isEmpty)
     }
 
     @Test func aMalformedTableNameIsAnError() throws {
-        let errors = configurationErrors(configurationText(datasets: [orders(replacing: "table", with: "table = \"shop.\"")]))
+        let errors = configurationErrors(
+            configurationText(datasets: [orders(replacing: "table", with: "table = \"shop.\"")])
+        )
         #expect(errors.map(\.key) == ["dataset[orders].table"])
     }
 
     @Test func compressionLevelsAreZstdLevels() throws {
-        let errors = configurationErrors(configurationText(
-            publish: "directory = \"/p\"\nstate_directory = \"/s\"\ncompression_level = 0",
-            datasets: [orders(with: "compression_level = 23")]))
+        let errors = configurationErrors(
+            configurationText(
+                publish: "directory = \"/p\"\nstate_directory = \"/s\"\ncompression_level = 0",
+                datasets: [orders(with: "compression_level = 23")]
+            )
+        )
         #expect(errors.map(\.key) == ["publish.compression_level", "dataset[orders].compression_level"])
         #expect(errors.first?.message == "0 is out of range: must be between 1 and 22")
     }
 
     @Test func theStateDirectoryMayNotBePublic() throws {
-        let errors = configurationErrors(configurationText(publish: "directory = \"/srv/public\"\nstate_directory = \"/srv/public/state\""))
+        let errors = configurationErrors(
+            configurationText(publish: "directory = \"/srv/public\"\nstate_directory = \"/srv/public/state\"")
+        )
         #expect(errors.map(\.key) == ["publish.state_directory"])
         #expect(errors.first?.code == .conflict)
     }
@@ -495,14 +574,20 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
     }
 
     @Test func wrongValueTypesSayWhatWasExpected() throws {
-        let errors = configurationErrors(configurationText(source: """
-            host = "db"
-            port = "3306"
-            user = 42
-            database = "shop"
-            """))
+        let errors = configurationErrors(
+            configurationText(
+                source: """
+                    host = "db"
+                    port = "3306"
+                    user = 42
+                    database = "shop"
+                    """
+            )
+        )
         #expect(errors.map(\.key) == ["source.port", "source.user"])
-        #expect(errors.map(\.message) == ["expected an integer, found \"3306\"", "expected a string, found integer 42"])
+        #expect(
+            errors.map(\.message) == ["expected an integer, found \"3306\"", "expected a string, found integer 42"]
+        )
     }
 
     @Test func portsAreInRange() throws {
@@ -511,22 +596,34 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
     }
 
     @Test func hostAndSocketAreExclusive() throws {
-        let errors = configurationErrors(configurationText(source: "host = \"db\"\nsocket = \"/run/mysqld.sock\"\nuser = \"r\"\ndatabase = \"shop\""))
+        let errors = configurationErrors(
+            configurationText(source: "host = \"db\"\nsocket = \"/run/mysqld.sock\"\nuser = \"r\"\ndatabase = \"shop\"")
+        )
         #expect(errors.map(\.key) == ["source.socket"])
         #expect(errors.first?.code == .conflict)
     }
 
     @Test func tlsCertificateAndKeyGoTogether() throws {
-        let errors = configurationErrors(configurationText(source: "user = \"r\"\ndatabase = \"shop\"\nssl_cert = \"/c.pem\""))
+        let errors = configurationErrors(
+            configurationText(source: "user = \"r\"\ndatabase = \"shop\"\nssl_cert = \"/c.pem\"")
+        )
         #expect(errors.map(\.key) == ["source.ssl_key"])
-        let disabled = configurationErrors(configurationText(source: "user = \"r\"\ndatabase = \"shop\"\nssl_mode = \"disabled\"\nssl_ca = \"/ca.pem\""))
+        let disabled = configurationErrors(
+            configurationText(
+                source: "user = \"r\"\ndatabase = \"shop\"\nssl_mode = \"disabled\"\nssl_ca = \"/ca.pem\""
+            )
+        )
         #expect(disabled.map(\.key) == ["source.ssl_ca"])
-        let unknownMode = configurationErrors(configurationText(source: "user = \"r\"\ndatabase = \"shop\"\nssl_mode = \"VERIFY_CA\""))
+        let unknownMode = configurationErrors(
+            configurationText(source: "user = \"r\"\ndatabase = \"shop\"\nssl_mode = \"VERIFY_CA\"")
+        )
         #expect(unknownMode.map(\.key) == ["source.ssl_mode"])
     }
 
     @Test func timeoutsAreAtLeastOneSecond() throws {
-        let errors = configurationErrors(configurationText(source: "user = \"r\"\ndatabase = \"shop\"\nread_timeout = \"500ms\""))
+        let errors = configurationErrors(
+            configurationText(source: "user = \"r\"\ndatabase = \"shop\"\nread_timeout = \"500ms\"")
+        )
         #expect(errors.map(\.key) == ["source.read_timeout"])
         #expect(errors.first?.message == "\"500ms\" is too short: must be at least 1s")
     }
@@ -544,11 +641,14 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
                 primary_key = ["id"]
                 every = "5m"
                 """,
-            ])
+            ]
+        )
         let errors = configurationErrors(text)
-        #expect(errors.map(\.key) == [
-            "source.prot", "publish.state_directory", "dataset[orders].every", "dataset[offers].query",
-        ])
+        #expect(
+            errors.map(\.key) == [
+                "source.prot", "publish.state_directory", "dataset[orders].every", "dataset[offers].query",
+            ]
+        )
         let combined = ConfigurationErrors(errors).description
         #expect(combined.split(separator: "\n").count == 4)
     }
@@ -562,7 +662,7 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
     }
 
     @Test func anUnreadableFileNamesTheFileAndErrno() throws {
-        let folder = TemporaryDirectory()
+        let folder = ScratchDirectory()
         do {
             _ = try Configuration.load(contentsOf: folder.file("absent.toml"))
             Issue.record("loaded")
@@ -576,7 +676,9 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
 
     @Test func theSourceDescriptionHasNoSecret() throws {
         let configuration = try Configuration.parse(
-            configurationText(source: "user = \"reader\"\ndatabase = \"shop\"\npassword_file = \"/run/pw\""), path: "/c.toml")
+            configurationText(source: "user = \"reader\"\ndatabase = \"shop\"\npassword_file = \"/run/pw\""),
+            path: "/c.toml"
+        )
         #expect(configuration.source.description == "reader@127.0.0.1:3306/shop (password from /run/pw; tls preferred)")
     }
 }

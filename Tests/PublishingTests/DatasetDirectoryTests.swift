@@ -6,7 +6,11 @@ import Testing
 /// Publishes a version with the given files (partition name → content) and an index.json.
 @discardableResult
 func publish(
-    _ directory: DatasetDirectory, version: Int, files: [String: String], unchanged: [String] = [], from previous: Int? = nil,
+    _ directory: DatasetDirectory,
+    version: Int,
+    files: [String: String],
+    unchanged: [String] = [],
+    from previous: Int? = nil,
     at now: Date = Date()
 ) throws -> Int {
     let staging = try directory.beginVersion(version)
@@ -21,7 +25,7 @@ func publish(
 
 @Suite struct AVersionBecomesVisibleOnlyAtCommit {
     @Test func aNewDatasetHasNoVersions() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         #expect(try orders.currentVersion() == nil)
         #expect(try orders.versions() == [])
@@ -31,7 +35,7 @@ func publish(
     }
 
     @Test func stagingIsInvisibleUntilCommitThenCurrentSwitches() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try publish(orders, version: 1, files: ["2024-05.parquet": "one"])
 
@@ -54,7 +58,7 @@ func publish(
     }
 
     @Test func theParquetWriterCanWriteStraightIntoTheStagingDirectory() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         let staging = try orders.beginVersion(1)
         let fd = try Syscall.open(staging.path(for: "all.parquet"), [.writeOnly, .create, .exclusive])
@@ -65,10 +69,16 @@ func publish(
     }
 
     @Test func unchangedPartitionsAreHardLinksSharingTheInode() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try publish(orders, version: 1, files: ["2024-04.parquet": "april", "2024-05.parquet": "may"])
-        try publish(orders, version: 2, files: ["2024-05.parquet": "may, updated"], unchanged: ["2024-04.parquet"], from: 1)
+        try publish(
+            orders,
+            version: 2,
+            files: ["2024-05.parquet": "may, updated"],
+            unchanged: ["2024-04.parquet"],
+            from: 1
+        )
 
         let old = try #require(try Syscall.lstat(orders.versionPath(1) + "/2024-04.parquet"))
         let new = try #require(try Syscall.lstat(orders.versionPath(2) + "/2024-04.parquet"))
@@ -81,7 +91,7 @@ func publish(
     }
 
     @Test func linkingAFileThePreviousVersionLacksFails() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try publish(orders, version: 1, files: ["a.parquet": "a"])
         let staging = try orders.beginVersion(2)
@@ -90,7 +100,7 @@ func publish(
     }
 
     @Test func discardRemovesTheStagingDirectoryAndCurrentStays() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try publish(orders, version: 1, files: ["a.parquet": "a"])
         let staging = try orders.beginVersion(2)
@@ -102,7 +112,7 @@ func publish(
     }
 
     @Test func aStagingVersionDroppedWithoutCommitIsRemoved() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         do {
             let staging = try orders.beginVersion(1)
@@ -112,7 +122,7 @@ func publish(
     }
 
     @Test func aCommittedVersionCannotBeCommittedOrWrittenAgain() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         let staging = try orders.beginVersion(1)
         try staging.commit()
@@ -123,7 +133,7 @@ func publish(
     }
 
     @Test func versionsOnlyGrow() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try publish(orders, version: 3, files: [:])
         #expect(throws: FileSystemError.self) { try orders.beginVersion(3) }
@@ -134,7 +144,7 @@ func publish(
     }
 
     @Test func commitRefusesToReplaceAnExistingVersion() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         let staging = try orders.beginVersion(1)
         try staging.writeFileAtomically("a.parquet", data: [1])
@@ -149,14 +159,14 @@ func publish(
 
     @Test(arguments: ["", "/etc/passwd", "../v1/a.parquet", "a/../../x", ".published-at", "./a"])
     func filesStayInsideTheVersion(relative: String) throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let staging = try DatasetDirectory(root: root.path, dataset: "orders").beginVersion(1)
         #expect(throws: FileSystemError.self) { try staging.writeFileAtomically(relative, data: [1]) }
         try staging.discard()
     }
 
     @Test func aMalformedCurrentLinkIsAnErrorNotNoVersion() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try FileOperations.makeDirectories(orders.path)
         try Syscall.symlink(target: "elsewhere", at: orders.path + "/current")
@@ -166,7 +176,7 @@ func publish(
 
 @Suite struct LeftoversOfACrashAreRemovedAtStart {
     @Test func stagingTemporaryAndNeverCurrentVersionsGoPublishedOnesStay() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try publish(orders, version: 1, files: ["a.parquet": "1"])
         try publish(orders, version: 2, files: ["a.parquet": "2"])
@@ -183,9 +193,13 @@ func publish(
         try FileOperations.writeNewFile(orders.path + "/.index.json.tmp-0011223344556677", [1])
 
         let removed = try orders.removeLeftovers()
-        #expect(removed == [
-            ".current-0123456789abcdef", ".index.json.tmp-0011223344556677", ".removing-v0-0011223344556677", stagingName, "v4",
-        ].sorted())
+        #expect(
+            removed
+                == [
+                    ".current-0123456789abcdef", ".index.json.tmp-0011223344556677", ".removing-v0-0011223344556677",
+                    stagingName, "v4",
+                ].sorted()
+        )
         #expect(try names(in: orders.path) == ["current", "v1", "v2"])
         #expect(try orders.currentVersion() == 2)
         #expect(try readText(orders.versionPath(1) + "/a.parquet") == "1")
@@ -194,7 +208,7 @@ func publish(
     }
 
     @Test func withoutCurrentNoVersionDirectoryIsRemoved() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try FileOperations.makeDirectories(orders.versionPath(1))
         #expect(try orders.removeLeftovers() == [])

@@ -3,7 +3,7 @@ import Foundation
 @testable import Publishing
 
 /// A fresh directory under the system temp folder, removed when the test drops it.
-final class TemporaryDirectory: Sendable {
+final class ScratchDirectory: Sendable {
     let path: String
 
     init(_ label: String = #function) {
@@ -22,8 +22,14 @@ final class TemporaryDirectory: Sendable {
     func write(_ relative: String, _ text: String, mode: Int = 0o600) -> String {
         let target = file(relative)
         try! FileManager.default.createDirectory(
-            atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: target, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
+            atPath: (target as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        _ = FileManager.default.createFile(
+            atPath: target,
+            contents: Data(text.utf8),
+            attributes: [.posixPermissions: mode]
+        )
         return target
     }
 }
@@ -39,4 +45,15 @@ func names(in directory: String) throws -> [String] {
 /// A date from ISO-8601 text, for readable test times.
 func date(_ text: String) -> Date {
     ISO8601Timestamp.date(from: text)!
+}
+
+/// Runs blocking work (fsync loops, thread joins) on a thread of its own, so a test never holds
+/// one of Swift concurrency's few cooperative threads while it waits.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(with: Result { try body() })
+        }
+        thread.start()
+    }
 }

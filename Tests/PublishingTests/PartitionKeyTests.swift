@@ -55,7 +55,10 @@ import Testing
     @Test func rowGroupBucketsStartAtTheDayOrMonth() {
         let days = may17.daysSinceEpoch
         #expect(RowGroupGranularity.day.bucket(daysSinceEpoch: days) == days)
-        #expect(RowGroupGranularity.month.bucket(daysSinceEpoch: days) == CivilDate(year: 2024, month: 5, day: 1).daysSinceEpoch)
+        #expect(
+            RowGroupGranularity.month.bucket(daysSinceEpoch: days)
+                == CivilDate(year: 2024, month: 5, day: 1).daysSinceEpoch
+        )
         #expect(RowGroupGranularity.month.bucket(microsSinceEpoch: Int64(days) * 86_400_000_000 + 5) == days - 16)
     }
 }

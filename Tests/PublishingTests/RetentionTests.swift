@@ -7,7 +7,7 @@ import Testing
     let start = date("2026-11-25T10:00:00Z")
 
     /// v1 at 10:00, v2 at 10:10, v3 at 10:30.
-    func threeVersions(_ root: TemporaryDirectory) throws -> DatasetDirectory {
+    func threeVersions(_ root: ScratchDirectory) throws -> DatasetDirectory {
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try publish(orders, version: 1, files: ["a.parquet": "1"], at: start)
         try publish(orders, version: 2, files: ["a.parquet": "2"], at: start.addingTimeInterval(600))
@@ -16,14 +16,14 @@ import Testing
     }
 
     @Test func theSupersededTimeIsTheNextVersionsPublicationTime() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = try threeVersions(root)
         #expect(try orders.publishedAt(version: 2) == start.addingTimeInterval(600))
         #expect(try readText(orders.versionPath(2) + "/.published-at") == "2026-11-25T10:10:00.000000Z\n")
     }
 
     @Test func aVersionIsKeptUntilKeepVersionsForAfterItWasSuperseded() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = try threeVersions(root)
         let keep = Duration.seconds(3600)
         // v1 was superseded at 10:10, v2 at 10:30.
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func theCurrentVersionIsNeverDeleted() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = try threeVersions(root)
         #expect(try orders.removeVersions(olderThan: .zero, now: date("2030-01-01T00:00:00Z")) == [1, 2])
         #expect(try orders.versions() == [3])
@@ -46,17 +46,24 @@ import Testing
     }
 
     @Test func aHardLinkedFileSurvivesTheVersionItCameFrom() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = DatasetDirectory(root: root.path, dataset: "orders")
         try publish(orders, version: 1, files: ["old.parquet": "kept"], at: start)
-        try publish(orders, version: 2, files: [:], unchanged: ["old.parquet"], from: 1, at: start.addingTimeInterval(60))
+        try publish(
+            orders,
+            version: 2,
+            files: [:],
+            unchanged: ["old.parquet"],
+            from: 1,
+            at: start.addingTimeInterval(60)
+        )
         #expect(try orders.removeVersions(olderThan: .seconds(1), now: start.addingTimeInterval(120)) == [1])
         #expect(try readText(orders.versionPath(2) + "/old.parquet") == "kept")
         #expect(try Syscall.lstat(orders.versionPath(2) + "/old.parquet")?.linkCount == 1)
     }
 
     @Test func versionsNewerThanCurrentAreLeftToLeftoverCleanup() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = try threeVersions(root)
         try Syscall.mkdir(orders.versionPath(4))
         #expect(try orders.removeVersions(olderThan: .zero, now: date("2030-01-01T00:00:00Z")) == [1, 2])
@@ -64,7 +71,7 @@ import Testing
     }
 
     @Test func withoutAMarkerTheSuccessorsModificationTimeCounts() throws {
-        let root = TemporaryDirectory()
+        let root = ScratchDirectory()
         let orders = try threeVersions(root)
         try Syscall.unlink(orders.versionPath(2) + "/.published-at")
         let mtime = try #require(try Syscall.lstat(orders.versionPath(2))?.modified)

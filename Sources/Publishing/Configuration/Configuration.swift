@@ -10,7 +10,12 @@ public struct Configuration: Sendable, Equatable {
     public var publish: PublishConfiguration
     public var datasets: [DatasetConfiguration]
 
-    public init(file: String, source: SourceConfiguration, publish: PublishConfiguration, datasets: [DatasetConfiguration]) {
+    public init(
+        file: String,
+        source: SourceConfiguration,
+        publish: PublishConfiguration,
+        datasets: [DatasetConfiguration]
+    ) {
         self.file = file
         self.source = source
         self.publish = publish
@@ -45,7 +50,10 @@ public struct Configuration: Sendable, Equatable {
     /// - Throws: `ConfigurationErrors` with every problem found (not only the first).
     public static func parse(_ toml: String, path: String) throws -> Configuration {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        var parser = ConfigurationParser(file: path, baseDirectory: FileOperations.parentDirectory(of: PathResolution.normalize(absolute)))
+        var parser = ConfigurationParser(
+            file: path,
+            baseDirectory: FileOperations.parentDirectory(of: PathResolution.normalize(absolute))
+        )
         let configuration = parser.parse(toml)
         guard parser.errors.isEmpty, let configuration else {
             throw ConfigurationErrors(parser.errors)

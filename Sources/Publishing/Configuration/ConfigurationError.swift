@@ -44,8 +44,14 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public var cause: (any Error & Sendable)?
 
     public init(
-        code: Code, file: String, key: String?, dataset: String? = nil, message: String,
-        line: Int? = nil, column: Int? = nil, cause: (any Error & Sendable)? = nil
+        code: Code,
+        file: String,
+        key: String?,
+        dataset: String? = nil,
+        message: String,
+        line: Int? = nil,
+        column: Int? = nil,
+        cause: (any Error & Sendable)? = nil
     ) {
         self.code = code
         self.file = file

@@ -30,12 +30,19 @@ public struct DatasetConfiguration: Sendable, Equatable {
     public var refreshTimeout: Duration
 
     public init(
-        name: String, source: DatasetSource, columns: [String]? = nil, primaryKey: [String], updatedAt: String? = nil,
-        partitionBy: String? = nil, partitionGranularity: PartitionGranularity = .none,
-        rowGroupGranularity: RowGroupGranularity? = nil, every: Duration,
+        name: String,
+        source: DatasetSource,
+        columns: [String]? = nil,
+        primaryKey: [String],
+        updatedAt: String? = nil,
+        partitionBy: String? = nil,
+        partitionGranularity: PartitionGranularity = .none,
+        rowGroupGranularity: RowGroupGranularity? = nil,
+        every: Duration,
         lookback: Duration = DatasetConfiguration.defaultLookback,
         maxRowsPerRowGroup: Int = DatasetConfiguration.defaultMaxRowsPerRowGroup,
-        reconcileEvery: Duration = DatasetConfiguration.defaultReconcileEvery, deletedColumn: String? = nil,
+        reconcileEvery: Duration = DatasetConfiguration.defaultReconcileEvery,
+        deletedColumn: String? = nil,
         compressionLevel: Int = PublishConfiguration.defaultCompressionLevel,
         refreshTimeout: Duration = DatasetConfiguration.defaultRefreshTimeout
     ) {

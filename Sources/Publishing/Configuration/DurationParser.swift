@@ -33,7 +33,8 @@ public enum DurationParser {
             while suffixEnd < bytes.count, (97...122).contains(bytes[suffixEnd]) { suffixEnd += 1 }
             let suffix = String(decoding: bytes[position..<suffixEnd], as: UTF8.self)
             guard let rank = units.firstIndex(where: { $0.suffix == suffix }) else {
-                let problem = suffixEnd == bytes.count && suffix.isEmpty ? "a number needs a unit (ms, s, m, h or d)" : nil
+                let problem =
+                    suffixEnd == bytes.count && suffix.isEmpty ? "a number needs a unit (ms, s, m, h or d)" : nil
                 throw DurationError(text: text, problem: problem)
             }
             guard rank > previousRank else {

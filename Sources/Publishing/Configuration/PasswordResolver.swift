@@ -65,7 +65,10 @@ public struct PasswordResolver: Sendable {
 
     /// - Throws: `ConfigurationError` (code `.credential`) naming the file and its errno when a
     ///   file that should hold the password cannot be read.
-    public func resolve(for source: SourceConfiguration, configurationFile: String = "configuration") throws
+    public func resolve(
+        for source: SourceConfiguration,
+        configurationFile: String = "configuration"
+    ) throws
         -> PasswordResolution
     {
         var warnings: [String] = []
@@ -74,9 +77,16 @@ public struct PasswordResolver: Sendable {
         }
 
         if let path = source.passwordFile {
-            let (value, warning) = try readSecretFile(path, key: "source.password_file", configurationFile: configurationFile)
+            let (value, warning) = try readSecretFile(
+                path,
+                key: "source.password_file",
+                configurationFile: configurationFile
+            )
             if let warning { warnings.append(warning) }
-            return PasswordResolution(password: SourcePassword(value: value, origin: .passwordFile(path)), warnings: warnings)
+            return PasswordResolution(
+                password: SourcePassword(value: value, origin: .passwordFile(path)),
+                warnings: warnings
+            )
         }
 
         if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
@@ -84,7 +94,10 @@ public struct PasswordResolver: Sendable {
             if try Syscall.lstat(path) != nil {
                 // systemd keeps credentials private to the unit: its mode needs no warning.
                 let (value, _) = try readSecretFile(path, key: nil, configurationFile: configurationFile)
-                return PasswordResolution(password: SourcePassword(value: value, origin: .credential(path)), warnings: warnings)
+                return PasswordResolution(
+                    password: SourcePassword(value: value, origin: .credential(path)),
+                    warnings: warnings
+                )
             }
         }
 
@@ -103,12 +116,20 @@ public struct PasswordResolver: Sendable {
             } catch let error as FileSystemError where error.code == .notFound && source.optionFile == nil {
                 bytes = nil  // no ~/.my.cnf: nothing to read.
             } catch let error as FileSystemError {
-                throw credentialError(optionPath, key: source.optionFile == nil ? nil : "source.option_file", error, configurationFile)
+                throw credentialError(
+                    optionPath,
+                    key: source.optionFile == nil ? nil : "source.option_file",
+                    error,
+                    configurationFile
+                )
             }
             if let bytes {
                 if let value = MySQLOptionFile.password(in: String(decoding: bytes, as: UTF8.self)) {
                     if let warning = try modeWarning(optionPath) { warnings.append(warning) }
-                    return PasswordResolution(password: SourcePassword(value: value, origin: .optionFile(optionPath)), warnings: warnings)
+                    return PasswordResolution(
+                        password: SourcePassword(value: value, origin: .optionFile(optionPath)),
+                        warnings: warnings
+                    )
                 }
             }
         }
@@ -135,16 +156,26 @@ public struct PasswordResolver: Sendable {
         guard let info = try Syscall.lstat(path) else { return nil }
         let mode = info.permissions
         guard mode & 0o077 != 0 else { return nil }
-        return "password file \(path) is readable by group or others (mode \(String(mode, radix: 8))); run chmod 600 on it"
+        return
+            "password file \(path) is readable by group or others (mode \(String(mode, radix: 8))); run chmod 600 on it"
     }
 
-    private func credentialError(_ path: String, key: String?, _ error: FileSystemError, _ configurationFile: String)
+    private func credentialError(
+        _ path: String,
+        key: String?,
+        _ error: FileSystemError,
+        _ configurationFile: String
+    )
         -> ConfigurationError
     {
         let detail = error.errno.map { SystemErrno.describe($0) } ?? error.message
         return ConfigurationError(
-            code: .credential, file: configurationFile, key: key, message: "cannot read password file \(path): \(detail)",
-            cause: error)
+            code: .credential,
+            file: configurationFile,
+            key: key,
+            message: "cannot read password file \(path): \(detail)",
+            cause: error
+        )
     }
 }
 
@@ -165,7 +196,10 @@ enum MySQLOptionFile {
             }
             guard inClient else { continue }
             let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = parts[0].trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "_", with: "-")
+            let name = parts[0].trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(
+                of: "_",
+                with: "-"
+            )
             guard name == "password" else { continue }
             password = parts.count == 2 ? value(parts[1].trimmingCharacters(in: .whitespaces)) : ""
         }
@@ -175,7 +209,9 @@ enum MySQLOptionFile {
     private static func value(_ raw: String) -> String {
         guard let quote = raw.first, quote == "\"" || quote == "'" else {
             // Unquoted: a " #" starts a comment.
-            if let comment = raw.range(of: " #") { return raw[..<comment.lowerBound].trimmingCharacters(in: .whitespaces) }
+            if let comment = raw.range(of: " #") {
+                return raw[..<comment.lowerBound].trimmingCharacters(in: .whitespaces)
+            }
             return raw
         }
         var result = ""

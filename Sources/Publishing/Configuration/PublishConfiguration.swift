@@ -15,8 +15,11 @@ public struct PublishConfiguration: Sendable, Equatable {
     public var maxConcurrentRefreshes: Int
 
     public init(
-        directory: String, stateDirectory: String, keepVersionsFor: Duration = PublishConfiguration.defaultKeepVersionsFor,
-        compressionLevel: Int = PublishConfiguration.defaultCompressionLevel, metricsFile: String? = nil,
+        directory: String,
+        stateDirectory: String,
+        keepVersionsFor: Duration = PublishConfiguration.defaultKeepVersionsFor,
+        compressionLevel: Int = PublishConfiguration.defaultCompressionLevel,
+        metricsFile: String? = nil,
         maxConcurrentRefreshes: Int = 1
     ) {
         self.directory = directory

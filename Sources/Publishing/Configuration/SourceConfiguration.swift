@@ -31,8 +31,12 @@ public struct SourceConfiguration: Sendable, Equatable, CustomStringConvertible 
     public var readTimeout: Duration
 
     public init(
-        endpoint: Endpoint = .tcp(host: "127.0.0.1", port: 3306), user: String, passwordFile: String? = nil,
-        optionFile: String? = nil, database: String? = nil, tls: TLSConfiguration = TLSConfiguration(),
+        endpoint: Endpoint = .tcp(host: "127.0.0.1", port: 3306),
+        user: String,
+        passwordFile: String? = nil,
+        optionFile: String? = nil,
+        database: String? = nil,
+        tls: TLSConfiguration = TLSConfiguration(),
         connectTimeout: Duration = SourceConfiguration.defaultConnectTimeout,
         readTimeout: Duration = SourceConfiguration.defaultReadTimeout
     ) {

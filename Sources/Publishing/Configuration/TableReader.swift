@@ -29,7 +29,9 @@ struct TableReader {
 
     mutating func report(_ code: ConfigurationError.Code, _ key: String, _ message: String) {
         precondition(knownKeys.contains(key), "reporting on an undeclared key \(key)")
-        errors.append(ConfigurationError(code: code, file: file, key: dottedKey(key), dataset: dataset, message: message))
+        errors.append(
+            ConfigurationError(code: code, file: file, key: dottedKey(key), dataset: dataset, message: message)
+        )
     }
 
     func has(_ key: String) -> Bool {
@@ -47,7 +49,10 @@ struct TableReader {
     }
 
     private mutating func typed<T>(
-        _ key: String, required: Bool, expected: String, _ extract: (any TOMLValueConvertible) -> T?
+        _ key: String,
+        required: Bool,
+        expected: String,
+        _ extract: (any TOMLValueConvertible) -> T?
     ) -> T? {
         guard let value = table[key] else {
             if required { report(.missingKey, key, "missing") }
@@ -72,7 +77,9 @@ struct TableReader {
     mutating func integer(_ key: String, in range: ClosedRange<Int>, required: Bool = false) -> Int? {
         guard let value = typed(key, required: required, expected: "an integer", { $0.int }) else { return nil }
         guard range.contains(value) else {
-            let bound = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
+            let bound =
+                range.upperBound == Int.max
+                ? "at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
             report(.invalidValue, key, "\(value) is out of range: must be \(bound)")
             return nil
         }
@@ -106,7 +113,12 @@ struct TableReader {
     }
 
     /// A duration ("90s", "5m", "1h30m") no shorter than `minimum`.
-    mutating func duration(_ key: String, required: Bool = false, minimum: Duration = .zero, default value: Duration? = nil)
+    mutating func duration(
+        _ key: String,
+        required: Bool = false,
+        minimum: Duration = .zero,
+        default value: Duration? = nil
+    )
         -> Duration?
     {
         guard let raw = table[key] else {
@@ -115,7 +127,11 @@ struct TableReader {
         }
         guard let text = raw.string else {
             let hint = raw.type == .int ? ": write it as a string with a unit, e.g. \"\(raw.debugDescription)s\"" : ""
-            report(.wrongType, key, "expected a duration string (\(DurationParser.examples)), found \(Self.show(raw))\(hint)")
+            report(
+                .wrongType,
+                key,
+                "expected a duration string (\(DurationParser.examples)), found \(Self.show(raw))\(hint)"
+            )
             return nil
         }
         let duration: Duration
@@ -183,7 +199,15 @@ struct TableReader {
             } else {
                 message = "unknown key; known keys are \(knownKeys.joined(separator: ", "))"
             }
-            errors.append(ConfigurationError(code: .unknownKey, file: file, key: dottedKey(key), dataset: dataset, message: message))
+            errors.append(
+                ConfigurationError(
+                    code: .unknownKey,
+                    file: file,
+                    key: dottedKey(key),
+                    dataset: dataset,
+                    message: message
+                )
+            )
         }
     }
 }
@@ -199,7 +223,9 @@ enum KeySuggestion {
             if best == nil || distance < best!.distance { best = (candidate, distance) }
         }
         if let best, best.distance <= max(2, key.count / 3) { return best.candidate }
-        if lowered.count >= 4, let prefixed = candidates.first(where: { $0.hasPrefix(lowered) || lowered.hasPrefix($0) }) {
+        if lowered.count >= 4,
+            let prefixed = candidates.first(where: { $0.hasPrefix(lowered) || lowered.hasPrefix($0) })
+        {
             return prefixed
         }
         return nil

@@ -57,7 +57,10 @@ public struct DatasetDirectory: Sendable {
         }
         guard let version = Self.versionNumber(target) else {
             throw FileSystemError(
-                code: .unexpectedContent, message: "\"\(link)\" points at \"\(target)\", not at a v<N> directory", path: link)
+                code: .unexpectedContent,
+                message: "\"\(link)\" points at \"\(target)\", not at a v<N> directory",
+                path: link
+            )
         }
         return version
     }
@@ -81,7 +84,11 @@ public struct DatasetDirectory: Sendable {
     /// - Throws: if `version` is not newer than every version on disk.
     public func beginVersion(_ version: Int) throws -> StagingVersion {
         guard version >= 1 else {
-            throw FileSystemError(code: .invalidArgument, message: "version numbers start at 1, not \(version)", path: path)
+            throw FileSystemError(
+                code: .invalidArgument,
+                message: "version numbers start at 1, not \(version)",
+                path: path
+            )
         }
         try FileOperations.makeDirectories(path)
         let newest = max(try versions().last ?? 0, try currentVersion() ?? 0)
@@ -89,7 +96,8 @@ public struct DatasetDirectory: Sendable {
             throw FileSystemError(
                 code: .alreadyExists,
                 message: "cannot publish v\(version) of \"\(dataset)\": v\(newest) exists and versions only grow",
-                path: versionPath(version))
+                path: versionPath(version)
+            )
         }
         let staging = FileOperations.join(path, "\(Self.stagingPrefix)v\(version)-\(FileOperations.randomSuffix())")
         try Syscall.mkdir(staging, mode: 0o755)

@@ -40,7 +40,8 @@ extension DatasetIndex {
     public func lookup(from: Date, to: Date) -> [IndexSlice] {
         lookup(
             fromMicros: Int64((from.timeIntervalSince1970 * 1_000_000).rounded()),
-            toMicros: Int64((to.timeIntervalSince1970 * 1_000_000).rounded()))
+            toMicros: Int64((to.timeIntervalSince1970 * 1_000_000).rounded())
+        )
     }
 
     func lookup(fromMicros start: Int64, toMicros end: Int64) -> [IndexSlice] {

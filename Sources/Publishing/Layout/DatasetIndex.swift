@@ -26,9 +26,16 @@ public struct DatasetIndex: Codable, Sendable, Equatable {
     public var files: [IndexFile]
 
     public init(
-        dataset: String, version: Int, publishedAt: Date, partitionBy: String?,
-        partitionGranularity: PartitionGranularity, rowGroupGranularity: RowGroupGranularity?, primaryKey: [String],
-        schema: [IndexColumn], files: [IndexFile], rows: Int? = nil
+        dataset: String,
+        version: Int,
+        publishedAt: Date,
+        partitionBy: String?,
+        partitionGranularity: PartitionGranularity,
+        rowGroupGranularity: RowGroupGranularity?,
+        primaryKey: [String],
+        schema: [IndexColumn],
+        files: [IndexFile],
+        rows: Int? = nil
     ) {
         self.formatVersion = Self.currentFormatVersion
         self.dataset = dataset
@@ -102,8 +109,12 @@ public struct IndexColumn: Codable, Sendable, Equatable {
     /// The entry for a Parquet column and the MySQL type it came from.
     public init(_ column: ColumnDescriptor, mysqlType: String) {
         self.init(
-            name: column.name, physicalType: Self.name(of: column.physicalType),
-            logicalType: column.logicalType.map(Self.name(of:)), mysqlType: mysqlType, nullable: column.isOptional)
+            name: column.name,
+            physicalType: Self.name(of: column.physicalType),
+            logicalType: column.logicalType.map(Self.name(of:)),
+            mysqlType: mysqlType,
+            nullable: column.isOptional
+        )
     }
 
     public static func name(of type: PhysicalType) -> String {
@@ -173,7 +184,15 @@ public struct IndexFile: Codable, Sendable, Equatable {
     public var max: String?
     public var rowGroups: [IndexRowGroup]
 
-    public init(path: String, partition: String, rows: Int, bytes: Int64, min: String?, max: String?, rowGroups: [IndexRowGroup]) {
+    public init(
+        path: String,
+        partition: String,
+        rows: Int,
+        bytes: Int64,
+        min: String?,
+        max: String?,
+        rowGroups: [IndexRowGroup]
+    ) {
         self.path = path
         self.partition = partition
         self.rows = rows
@@ -234,5 +253,45 @@ public struct IndexRowGroup: Codable, Sendable, Equatable {
         try c.encode(max, forKey: .max)
         try c.encode(offset, forKey: .offset)
         try c.encode(length, forKey: .length)
+    }
+}
+
+/// Collects one file's row groups as the writer finishes them, numbering rows and tracking the
+/// file's partition-column range, so the index is built beside the file in one pass.
+public struct IndexFileBuilder: Sendable {
+    public let partition: PartitionKey
+    public private(set) var rows = 0
+    private var rowGroups: [IndexRowGroup] = []
+    private var low: (text: String, micros: Int64)?
+    private var high: (text: String, micros: Int64)?
+
+    public init(partition: PartitionKey) {
+        self.partition = partition
+    }
+
+    /// Records the next row group: `rows` rows whose partition column spans `[min, max]`
+    /// (ISO-8601 from `ISO8601Timestamp`, nil when all NULL), stored in `[offset, offset + length)`.
+    public mutating func appendRowGroup(rows count: Int, min: String?, max: String?, offset: Int64, length: Int64) {
+        rowGroups.append(IndexRowGroup(firstRow: rows, rows: count, min: min, max: max, offset: offset, length: length))
+        rows += count
+        if let min, let micros = ISO8601Timestamp.micros(from: min), low.map({ micros < $0.micros }) ?? true {
+            low = (min, micros)
+        }
+        if let max, let micros = ISO8601Timestamp.micros(from: max), high.map({ micros > $0.micros }) ?? true {
+            high = (max, micros)
+        }
+    }
+
+    /// The file's entry, once its size on disk is known.
+    public func build(bytes: Int64) -> IndexFile {
+        IndexFile(
+            path: partition.fileName,
+            partition: partition.name,
+            rows: rows,
+            bytes: bytes,
+            min: low?.text,
+            max: high?.text,
+            rowGroups: rowGroups
+        )
     }
 }

@@ -28,8 +28,11 @@ public struct Manifest: Codable, Sendable, Equatable {
         /// The entry for version `version` of `dataset`, its index at `<dataset>/v<N>/index.json`.
         public init(dataset: String, version: Int, publishedAt: Date, rows: Int) {
             self.init(
-                version: version, index: "\(dataset)/\(DatasetDirectory.versionName(version))/\(DatasetIndex.fileName)",
-                publishedAt: publishedAt, rows: rows)
+                version: version,
+                index: "\(dataset)/\(DatasetDirectory.versionName(version))/\(DatasetIndex.fileName)",
+                publishedAt: publishedAt,
+                rows: rows
+            )
         }
 
         enum CodingKeys: String, CodingKey {
@@ -76,8 +79,11 @@ public struct ManifestStore: Sendable {
             return try PublishingJSON.decode(Manifest.self, from: bytes)
         } catch {
             throw FileSystemError(
-                code: .unexpectedContent, message: "\"\(path)\" is not a valid manifest", path: path,
-                cause: error)
+                code: .unexpectedContent,
+                message: "\"\(path)\" is not a valid manifest",
+                path: path,
+                cause: error
+            )
         }
     }
 
@@ -91,6 +97,50 @@ public struct ManifestStore: Sendable {
     @discardableResult
     public func remove(dataset: String, now: Date = Date()) throws -> Manifest {
         try modify(now: now) { $0.datasets[dataset] = nil }
+    }
+
+    /// Makes the dataset's entry name the version `current` points at, from that version's
+    /// index.json: after a crash between the swap of `current` and the manifest update, the
+    /// manifest would otherwise name the previous version until the next publish, and retention
+    /// could delete it under the manifest. Call at start-up, after `removeLeftovers()`.
+    /// - Returns: whether the entry changed.
+    @discardableResult
+    public func repair(_ directory: DatasetDirectory, now: Date = Date()) throws -> Bool {
+        guard let current = try directory.currentVersion() else { return false }
+        if try load()?.datasets[directory.dataset]?.version == current { return false }
+        let indexPath = FileOperations.join(directory.versionPath(current), DatasetIndex.fileName)
+        let index: DatasetIndex
+        do {
+            index = try DatasetIndex.decode(try FileOperations.readFile(indexPath))
+        } catch {
+            throw FileSystemError(
+                code: .unexpectedContent,
+                message: "cannot read the index of the current version, \"\(indexPath)\"",
+                path: indexPath,
+                cause: error
+            )
+        }
+        try modify(now: now) {
+            $0.datasets[directory.dataset] = Manifest.Entry(
+                dataset: directory.dataset,
+                version: current,
+                publishedAt: index.publishedAt,
+                rows: index.rows
+            )
+        }
+        return true
+    }
+
+    /// Removes temporary manifests a crash left in the root. - Returns: their names.
+    public func removeLeftovers() throws -> [String] {
+        guard try Syscall.lstat(root) != nil else { return [] }
+        var removed: [String] = []
+        for entry in try Syscall.listDirectory(root)
+        where !entry.isDirectory && entry.name.hasPrefix(".\(Self.fileName).tmp-") {
+            try Syscall.unlink(FileOperations.join(root, entry.name))
+            removed.append(entry.name)
+        }
+        return removed.sorted()
     }
 
     /// Read-modify-write under the lock; `generated_at` becomes `now`.

@@ -42,7 +42,8 @@ public struct PartitionKey: Hashable, Sendable, Comparable, CustomStringConverti
     public init(granularity: PartitionGranularity, microsSinceEpoch micros: Int64?) {
         self.init(
             granularity: granularity,
-            date: micros.map { CivilDate(daysSinceEpoch: Int(CivilDate.floorDivide($0, 86_400_000_000))) })
+            date: micros.map { CivilDate(daysSinceEpoch: Int(CivilDate.floorDivide($0, 86_400_000_000))) }
+        )
     }
 
     /// Reads back a name this type produces ("2024-05", "all", "null"); nil for anything else.
@@ -57,7 +58,11 @@ public struct PartitionKey: Hashable, Sendable, Comparable, CustomStringConverti
             parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) })
         else { return nil }
         let numbers = parts.map { Int($0)! }
-        let date = CivilDate(year: numbers[0], month: numbers.count > 1 ? numbers[1] : 1, day: numbers.count > 2 ? numbers[2] : 1)
+        let date = CivilDate(
+            year: numbers[0],
+            month: numbers.count > 1 ? numbers[1] : 1,
+            day: numbers.count > 2 ? numbers[2] : 1
+        )
         guard date.isValid else { return nil }
         self.init(unchecked: name)
     }
@@ -74,11 +79,19 @@ public struct PartitionKey: Hashable, Sendable, Comparable, CustomStringConverti
     public var dayRange: Range<Int>? {
         guard self != .all, self != .null else { return nil }
         let numbers = name.split(separator: "-").map { Int($0)! }
-        let start = CivilDate(year: numbers[0], month: numbers.count > 1 ? numbers[1] : 1, day: numbers.count > 2 ? numbers[2] : 1)
+        let start = CivilDate(
+            year: numbers[0],
+            month: numbers.count > 1 ? numbers[1] : 1,
+            day: numbers.count > 2 ? numbers[2] : 1
+        )
         let end: CivilDate
         switch numbers.count {
         case 3: end = CivilDate(daysSinceEpoch: start.daysSinceEpoch + 1)
-        case 2: end = numbers[1] == 12 ? CivilDate(year: numbers[0] + 1, month: 1, day: 1) : CivilDate(year: numbers[0], month: numbers[1] + 1, day: 1)
+        case 2:
+            end =
+                numbers[1] == 12
+                ? CivilDate(year: numbers[0] + 1, month: 1, day: 1)
+                : CivilDate(year: numbers[0], month: numbers[1] + 1, day: 1)
         default: end = CivilDate(year: numbers[0] + 1, month: 1, day: 1)
         }
         return start.daysSinceEpoch..<end.daysSinceEpoch

@@ -37,8 +37,10 @@ public final class StagingVersion: @unchecked Sendable {
         let current = lock.withLock { state }
         guard current == .open else {
             throw FileSystemError(
-                code: .invalidState, message: "cannot \(operation): staging v\(version) of \"\(dataset.dataset)\" is \(current)",
-                path: directory)
+                code: .invalidState,
+                message: "cannot \(operation): staging v\(version) of \"\(dataset.dataset)\" is \(current)",
+                path: directory
+            )
         }
     }
 
@@ -50,7 +52,10 @@ public final class StagingVersion: @unchecked Sendable {
             !parts.last!.hasPrefix(".")
         else {
             throw FileSystemError(
-                code: .invalidArgument, message: "\"\(relative)\" is not a file name inside a version", path: directory)
+                code: .invalidArgument,
+                message: "\"\(relative)\" is not a file name inside a version",
+                path: directory
+            )
         }
         let target = path(for: relative)
         if parts.count > 1 {
@@ -91,8 +96,10 @@ public final class StagingVersion: @unchecked Sendable {
         try lock.withLock {
             guard state == .open else {
                 throw FileSystemError(
-                    code: .invalidState, message: "cannot commit: staging v\(version) of \"\(dataset.dataset)\" is \(state)",
-                    path: directory)
+                    code: .invalidState,
+                    message: "cannot commit: staging v\(version) of \"\(dataset.dataset)\" is \(state)",
+                    path: directory
+                )
             }
             state = .failed
         }
@@ -109,7 +116,9 @@ public final class StagingVersion: @unchecked Sendable {
         try FileOperations.sync(dataset.path, directory: true)
 
         let temporaryLink = FileOperations.join(
-            dataset.path, DatasetDirectory.currentTemporaryPrefix + FileOperations.randomSuffix())
+            dataset.path,
+            DatasetDirectory.currentTemporaryPrefix + FileOperations.randomSuffix()
+        )
         try Syscall.symlink(target: DatasetDirectory.versionName(version), at: temporaryLink)
         do {
             try Syscall.rename(temporaryLink, FileOperations.join(dataset.path, DatasetDirectory.currentName))

@@ -32,9 +32,17 @@ public struct DatasetState: Codable, Sendable, Equatable {
     public var consecutiveFailures: Int
 
     public init(
-        watermark: Int64? = nil, version: Int = 0, schemaFingerprint: String? = nil, rows: Int? = nil,
-        lastFullRefresh: Date? = nil, lastReconcile: Date? = nil, lastSuccess: Date? = nil, lastDuration: Double? = nil,
-        lastError: String? = nil, lastErrorAt: Date? = nil, consecutiveFailures: Int = 0
+        watermark: Int64? = nil,
+        version: Int = 0,
+        schemaFingerprint: String? = nil,
+        rows: Int? = nil,
+        lastFullRefresh: Date? = nil,
+        lastReconcile: Date? = nil,
+        lastSuccess: Date? = nil,
+        lastDuration: Double? = nil,
+        lastError: String? = nil,
+        lastErrorAt: Date? = nil,
+        consecutiveFailures: Int = 0
     ) {
         self.formatVersion = Self.currentFormatVersion
         self.watermark = watermark
@@ -68,8 +76,11 @@ public struct DatasetState: Codable, Sendable, Equatable {
         formatVersion = try c.decode(Int.self, forKey: .formatVersion)
         guard formatVersion <= Self.currentFormatVersion else {
             throw DecodingError.dataCorruptedError(
-                forKey: .formatVersion, in: c,
-                debugDescription: "format_version \(formatVersion) is newer than this program's \(Self.currentFormatVersion)")
+                forKey: .formatVersion,
+                in: c,
+                debugDescription:
+                    "format_version \(formatVersion) is newer than this program's \(Self.currentFormatVersion)"
+            )
         }
         watermark = try c.decodeIfPresent(Int64.self, forKey: .watermark)
         version = try c.decode(Int.self, forKey: .version)

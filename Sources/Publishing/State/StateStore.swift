@@ -55,7 +55,13 @@ public struct StateStore: Sendable {
             guard try Syscall.lstat(path) != nil else { return nil }
             bytes = try FileOperations.readFile(path)
         } catch {
-            throw StateError(code: .unreadable, dataset: dataset, path: path, message: "cannot read the state file", cause: error)
+            throw StateError(
+                code: .unreadable,
+                dataset: dataset,
+                path: path,
+                message: "cannot read the state file",
+                cause: error
+            )
         }
         if bytes.isEmpty {
             throw StateError(code: .corrupt, dataset: dataset, path: path, message: "the state file is empty")
@@ -67,16 +73,24 @@ public struct StateStore: Sendable {
             format > DatasetState.currentFormatVersion
         {
             throw StateError(
-                code: .unsupportedFormat, dataset: dataset, path: path,
-                message: "format_version \(format) was written by a newer parquet-publisher (this one reads \(DatasetState.currentFormatVersion)); upgrade it")
+                code: .unsupportedFormat,
+                dataset: dataset,
+                path: path,
+                message:
+                    "format_version \(format) was written by a newer parquet-publisher (this one reads \(DatasetState.currentFormatVersion)); upgrade it"
+            )
         }
         do {
             return try PublishingJSON.decode(DatasetState.self, from: bytes)
         } catch {
             throw StateError(
-                code: .corrupt, dataset: dataset, path: path,
-                message: "the state file is torn or damaged; the published data is untouched. Fix or move the file away (moving it rebuilds the dataset in full)",
-                cause: error)
+                code: .corrupt,
+                dataset: dataset,
+                path: path,
+                message:
+                    "the state file is torn or damaged; the published data is untouched. Fix or move the file away (moving it rebuilds the dataset in full)",
+                cause: error
+            )
         }
     }
 
@@ -87,7 +101,13 @@ public struct StateStore: Sendable {
             try FileOperations.makeDirectories(directory, mode: 0o700)
             try FileOperations.replaceFile(path, try PublishingJSON.encode(state, fractionalDigits: 3), mode: 0o600)
         } catch {
-            throw StateError(code: .unwritable, dataset: dataset, path: path, message: "cannot save the state", cause: error)
+            throw StateError(
+                code: .unwritable,
+                dataset: dataset,
+                path: path,
+                message: "cannot save the state",
+                cause: error
+            )
         }
     }
 
@@ -95,7 +115,8 @@ public struct StateStore: Sendable {
     public func removeLeftovers() throws -> [String] {
         guard try Syscall.lstat(directory) != nil else { return [] }
         var removed: [String] = []
-        for entry in try Syscall.listDirectory(directory) where !entry.isDirectory && FileOperations.isTemporaryName(entry.name) {
+        for entry in try Syscall.listDirectory(directory)
+        where !entry.isDirectory && FileOperations.isTemporaryName(entry.name) {
             try Syscall.unlink(FileOperations.join(directory, entry.name))
             removed.append(entry.name)
         }

@@ -38,7 +38,10 @@ enum FileOperations {
         if let info = try Syscall.lstat(path) {
             guard info.kind == .directory else {
                 throw FileSystemError(
-                    code: .alreadyExists, message: "\"\(path)\" exists and is not a directory", path: path)
+                    code: .alreadyExists,
+                    message: "\"\(path)\" exists and is not a directory",
+                    path: path
+                )
             }
             return
         }

@@ -48,8 +48,14 @@ public struct FileSystemError: Error, Sendable, CustomStringConvertible {
     public var line: Int
 
     public init(
-        code: Code, message: String, path: String, function: String? = nil, errno: Int32? = nil,
-        cause: (any Error & Sendable)? = nil, file: String = #fileID, line: Int = #line
+        code: Code,
+        message: String,
+        path: String,
+        function: String? = nil,
+        errno: Int32? = nil,
+        cause: (any Error & Sendable)? = nil,
+        file: String = #fileID,
+        line: Int = #line
     ) {
         self.code = code
         self.message = message

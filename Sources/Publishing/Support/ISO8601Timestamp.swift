@@ -33,7 +33,8 @@ public enum ISO8601Timestamp {
         let seconds = Int(inDay / 1_000_000)
         let fraction = Int(inDay % 1_000_000)
         var text = CivilDate(daysSinceEpoch: Int(days)).description
-        text += "T\(CivilDate.pad(seconds / 3600, 2)):\(CivilDate.pad(seconds / 60 % 60, 2)):\(CivilDate.pad(seconds % 60, 2))"
+        text +=
+            "T\(CivilDate.pad(seconds / 3600, 2)):\(CivilDate.pad(seconds / 60 % 60, 2)):\(CivilDate.pad(seconds % 60, 2))"
         if fractionalDigits > 0 {
             let digits = min(fractionalDigits, 6)
             var scaled = fraction

@@ -67,7 +67,8 @@ struct FileInfo: Sendable, Equatable {
         inode = UInt64(s.st_ino)
         linkCount = UInt64(s.st_nlink)
         modified = Date(
-            timeIntervalSince1970: Double(s.st_mtim.tv_sec) + Double(s.st_mtim.tv_nsec) / 1_000_000_000)
+            timeIntervalSince1970: Double(s.st_mtim.tv_sec) + Double(s.st_mtim.tv_nsec) / 1_000_000_000
+        )
     }
 }
 
@@ -80,12 +81,22 @@ struct DirectoryEntry: Sendable, Equatable {
 
 enum Syscall {
     private static func failure(
-        _ function: String, _ path: String, _ what: String, file: String = #fileID, line: Int = #line
+        _ function: String,
+        _ path: String,
+        _ what: String,
+        file: String = #fileID,
+        line: Int = #line
     ) -> FileSystemError {
         let code = Glibc.errno
         return FileSystemError(
-            code: .forErrno(code), message: "\(what) \"\(path)\"", path: path, function: function,
-            errno: code, file: file, line: line)
+            code: .forErrno(code),
+            message: "\(what) \"\(path)\"",
+            path: path,
+            function: function,
+            errno: code,
+            file: file,
+            line: line
+        )
     }
 
     /// Runs `body` again while it fails with EINTR.
