@@ -196,7 +196,7 @@ final class PartitionedWriter {
         let path = directory + "/" + p.fileName
         var parts: [RecordBatch] = []
         if let finished = p.finished, finished.rows > 0 {
-            parts.append(try readBack(path))
+            parts.append(try ParquetFileReader(path: path).readAll())
         }
         parts.append(contentsOf: p.late)
         let all = RecordBatch.concatenate(parts, schema: schema)
@@ -226,7 +226,3 @@ extension RecordBatch {
 import Glibc
 #endif
 
-/// Reads a partition file back whole (late rows are merged into it).
-func readBack(_ path: String) throws -> RecordBatch {
-    throw PublishingError(.publishFailed, "reading back \(path) needs the Parquet reader")
-}
