@@ -39,7 +39,8 @@ struct KeysetScansReadEveryRowOnceInKeyOrder {
             let seen = keys(batches)
             #expect(seen.count == 3000)
             #expect(Set(seen).count == 3000)
-            #expect(seen == expected)
+            let firstDifference = zip(seen, expected).enumerated().first { $0.element.0 != $0.element.1 }
+            #expect(firstDifference == nil, "first difference at row \(firstDifference?.offset ?? -1)")
             #expect(scan.chunkCount == 3000 / 97 + 1)
             #expect(scan.rowCount == 3000)
             #expect(scan.position?.values.count == 2)
