@@ -21,7 +21,8 @@ import Testing
         var previous = CivilCalendar.civilFromDays(first)
         for days in (first + 1)...last {
             let civil = CivilCalendar.civilFromDays(days)
-            let sameMonth = civil.year == previous.year && civil.month == previous.month && civil.day == previous.day + 1
+            let sameMonth =
+                civil.year == previous.year && civil.month == previous.month && civil.day == previous.day + 1
             let nextMonth =
                 civil.day == 1 && previous.day == CivilCalendar.daysInMonth(year: previous.year, month: previous.month)
                 && (civil.month == previous.month + 1 && civil.year == previous.year
@@ -49,13 +50,21 @@ import Testing
 
     @Test func dateTimesConvertToMicrosecondsAndBack() {
         let last = CivilCalendar.microseconds(
-            year: 9999, month: 12, day: 31, hour: 23, minute: 59, second: 59, microsecond: 999_999)
+            year: 9999,
+            month: 12,
+            day: 31,
+            hour: 23,
+            minute: 59,
+            second: 59,
+            microsecond: 999_999
+        )
         #expect(last == 253_402_300_799_999_999)
         #expect(CivilCalendar.formatDateTime(microseconds: last) == "9999-12-31 23:59:59.999999")
         #expect(CivilCalendar.formatDateTime(microseconds: -1) == "1969-12-31 23:59:59.999999")
         #expect(
             CivilCalendar.microseconds(year: 1000, month: 1, day: 1, hour: 0, minute: 0, second: 0, microsecond: 0)
-                == -30_610_224_000_000_000)
+                == -30_610_224_000_000_000
+        )
     }
 
     @Test func serverTimestampsParse() {

@@ -9,7 +9,8 @@ struct ConnectionsPrepareASessionForExtraction {
     @Test func theSessionRunsInUTCWithUTF8MB4() throws {
         let reader = try TestDatabase.reader()
         let row = try #require(
-            try reader.queryStrings("SELECT @@session.time_zone, @@character_set_client, @@character_set_results").first)
+            try reader.queryStrings("SELECT @@session.time_zone, @@character_set_client, @@character_set_results").first
+        )
         #expect(row == ["+00:00", "utf8mb4", "utf8mb4"])
         #expect(reader.serverVersion.major >= 5)
         #expect(reader.connectionID > 0)
@@ -32,14 +33,17 @@ struct ConnectionsPrepareASessionForExtraction {
             [
                 .int64(41), .uint64(UInt64.max), .double(0.5), .string("ünï'\"\\"), .bytes([0, 255]),
                 .datetime(microseconds: 1_709_208_000_000_001), .date(days: 19782), .null,
-            ])
+            ]
+        )
         #expect(
             rows == [
                 [
-                    "42", "18446744073709551615", "0.5", "ünï'\"\\!", "00FF", "2024-02-29 12:00:00.000001", "2024-02-29",
+                    "42", "18446744073709551615", "0.5", "ünï'\"\\!", "00FF", "2024-02-29 12:00:00.000001",
+                    "2024-02-29",
                     "1",
                 ]
-            ])
+            ]
+        )
     }
 
     @Test func aWrongPasswordFailsWithoutRevealingIt() throws {
@@ -138,7 +142,10 @@ struct DescribingTablesAndQueriesWithASelectOnlyUser {
             PRIMARY KEY (a, b), KEY by_updated (updated_at), KEY by_status_note (status, note(10))
             """
         ) { table in
-            let described = try TestDatabase.reader().describeTable(schema: TestDatabase.require().database, table: table)
+            let described = try TestDatabase.reader().describeTable(
+                schema: TestDatabase.require().database,
+                table: table
+            )
             #expect(described.primaryKey == ["a", "b"])
             #expect(described.indexedColumns == ["a", "updated_at", "status"])
             #expect(described.tableName.quoted == "`\(try TestDatabase.require().database)`.`\(table)`")
@@ -179,7 +186,8 @@ struct DescribingTablesAndQueriesWithASelectOnlyUser {
             inserts: ["INSERT INTO $T VALUES (7, 10.25, 'x', '{\"k\": 1}', 'b', '2024-01-02 03:04:05.678')"]
         ) { table in
             let reader = try TestDatabase.reader()
-            let sql = "SELECT id, total, total * 2 AS doubled, CONCAT(label, '!') AS shout, doc, state, at FROM `\(table)`"
+            let sql =
+                "SELECT id, total, total * 2 AS doubled, CONCAT(label, '!') AS shout, doc, state, at FROM `\(table)`"
             let columns = try reader.describeQuery(sql)
             #expect(columns.map(\.name) == ["id", "total", "doubled", "shout", "doc", "state", "at"])
             #expect(columns[0].kind == .integer(bits: 32, signed: false) && !columns[0].isNullable)
@@ -204,7 +212,9 @@ struct DescribingTablesAndQueriesWithASelectOnlyUser {
     }
 
     @Test func duplicateResultNamesAreRejected() throws {
-        let error = #expect(throws: MySQLError.self) { try TestDatabase.reader().describeQuery("SELECT 1 AS a, 2 AS a") }
+        let error = #expect(throws: MySQLError.self) {
+            try TestDatabase.reader().describeQuery("SELECT 1 AS a, 2 AS a")
+        }
         #expect(error?.message.contains("more than one column named a") == true)
     }
 }
@@ -215,7 +225,11 @@ struct StreamsGuardAgainstMisuseAndDrift {
         try withTable("busy", "id INT PRIMARY KEY", inserts: ["INSERT INTO $T VALUES (1), (2), (3)"]) { table in
             let reader = try TestDatabase.reader()
             let columns = try reader.describeTable(schema: nil, table: table).columns
-            let stream = try reader.stream(sql: "SELECT id FROM `\(table)` ORDER BY id", parameters: [], columns: columns)
+            let stream = try reader.stream(
+                sql: "SELECT id FROM `\(table)` ORDER BY id",
+                parameters: [],
+                columns: columns
+            )
             #expect(try stream.next(maxRows: 1)?.rowCount == 1)
             let error = #expect(throws: MySQLError.self) { try reader.queryStrings("SELECT 1") }
             #expect(error?.code == .misuse)
@@ -229,7 +243,8 @@ struct StreamsGuardAgainstMisuseAndDrift {
     }
 
     @Test func aColumnRetypedSinceItWasDescribedIsASchemaMismatch() throws {
-        try withTable("drift", "id INT PRIMARY KEY, amount DECIMAL(10,2)", inserts: ["INSERT INTO $T VALUES (1, 2.5)"]) {
+        try withTable("drift", "id INT PRIMARY KEY, amount DECIMAL(10,2)", inserts: ["INSERT INTO $T VALUES (1, 2.5)"])
+        {
             table in
             let reader = try TestDatabase.reader()
             let columns = try reader.describeTable(schema: nil, table: table).columns

@@ -29,8 +29,12 @@ struct KeysetScansReadEveryRowOnceInKeyOrder {
                 "\($0[0]!)/\"\($0[1]!)\""
             }
             let query = try KeysetQuery(
-                table: described.tableName, columns: described.columns.map(\.name), key: described.primaryKey,
-                chunkSize: 97, context: "dataset keyset")
+                table: described.tableName,
+                columns: described.columns.map(\.name),
+                key: described.primaryKey,
+                chunkSize: 97,
+                context: "dataset keyset"
+            )
             try reader.startReadOnlySnapshot()
             let scan = try KeysetScan(connection: reader, query: query, columns: described.columns)
             var batches: [RecordBatch] = []
@@ -52,8 +56,12 @@ struct KeysetScansReadEveryRowOnceInKeyOrder {
             let reader = try TestDatabase.reader()
             let described = try reader.describeTable(schema: nil, table: table)
             let query = try KeysetQuery(
-                table: described.tableName, columns: ["a", "b", "payload"], key: ["a", "b"], chunkSize: 250,
-                context: "dataset resume")
+                table: described.tableName,
+                columns: ["a", "b", "payload"],
+                key: ["a", "b"],
+                chunkSize: 250,
+                context: "dataset resume"
+            )
             let columns = try described.columns(named: query.columns)
             let first = try KeysetScan(connection: reader, query: query, columns: columns)
             var head: [RecordBatch] = []
@@ -79,11 +87,20 @@ struct KeysetScansReadEveryRowOnceInKeyOrder {
             let reader = try TestDatabase.reader()
             let described = try reader.describeTable(schema: nil, table: table)
             let query = try KeysetQuery(
-                table: described.tableName, columns: ["a", "b", "payload"], key: ["a", "b"],
-                filter: "`payload` >= ? AND `payload` % 3 = 0", filterParameters: [.int64(1500)], chunkSize: 100,
-                forceIndex: "PRIMARY", context: "dataset filtered")
+                table: described.tableName,
+                columns: ["a", "b", "payload"],
+                key: ["a", "b"],
+                filter: "`payload` >= ? AND `payload` % 3 = 0",
+                filterParameters: [.int64(1500)],
+                chunkSize: 100,
+                forceIndex: "PRIMARY",
+                context: "dataset filtered"
+            )
             let scan = try KeysetScan(
-                connection: reader, query: query, columns: try described.columns(named: query.columns))
+                connection: reader,
+                query: query,
+                columns: try described.columns(named: query.columns)
+            )
             var payloads: [Cell] = []
             while let batch = try scan.next(maxRows: 64) {
                 payloads += (0..<batch.rowCount).map { batch.cell($0, "payload") }
@@ -104,19 +121,29 @@ struct KeysetScansReadEveryRowOnceInKeyOrder {
     ])
     func keysOfEveryOrderableTypeResume(_ type: String, _ literals: [String]) throws {
         // Two rows per first-key value, so every chunk boundary falls inside a group too.
-        let rows = literals.enumerated().flatMap { i, literal in ["(\(literal), 1, \(2 * i))", "(\(literal), 2, \(2 * i + 1))"] }
+        let rows = literals.enumerated().flatMap { i, literal in
+            ["(\(literal), 1, \(2 * i))", "(\(literal), 2, \(2 * i + 1))"]
+        }
         try withTable(
-            "keytype", "k \(type) NOT NULL, n INT NOT NULL, v INT, PRIMARY KEY (k, n)",
+            "keytype",
+            "k \(type) NOT NULL, n INT NOT NULL, v INT, PRIMARY KEY (k, n)",
             inserts: ["INSERT INTO $T VALUES " + rows.joined(separator: ", ")]
         ) { table in
             let reader = try TestDatabase.reader()
             let described = try reader.describeTable(schema: nil, table: table)
             let query = try KeysetQuery(
-                table: described.tableName, columns: ["k", "n", "v"], key: ["k", "n"], chunkSize: 1, context: "t")
+                table: described.tableName,
+                columns: ["k", "n", "v"],
+                key: ["k", "n"],
+                chunkSize: 1,
+                context: "t"
+            )
             let scan = try KeysetScan(connection: reader, query: query, columns: described.columns)
             var values: [Cell] = []
             while let batch = try scan.next(maxRows: 10) { values += (0..<batch.rowCount).map { batch.cell($0, "v") } }
-            let expected = try reader.queryStrings("SELECT v FROM `\(table)` ORDER BY k, n").map { Cell.int(Int64($0[0]!)!) }
+            let expected = try reader.queryStrings("SELECT v FROM `\(table)` ORDER BY k, n").map {
+                Cell.int(Int64($0[0]!)!)
+            }
             #expect(values == expected)
             #expect(scan.chunkCount == 7)
         }

@@ -32,12 +32,15 @@ enum TestDatabase {
         let env = ProcessInfo.processInfo.environment
         guard let host = env["PP_TEST_MYSQL_HOST"], !host.isEmpty else { return nil }
         return Settings(
-            host: host, port: Int(env["PP_TEST_MYSQL_PORT"] ?? "") ?? 3306,
+            host: host,
+            port: Int(env["PP_TEST_MYSQL_PORT"] ?? "") ?? 3306,
             socket: env["PP_TEST_MYSQL_SOCKET"].flatMap { $0.isEmpty ? nil : $0 },
             database: env["PP_TEST_MYSQL_DATABASE"] ?? "pp_test",
-            adminUser: env["PP_TEST_MYSQL_ADMIN_USER"] ?? "root", adminPassword: env["PP_TEST_MYSQL_ADMIN_PASSWORD"],
+            adminUser: env["PP_TEST_MYSQL_ADMIN_USER"] ?? "root",
+            adminPassword: env["PP_TEST_MYSQL_ADMIN_PASSWORD"],
             readerUser: env["PP_TEST_MYSQL_READER_USER"] ?? "reader",
-            readerPassword: env["PP_TEST_MYSQL_READER_PASSWORD"])
+            readerPassword: env["PP_TEST_MYSQL_READER_PASSWORD"]
+        )
     }()
 
     /// Whether the integration suites run: a server is configured, or CI requires one.
@@ -53,9 +56,15 @@ enum TestDatabase {
     static func options(reader: Bool, tls: TLSOptions.Mode = .disabled) throws -> MySQLConnectionOptions {
         let s = try require()
         return MySQLConnectionOptions(
-            host: s.host, port: s.port, user: reader ? s.readerUser : s.adminUser,
-            password: reader ? s.readerPassword : s.adminPassword, database: s.database, tls: TLSOptions(mode: tls),
-            connectTimeout: .seconds(5), readTimeout: .seconds(60))
+            host: s.host,
+            port: s.port,
+            user: reader ? s.readerUser : s.adminUser,
+            password: reader ? s.readerPassword : s.adminPassword,
+            database: s.database,
+            tls: TLSOptions(mode: tls),
+            connectTimeout: .seconds(5),
+            readTimeout: .seconds(60)
+        )
     }
 
     /// May create, fill and drop tables in the scratch database.
@@ -77,7 +86,10 @@ enum TestDatabase {
 /// Creates a table with `definition`, fills it with `inserts` (admin), runs `body` with its
 /// name, and drops it.
 func withTable<R>(
-    _ stem: String, _ definition: String, inserts: [String] = [], sqlMode: String? = nil,
+    _ stem: String,
+    _ definition: String,
+    inserts: [String] = [],
+    sqlMode: String? = nil,
     _ body: (String) throws -> R
 ) throws -> R {
     let admin = try TestDatabase.admin()

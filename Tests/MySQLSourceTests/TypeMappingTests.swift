@@ -5,13 +5,24 @@ import Testing
 
 @Suite struct EveryMySQLTypeMapsToAParquetColumn {
     private func map(
-        _ dataType: String, _ columnType: String, nullable: Bool = false, precision: Int? = nil, scale: Int? = nil,
+        _ dataType: String,
+        _ columnType: String,
+        nullable: Bool = false,
+        precision: Int? = nil,
+        scale: Int? = nil,
         json: Bool = false
     ) throws -> ColumnDescriptor {
         try TypeMapping.map(
             .init(
-                name: "c", dataType: dataType, columnType: columnType, isNullable: nullable, numericPrecision: precision,
-                numericScale: scale, isJSON: json), table: "`db`.`t`"
+                name: "c",
+                dataType: dataType,
+                columnType: columnType,
+                isNullable: nullable,
+                numericPrecision: precision,
+                numericScale: scale,
+                isJSON: json
+            ),
+            table: "`db`.`t`"
         ).parquet
     }
 
@@ -38,7 +49,10 @@ import Testing
         ("uuid", "uuid", .byteArray, .string),
     ])
     func integersTextsAndTimesMapToTheirAnnotation(
-        _ dataType: String, _ columnType: String, _ physical: PhysicalType, _ logical: LogicalType
+        _ dataType: String,
+        _ columnType: String,
+        _ physical: PhysicalType,
+        _ logical: LogicalType
     ) throws {
         let column = try map(dataType, columnType)
         #expect(column.physicalType == physical)
@@ -84,7 +98,8 @@ import Testing
     @Test func mariaDBJSONIsLongtextWithACheckConstraint() throws {
         let column = try TypeMapping.map(
             .init(name: "doc", dataType: "longtext", columnType: "longtext", isNullable: true, isJSON: true),
-            table: "`db`.`t`")
+            table: "`db`.`t`"
+        )
         #expect(column.parquet.logicalType == .json)
         #expect(column.kind == .json && column.mysqlType == "json")
     }
@@ -92,7 +107,10 @@ import Testing
     @Test(arguments: ["geometry", "point", "linestring", "polygon", "multipolygon", "geometrycollection", "vector"])
     func spatialAndUnknownTypesAreAnErrorNamingTableColumnAndType(_ type: String) {
         let error = #expect(throws: MySQLError.self) {
-            try TypeMapping.map(.init(name: "location", dataType: type, columnType: type, isNullable: true), table: "`shop`.`stores`")
+            try TypeMapping.map(
+                .init(name: "location", dataType: type, columnType: type, isNullable: true),
+                table: "`shop`.`stores`"
+            )
         }
         #expect(error?.code == .unsupportedType)
         #expect(error?.message.contains("`shop`.`stores`.`location`") == true)

@@ -57,7 +57,10 @@ struct EveryMappedTypeRoundTripsThroughTheBinaryProtocol {
             let reader = try TestDatabase.reader()
             let described = try reader.describeTable(schema: nil, table: table)
             let stream = try reader.stream(
-                sql: "SELECT * FROM `\(table)` ORDER BY id", parameters: [], columns: described.columns)
+                sql: "SELECT * FROM `\(table)` ORDER BY id",
+                parameters: [],
+                columns: described.columns
+            )
             let batches = try readAll(stream, maxRows: 3)
             #expect(batches.map(\.rowCount) == [3, 1])
             #expect(stream.isFinished && stream.rowCount == 4)
@@ -102,7 +105,8 @@ struct EveryMappedTypeRoundTripsThroughTheBinaryProtocol {
                        TIMESTAMPDIFF(MICROSECOND, '1970-01-01', dt0), TIMESTAMPDIFF(MICROSECOND, '1970-01-01', ts),
                        CAST(j AS CHAR)
                 FROM `\(table)` ORDER BY id
-                """)
+                """
+            )
             for (index, server) in expected.enumerated() {
                 let values = row(index + 1)
                 #expect(values["dt"] == (server[1].map { .int(Int64($0)!) } ?? .null), "row \(index + 1) dt")
@@ -165,13 +169,17 @@ struct EveryMappedTypeRoundTripsThroughTheBinaryProtocol {
                 "INSERT INTO $T VALUES (2, '2024-00-10', '2024-05-00 10:00:00', '2024-05-06 07:08:09')",
                 "INSERT INTO $T VALUES (3, '2024-02-30', '2024-02-30 00:00:00', '2024-05-06 07:08:09')",
                 "INSERT INTO $T VALUES (4, '2024-05-06', '2024-05-06 07:08:09', '2024-05-06 07:08:09')",
-            ], sqlMode: "ALLOW_INVALID_DATES"
+            ],
+            sqlMode: "ALLOW_INVALID_DATES"
         ) { table in
             let reader = try TestDatabase.reader()
             let described = try reader.describeTable(schema: nil, table: table)
             #expect(described.columns.dropFirst().allSatisfy { $0.parquet.repetition == .optional })
             let stream = try reader.stream(
-                sql: "SELECT * FROM `\(table)` ORDER BY id", parameters: [], columns: described.columns)
+                sql: "SELECT * FROM `\(table)` ORDER BY id",
+                parameters: [],
+                columns: described.columns
+            )
             let rows = concatenate(try readAll(stream), schema: stream.schema)
             #expect(rows[0].dropFirst().allSatisfy { $0 == .null })
             #expect(rows[1][1] == .null && rows[1][2] == .null && rows[1][3] != .null)
@@ -188,7 +196,8 @@ struct EveryMappedTypeRoundTripsThroughTheBinaryProtocol {
     @Test func valuesLongerThanTheirBindBufferArriveWhole() throws {
         // 2 MB of text (1 048 576 two-byte characters) and of bytes, between short values.
         try withTable(
-            "long_values", "id INT PRIMARY KEY, t LONGTEXT, b LONGBLOB, j JSON",
+            "long_values",
+            "id INT PRIMARY KEY, t LONGTEXT, b LONGBLOB, j JSON",
             inserts: [
                 "INSERT INTO $T VALUES (1, 'short', x'01', '[1]')",
                 "INSERT INTO $T VALUES (2, REPEAT('é', 1048576), REPEAT(x'00FF7F80', 524288), CONCAT('[\"', REPEAT('x', 100000), '\"]'))",
@@ -199,7 +208,10 @@ struct EveryMappedTypeRoundTripsThroughTheBinaryProtocol {
             let reader = try TestDatabase.reader()
             let described = try reader.describeTable(schema: nil, table: table)
             let stream = try reader.stream(
-                sql: "SELECT * FROM `\(table)` ORDER BY id", parameters: [], columns: described.columns)
+                sql: "SELECT * FROM `\(table)` ORDER BY id",
+                parameters: [],
+                columns: described.columns
+            )
             let rows = concatenate(try readAll(stream, maxRows: 2), schema: stream.schema)
             #expect(rows.count == 4)
             #expect(rows[0][1] == .text("short") && rows[0][2] == .bytes([1]))

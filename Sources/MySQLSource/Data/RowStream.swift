@@ -32,7 +32,10 @@ public final class RowStream: @unchecked Sendable {
     static let maximumBindBuffer = 64 * 1024
 
     init(
-        connection: MySQLConnection, statement: MariaDBStatement, sql: String, columns: [SourceColumn],
+        connection: MySQLConnection,
+        statement: MariaDBStatement,
+        sql: String,
+        columns: [SourceColumn],
         fields: [FieldInfo]
     ) throws {
         guard fields.count == columns.count else {
@@ -146,7 +149,10 @@ public final class RowStream: @unchecked Sendable {
 
     @inline(__always)
     private func decode(
-        column c: Int, _ decoder: ValueDecoder, into builder: inout ColumnBuilder, statement: MariaDBStatement
+        column c: Int,
+        _ decoder: ValueDecoder,
+        into builder: inout ColumnBuilder,
+        statement: MariaDBStatement
     ) throws {
         if buffers.isNull(c) {
             guard columns[c].parquet.isOptional else {
@@ -201,8 +207,15 @@ public final class RowStream: @unchecked Sendable {
             guard checkDate(c, t, &builder) else { return }
             builder.append(
                 CivilCalendar.microseconds(
-                    year: t.year, month: t.month, day: t.day, hour: t.hour, minute: t.minute, second: t.second,
-                    microsecond: t.microsecond))
+                    year: t.year,
+                    month: t.month,
+                    day: t.day,
+                    hour: t.hour,
+                    minute: t.minute,
+                    second: t.second,
+                    microsecond: t.microsecond
+                )
+            )
         case .time:
             let t = buffers.temporal(c)
             // The connector folds days into hours for TIME ('100:00:00' has hour 100).
@@ -308,8 +321,10 @@ public final class RowStream: @unchecked Sendable {
                 return (
                     binding,
                     .decimalFixed(
-                        precision: precision, scale: scale,
-                        width: column.parquet.typeLength ?? ColumnDescriptor.decimalByteWidth(precision: precision))
+                        precision: precision,
+                        scale: scale,
+                        width: column.parquet.typeLength ?? ColumnDescriptor.decimalByteWidth(precision: precision)
+                    )
                 )
             }
         case .date:
