@@ -21,11 +21,34 @@ internal enum LibMariaDB {
 /// Column types of the client/server protocol (`enum_field_types`), the values `MYSQL_FIELD.type`
 /// carries. Kept as a Swift enum so that only this file needs the C enum.
 internal enum FieldType: UInt32, Sendable {
-    case decimal = 0, tiny = 1, short = 2, long = 3, float = 4, double = 5, null = 6, timestamp = 7
-    case longlong = 8, int24 = 9, date = 10, time = 11, datetime = 12, year = 13, newdate = 14
-    case varchar = 15, bit = 16
-    case json = 245, newdecimal = 246, enumeration = 247, set = 248, tinyBlob = 249, mediumBlob = 250
-    case longBlob = 251, blob = 252, varString = 253, string = 254, geometry = 255
+    case decimal = 0
+    case tiny = 1
+    case short = 2
+    case long = 3
+    case float = 4
+    case double = 5
+    case null = 6
+    case timestamp = 7
+    case longlong = 8
+    case int24 = 9
+    case date = 10
+    case time = 11
+    case datetime = 12
+    case year = 13
+    case newdate = 14
+    case varchar = 15
+    case bit = 16
+    case json = 245
+    case newdecimal = 246
+    case enumeration = 247
+    case set = 248
+    case tinyBlob = 249
+    case mediumBlob = 250
+    case longBlob = 251
+    case blob = 252
+    case varString = 253
+    case string = 254
+    case geometry = 255
 }
 
 /// What a result column looks like (`MYSQL_FIELD`), copied out of the connector's memory.
@@ -122,15 +145,18 @@ internal final class MariaDBHandle {
     ///   default verification off when 0);
     /// - `required` and stricter are checked after connecting (`verifyNegotiatedTLS`).
     private func configureTLS(_ tls: TLSOptions, overSocket: Bool) throws {
-        var verifyHost: my_bool = tls.mode == .verifyIdentity ? 1 : 0
         guard !overSocket, tls.mode != .disabled else {
-            _ = mysql_options(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verifyHost)
+            // Connector/C 3.4 verifies by default and would ask for TLS; say no explicitly.
+            var off: my_bool = 0
+            _ = mysql_options(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &off)
             return
         }
+        var verifyHost: my_bool = tls.mode == .verifyIdentity ? 1 : 0
         if (tls.mode == .verifyCA || tls.mode == .verifyIdentity) && tls.ca == nil {
             throw MySQLError(
                 .invalidOptions,
-                "TLS mode \(tls.mode.rawValue) needs a CA file (tls ca) to verify the server certificate against")
+                "TLS mode \(tls.mode.rawValue) needs a CA file (tls ca) to verify the server certificate against"
+            )
         }
         if (tls.cert == nil) != (tls.key == nil) {
             throw MySQLError(.invalidOptions, "a TLS client certificate needs both cert and key")
@@ -146,13 +172,22 @@ internal final class MariaDBHandle {
         let host = options.socket != nil ? "localhost" : options.host
         let port = UInt32(clamping: options.port)
         let result = mysql_real_connect(
-            mysql, host, options.user, options.password, options.database, port, options.socket, 0)
+            mysql,
+            host,
+            options.user,
+            options.password,
+            options.database,
+            port,
+            options.socket,
+            0
+        )
         guard result != nil else {
             let errno = mysql_errno(mysql)
             // 2026 is CR_SSL_CONNECTION_ERROR.
             throw error(
                 errno == 2026 ? .tls : .connectionFailed,
-                "connecting to \(options.endpoint) as '\(options.user)' failed")
+                "connecting to \(options.endpoint) as '\(options.user)' failed"
+            )
         }
         if options.socket == nil, options.tls.mode != .disabled, options.tls.mode != .preferred,
             tlsCipher == nil
@@ -231,16 +266,25 @@ internal final class MariaDBHandle {
     }
 
     /// A `MySQLError` from `mysql_errno`, `mysql_sqlstate` and `mysql_error`.
-    func error(_ code: MySQLError.Code, _ what: String, function: String = #function, line: Int = #line)
+    func error(
+        _ code: MySQLError.Code,
+        _ what: String,
+        function: String = #function,
+        line: Int = #line
+    )
         -> MySQLError
     {
         let errno = mysql_errno(mysql)
         let detail = String(cString: mysql_error(mysql))
         let state = String(cString: mysql_sqlstate(mysql))
         return MySQLError(
-            Self.refine(code, errno: errno), detail.isEmpty ? what : "\(what): \(detail)",
-            mysqlErrno: errno == 0 ? nil : errno, sqlState: state.isEmpty || state == "00000" ? nil : state,
-            function: function, line: line)
+            Self.refine(code, errno: errno),
+            detail.isEmpty ? what : "\(what): \(detail)",
+            mysqlErrno: errno == 0 ? nil : errno,
+            sqlState: state.isEmpty || state == "00000" ? nil : state,
+            function: function,
+            line: line
+        )
     }
 
     /// Connection-level client errors become `.connectionLost`, whatever was running.
@@ -333,11 +377,19 @@ internal final class MariaDBStatement {
             formatName = String(decoding: UnsafeRawBufferPointer(start: format, count: formatLength), as: UTF8.self)
         }
         return FieldInfo(
-            name: text(field.name, field.name_length), originalName: text(field.org_name, field.org_name_length),
-            table: text(field.table, field.table_length), originalTable: text(field.org_table, field.org_table_length),
-            schema: text(field.db, field.db_length), type: FieldType(rawValue: field.type.rawValue),
-            rawType: field.type.rawValue, length: field.length, flags: field.flags, decimals: Int(field.decimals),
-            charsetNumber: field.charsetnr, formatName: formatName)
+            name: text(field.name, field.name_length),
+            originalName: text(field.org_name, field.org_name_length),
+            table: text(field.table, field.table_length),
+            originalTable: text(field.org_table, field.org_table_length),
+            schema: text(field.db, field.db_length),
+            type: FieldType(rawValue: field.type.rawValue),
+            rawType: field.type.rawValue,
+            length: field.length,
+            flags: field.flags,
+            decimals: Int(field.decimals),
+            charsetNumber: field.charsetnr,
+            formatName: formatName
+        )
     }
 
     /// Binds `parameters` and runs the statement (`mysql_stmt_bind_param`, `mysql_stmt_execute`).
@@ -399,16 +451,25 @@ internal final class MariaDBStatement {
     }
 
     /// A `MySQLError` from `mysql_stmt_errno`, `mysql_stmt_sqlstate` and `mysql_stmt_error`.
-    func error(_ code: MySQLError.Code, _ what: String, function: String = #function, line: Int = #line)
+    func error(
+        _ code: MySQLError.Code,
+        _ what: String,
+        function: String = #function,
+        line: Int = #line
+    )
         -> MySQLError
     {
         let errno = mysql_stmt_errno(stmt)
         let detail = String(cString: mysql_stmt_error(stmt))
         let state = String(cString: mysql_stmt_sqlstate(stmt))
         return MySQLError(
-            MariaDBHandle.refine(code, errno: errno), detail.isEmpty ? what : "\(what): \(detail)",
-            mysqlErrno: errno == 0 ? nil : errno, sqlState: state.isEmpty || state == "00000" ? nil : state,
-            function: function, line: line)
+            MariaDBHandle.refine(code, errno: errno),
+            detail.isEmpty ? what : "\(what): \(detail)",
+            mysqlErrno: errno == 0 ? nil : errno,
+            sqlState: state.isEmpty || state == "00000" ? nil : state,
+            function: function,
+            line: line
+        )
     }
 }
 
@@ -464,7 +525,9 @@ private final class ParameterBuffers {
 
     private func bindScalar<T>(_ i: Int, _ value: T, _ type: enum_field_types, unsigned: Bool) {
         let memory = UnsafeMutableRawPointer.allocate(
-            byteCount: MemoryLayout<T>.size, alignment: MemoryLayout<T>.alignment)
+            byteCount: MemoryLayout<T>.size,
+            alignment: MemoryLayout<T>.alignment
+        )
         memory.initializeMemory(as: T.self, to: value)
         allocations.append(memory)
         binds[i].buffer = memory
@@ -632,7 +695,14 @@ internal final class ResultBuffers {
     @inline(__always) func temporal(_ i: Int) -> TemporalValue {
         let t = data[i].assumingMemoryBound(to: MYSQL_TIME.self).pointee
         return TemporalValue(
-            year: Int(t.year), month: Int(t.month), day: Int(t.day), hour: Int(t.hour), minute: Int(t.minute),
-            second: Int(t.second), microsecond: Int(t.second_part), isNegative: t.neg != 0)
+            year: Int(t.year),
+            month: Int(t.month),
+            day: Int(t.day),
+            hour: Int(t.hour),
+            minute: Int(t.minute),
+            second: Int(t.second),
+            microsecond: Int(t.second_part),
+            isNegative: t.neg != 0
+        )
     }
 }

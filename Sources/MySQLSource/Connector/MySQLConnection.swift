@@ -44,7 +44,8 @@ public final class MySQLConnection: @unchecked Sendable {
             metadata: [
                 "endpoint": "\(options.endpoint)", "user": "\(options.user)", "server": "\(serverVersion)",
                 "connection_id": "\(connectionID)", "tls": "\(tlsCipher ?? "none")",
-            ])
+            ]
+        )
     }
 
     deinit { handle.close() }
@@ -116,7 +117,10 @@ public final class MySQLConnection: @unchecked Sendable {
     public func serverNow() throws -> Int64 {
         let rows = try queryStrings("SELECT UTC_TIMESTAMP(6)")
         guard let text = rows.first?.first ?? nil, let micros = CivilCalendar.parseDateTime(text) else {
-            throw MySQLError(.invalidValue, "SELECT UTC_TIMESTAMP(6) returned \(String(describing: rows.first)), not a date and time")
+            throw MySQLError(
+                .invalidValue,
+                "SELECT UTC_TIMESTAMP(6) returned \(String(describing: rows.first)), not a date and time"
+            )
         }
         return micros
     }
@@ -156,7 +160,12 @@ public final class MySQLConnection: @unchecked Sendable {
                 throw MySQLError(.misuse, "statement returns no rows: \(MariaDBHandle.abbreviate(sql))")
             }
             let stream = try RowStream(
-                connection: self, statement: statement, sql: sql, columns: columns, fields: fields)
+                connection: self,
+                statement: statement,
+                sql: sql,
+                columns: columns,
+                fields: fields
+            )
             try statement.execute(parameters, sql: sql)
             openStream = ObjectIdentifier(stream)
             return stream
@@ -175,8 +184,11 @@ public final class MySQLConnection: @unchecked Sendable {
         if isClosed { throw MySQLError(.misuse, "the connection is closed", function: function, line: line) }
         if openStream != nil {
             throw MySQLError(
-                .misuse, "a RowStream is still open on this connection: read it to the end or close it first",
-                function: function, line: line)
+                .misuse,
+                "a RowStream is still open on this connection: read it to the end or close it first",
+                function: function,
+                line: line
+            )
         }
     }
 }

@@ -122,7 +122,9 @@ extension MySQLConnectionOptions: CustomReflectable {
                 "tls": tls, "connectTimeout": connectTimeout, "readTimeout": readTimeout,
                 "writeTimeout": writeTimeout, "serverWriteTimeout": serverWriteTimeout,
                 "optionFile": optionFile as Any,
-            ], displayStyle: .struct)
+            ],
+            displayStyle: .struct
+        )
     }
 }
 

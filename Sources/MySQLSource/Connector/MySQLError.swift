@@ -75,8 +75,13 @@ public struct MySQLError: Error, Sendable {
         line: Int = #line
     ) {
         self.init(
-            code: code, message: message, mysqlErrno: mysqlErrno, sqlState: sqlState, cause: cause,
-            location: SourceLocation(function: function, file: file, line: line))
+            code: code,
+            message: message,
+            mysqlErrno: mysqlErrno,
+            sqlState: sqlState,
+            cause: cause,
+            location: SourceLocation(function: function, file: file, line: line)
+        )
     }
 
     /// Whether trying again later may succeed: lost connections, lock waits, deadlocks, a full

@@ -56,7 +56,13 @@ public enum CivilCalendar {
     /// Microseconds since the epoch of a wall-clock date and time.
     @inline(__always)
     public static func microseconds(
-        year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, microsecond: Int
+        year: Int,
+        month: Int,
+        day: Int,
+        hour: Int,
+        minute: Int,
+        second: Int,
+        microsecond: Int
     ) -> Int64 {
         let days = Int64(daysFromCivil(year: year, month: month, day: day))
         let seconds = Int64(hour * 3600 + minute * 60 + second)
@@ -64,7 +70,9 @@ public enum CivilCalendar {
     }
 
     /// Splits microseconds since the epoch into its civil date and time of day.
-    public static func components(microseconds: Int64)
+    public static func components(
+        microseconds: Int64
+    )
         -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, microsecond: Int)
     {
         var days = microseconds / microsecondsPerDay
@@ -133,7 +141,14 @@ public enum CivilCalendar {
             for _ in 0..<(26 - bytes.count) { micros *= 10 }
         }
         return microseconds(
-            year: year, month: month, day: day, hour: hour, minute: minute, second: second, microsecond: micros)
+            year: year,
+            month: month,
+            day: day,
+            hour: hour,
+            minute: minute,
+            second: second,
+            microsecond: micros
+        )
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {

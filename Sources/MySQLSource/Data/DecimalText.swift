@@ -47,7 +47,10 @@ public enum DecimalText {
     /// decimal that fits `precision` and `scale`. Handles MySQL's maximum of 65 digits.
     @inline(__always)
     static func unscaledBigEndian(
-        _ text: UnsafeRawBufferPointer, precision: Int, scale: Int, into output: UnsafeMutableRawBufferPointer
+        _ text: UnsafeRawBufferPointer,
+        precision: Int,
+        scale: Int,
+        into output: UnsafeMutableRawBufferPointer
     ) -> Bool {
         let digits = DigitScanner(text)
         guard digits.isWellFormed, precision <= 76 else { return false }

@@ -19,8 +19,9 @@ public final class RowStream: @unchecked Sendable {
     private let buffers: ResultBuffers
     private let decoders: [ValueDecoder]
     private var builders: [ColumnBuilder]
-    private var zeroDates: [Int]
-    private var invalidDates: [Int]
+    /// Per column: zero dates at `c`, invalid dates at `count + c`. A raw buffer rather than
+    /// arrays in stored properties: the row loop must not pay for exclusivity checks.
+    private let dateProblems: UnsafeMutablePointer<Int>
     /// Grown on demand for values longer than their bind buffer.
     private var longValue = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     /// The bytes of one FIXED_LEN_BYTE_ARRAY decimal.
@@ -31,7 +32,10 @@ public final class RowStream: @unchecked Sendable {
     static let maximumBindBuffer = 64 * 1024
 
     init(
-        connection: MySQLConnection, statement: MariaDBStatement, sql: String, columns: [SourceColumn],
+        connection: MySQLConnection,
+        statement: MariaDBStatement,
+        sql: String,
+        columns: [SourceColumn],
         fields: [FieldInfo]
     ) throws {
         guard fields.count == columns.count else {
@@ -55,8 +59,8 @@ public final class RowStream: @unchecked Sendable {
         self.buffers = ResultBuffers(bindings)
         self.decoders = decoders
         self.builders = columns.map { ColumnBuilder(for: $0.parquet) }
-        self.zeroDates = Array(repeating: 0, count: columns.count)
-        self.invalidDates = Array(repeating: 0, count: columns.count)
+        self.dateProblems = .allocate(capacity: 2 * max(1, columns.count))
+        self.dateProblems.initialize(repeating: 0, count: 2 * max(1, columns.count))
         try statement.bindResults(buffers)
     }
 
@@ -64,6 +68,7 @@ public final class RowStream: @unchecked Sendable {
         close()
         longValue.deallocate()
         wideDecimal.deallocate()
+        dateProblems.deallocate()
     }
 
     /// Whether every row has been read (or the stream was closed).
@@ -73,8 +78,10 @@ public final class RowStream: @unchecked Sendable {
     public var warnings: FetchWarnings {
         var warnings = FetchWarnings()
         for (c, column) in columns.enumerated() {
-            if zeroDates[c] > 0 { warnings.zeroDates[column.name] = zeroDates[c] }
-            if invalidDates[c] > 0 { warnings.invalidDates[column.name] = invalidDates[c] }
+            let zero = dateProblems[c]
+            let invalid = dateProblems[columns.count + c]
+            if zero > 0 { warnings.zeroDates[column.name] = zero }
+            if invalid > 0 { warnings.invalidDates[column.name] = invalid }
         }
         return warnings
     }
@@ -91,23 +98,32 @@ public final class RowStream: @unchecked Sendable {
     public func next(maxRows: Int) throws -> RecordBatch? {
         precondition(maxRows > 0, "maxRows must be positive")
         guard let statement else { return nil }
+        // The builders move into a local for the loop: stored properties of a class are
+        // checked for exclusive access on every mutation, locals are not.
+        var builders = self.builders
+        self.builders = []
+        defer { self.builders = builders }
         for c in builders.indices { builders[c].reserveCapacity(maxRows) }
         var rows = 0
         do {
-            fetching: while rows < maxRows {
-                switch statement.fetch() {
-                case .row, .truncated:
-                    break
-                case .end:
-                    close()
-                    break fetching
-                case .failed:
-                    throw statement.error(.statementFailed, "reading rows of: \(MariaDBHandle.abbreviate(sql))")
+            try builders.withUnsafeMutableBufferPointer { builders in
+                try decoders.withUnsafeBufferPointer { decoders in
+                    fetching: while rows < maxRows {
+                        switch statement.fetch() {
+                        case .row, .truncated:
+                            break
+                        case .end:
+                            close()
+                            break fetching
+                        case .failed:
+                            throw statement.error(.statementFailed, "reading rows of: \(MariaDBHandle.abbreviate(sql))")
+                        }
+                        for c in 0..<decoders.count {
+                            try decode(column: c, decoders[c], into: &builders[c], statement: statement)
+                        }
+                        rows += 1
+                    }
                 }
-                for c in 0..<decoders.count {
-                    try decode(column: c, statement: statement)
-                }
-                rows += 1
             }
         } catch {
             close()
@@ -132,7 +148,12 @@ public final class RowStream: @unchecked Sendable {
     // MARK: Decoding
 
     @inline(__always)
-    private func decode(column c: Int, statement: MariaDBStatement) throws {
+    private func decode(
+        column c: Int,
+        _ decoder: ValueDecoder,
+        into builder: inout ColumnBuilder,
+        statement: MariaDBStatement
+    ) throws {
         if buffers.isNull(c) {
             guard columns[c].parquet.isOptional else {
                 throw MySQLError(
@@ -140,62 +161,69 @@ public final class RowStream: @unchecked Sendable {
                     "column \(columns[c].name) is NOT NULL in its description but the server sent NULL; describe the table again"
                 )
             }
-            builders[c].appendNull()
+            builder.appendNull()
             return
         }
-        switch decoders[c] {
+        switch decoder {
         case .int8(let signed):
             let raw = buffers.int8(c)
-            builders[c].append(signed ? Int32(raw) : Int32(UInt8(bitPattern: raw)))
+            builder.append(signed ? Int32(raw) : Int32(UInt8(bitPattern: raw)))
         case .int16(let signed):
             let raw = buffers.int16(c)
-            builders[c].append(signed ? Int32(raw) : Int32(UInt16(bitPattern: raw)))
+            builder.append(signed ? Int32(raw) : Int32(UInt16(bitPattern: raw)))
         case .int32:
-            builders[c].append(buffers.int32(c))
+            builder.append(buffers.int32(c))
         case .int64:
-            builders[c].append(buffers.int64(c))
+            builder.append(buffers.int64(c))
         case .bit:
             var value: UInt64 = 0
             for byte in try bytes(c, statement) { value = value << 8 | UInt64(byte) }
-            builders[c].append(Int64(bitPattern: value))
+            builder.append(Int64(bitPattern: value))
         case .float:
-            builders[c].append(buffers.float(c))
+            builder.append(buffers.float(c))
         case .double:
-            builders[c].append(buffers.double(c))
+            builder.append(buffers.double(c))
         case .decimal32(let precision, let scale):
             guard let value = DecimalText.unscaledInt64(buffers.bytes(c), precision: precision, scale: scale) else {
                 throw badDecimal(c)
             }
-            builders[c].append(Int32(truncatingIfNeeded: value))
+            builder.append(Int32(truncatingIfNeeded: value))
         case .decimal64(let precision, let scale):
             guard let value = DecimalText.unscaledInt64(buffers.bytes(c), precision: precision, scale: scale) else {
                 throw badDecimal(c)
             }
-            builders[c].append(value)
+            builder.append(value)
         case .decimalFixed(let precision, let scale, let width):
             let output = UnsafeMutableRawBufferPointer(rebasing: wideDecimal[0..<width])
             guard DecimalText.unscaledBigEndian(buffers.bytes(c), precision: precision, scale: scale, into: output)
             else { throw badDecimal(c) }
-            builders[c].append(bytes: UnsafeRawBufferPointer(output))
+            builder.append(bytes: UnsafeRawBufferPointer(output))
         case .date:
             let t = buffers.temporal(c)
-            guard checkDate(c, t) else { return }
-            builders[c].append(Int32(CivilCalendar.daysFromCivil(year: t.year, month: t.month, day: t.day)))
+            guard checkDate(c, t, &builder) else { return }
+            builder.append(Int32(CivilCalendar.daysFromCivil(year: t.year, month: t.month, day: t.day)))
         case .datetime:
             let t = buffers.temporal(c)
-            guard checkDate(c, t) else { return }
-            builders[c].append(
+            guard checkDate(c, t, &builder) else { return }
+            builder.append(
                 CivilCalendar.microseconds(
-                    year: t.year, month: t.month, day: t.day, hour: t.hour, minute: t.minute, second: t.second,
-                    microsecond: t.microsecond))
+                    year: t.year,
+                    month: t.month,
+                    day: t.day,
+                    hour: t.hour,
+                    minute: t.minute,
+                    second: t.second,
+                    microsecond: t.microsecond
+                )
+            )
         case .time:
             let t = buffers.temporal(c)
             // The connector folds days into hours for TIME ('100:00:00' has hour 100).
             let seconds = Int64(t.hour) * 3600 + Int64(t.minute) * 60 + Int64(t.second)
             let micros = seconds * CivilCalendar.microsecondsPerSecond + Int64(t.microsecond)
-            builders[c].append(t.isNegative ? -micros : micros)
+            builder.append(t.isNegative ? -micros : micros)
         case .bytes:
-            builders[c].append(bytes: try bytes(c, statement))
+            builder.append(bytes: try bytes(c, statement))
         }
     }
 
@@ -217,15 +245,15 @@ public final class RowStream: @unchecked Sendable {
     /// Appends NULL and counts it when the date is zero or does not exist; true when it is a
     /// real date the caller should append.
     @inline(__always)
-    private func checkDate(_ c: Int, _ t: TemporalValue) -> Bool {
+    private func checkDate(_ c: Int, _ t: TemporalValue, _ builder: inout ColumnBuilder) -> Bool {
         if t.month == 0 || t.day == 0 {
-            zeroDates[c] += 1
-            builders[c].appendNull()
+            dateProblems[c] += 1
+            builder.appendNull()
             return false
         }
         if !CivilCalendar.isValidDate(year: t.year, month: t.month, day: t.day) {
-            invalidDates[c] += 1
-            builders[c].appendNull()
+            dateProblems[columns.count + c] += 1
+            builder.appendNull()
             return false
         }
         return true
@@ -293,8 +321,10 @@ public final class RowStream: @unchecked Sendable {
                 return (
                     binding,
                     .decimalFixed(
-                        precision: precision, scale: scale,
-                        width: column.parquet.typeLength ?? ColumnDescriptor.decimalByteWidth(precision: precision))
+                        precision: precision,
+                        scale: scale,
+                        width: column.parquet.typeLength ?? ColumnDescriptor.decimalByteWidth(precision: precision)
+                    )
                 )
             }
         case .date:

@@ -88,7 +88,9 @@ public struct TableName: Sendable, Hashable, CustomStringConvertible {
         case 2: try self.init(schema: String(parts[0]), name: String(parts[1]), context: context)
         default:
             throw MySQLError(
-                .invalidIdentifier, "\(context): \"\(text)\" is not a table name: expected \"table\" or \"schema.table\"")
+                .invalidIdentifier,
+                "\(context): \"\(text)\" is not a table name: expected \"table\" or \"schema.table\""
+            )
         }
     }
 

@@ -30,20 +30,30 @@ public struct KeysetQuery: Sendable, Hashable {
 
     /// Validates every identifier; errors name `context` (e.g. `dataset "orders"`).
     public init(
-        table: TableName, columns: [String], key: [String], filter: String? = nil,
-        filterParameters: [MySQLParameter] = [], chunkSize: Int, forceIndex: String? = nil, context: String
+        table: TableName,
+        columns: [String],
+        key: [String],
+        filter: String? = nil,
+        filterParameters: [MySQLParameter] = [],
+        chunkSize: Int,
+        forceIndex: String? = nil,
+        context: String
     ) throws {
         guard !columns.isEmpty else { throw MySQLError(.misuse, "\(context): no columns to select") }
         guard !key.isEmpty else {
             throw MySQLError(.misuse, "\(context): a keyset query needs at least one key column (primary_key)")
         }
-        guard chunkSize > 0 else { throw MySQLError(.misuse, "\(context): chunk size must be positive, not \(chunkSize)") }
+        guard chunkSize > 0 else {
+            throw MySQLError(.misuse, "\(context): chunk size must be positive, not \(chunkSize)")
+        }
         for column in columns { try Identifier.validate(column, context: "\(context) column") }
         for column in key {
             try Identifier.validate(column, context: "\(context) key column")
             guard columns.contains(column) else {
                 throw MySQLError(
-                    .columnNotFound, "\(context): key column \(column) must be among the selected columns")
+                    .columnNotFound,
+                    "\(context): key column \(column) must be among the selected columns"
+                )
             }
         }
         guard Set(key).count == key.count else { throw MySQLError(.misuse, "\(context): key \(key) repeats a column") }
@@ -52,7 +62,8 @@ public struct KeysetQuery: Sendable, Hashable {
         guard placeholders == filterParameters.count else {
             throw MySQLError(
                 .misuse,
-                "\(context): the filter has \(placeholders) placeholders but \(filterParameters.count) parameters")
+                "\(context): the filter has \(placeholders) placeholders but \(filterParameters.count) parameters"
+            )
         }
         self.table = table
         self.columns = columns
@@ -209,12 +220,16 @@ public final class KeysetScan: @unchecked Sendable {
 
     /// `columns` describe `query.columns`, in the same order.
     public init(
-        connection: MySQLConnection, query: KeysetQuery, columns: [SourceColumn], resumingAfter position: KeysetPosition? = nil
+        connection: MySQLConnection,
+        query: KeysetQuery,
+        columns: [SourceColumn],
+        resumingAfter position: KeysetPosition? = nil
     ) throws {
         guard columns.map(\.name) == query.columns else {
             throw MySQLError(
                 .misuse,
-                "the described columns (\(columns.map(\.name))) differ from the query's (\(query.columns))")
+                "the described columns (\(columns.map(\.name))) differ from the query's (\(query.columns))"
+            )
         }
         var keyColumns: [Int] = []
         for name in query.key {
@@ -224,7 +239,9 @@ public final class KeysetScan: @unchecked Sendable {
                 // ENUM sorts by its index but compares with a string by text: a keyset on it
                 // would skip or repeat rows.
                 throw MySQLError(
-                    .misuse, "key column \(name) has type \(columns[index].mysqlType), which cannot be a keyset key")
+                    .misuse,
+                    "key column \(name) has type \(columns[index].mysqlType), which cannot be a keyset key"
+                )
             default:
                 keyColumns.append(index)
             }
@@ -263,7 +280,10 @@ public final class KeysetScan: @unchecked Sendable {
             if stream == nil {
                 let sql = query.sql(after: position != nil)
                 stream = try connection.stream(
-                    sql: sql, parameters: query.parameters(after: position), columns: columns)
+                    sql: sql,
+                    parameters: query.parameters(after: position),
+                    columns: columns
+                )
                 chunkCount += 1
                 rowsInChunk = 0
             }
@@ -271,7 +291,11 @@ public final class KeysetScan: @unchecked Sendable {
                 rowsInChunk += batch.rowCount
                 rowCount += batch.rowCount
                 position = try KeysetPosition(
-                    row: batch.rowCount - 1, of: batch, keyColumns: keyColumns, kinds: keyKinds)
+                    row: batch.rowCount - 1,
+                    of: batch,
+                    keyColumns: keyColumns,
+                    kinds: keyKinds
+                )
                 return batch
             }
             collected.merge(stream!.warnings)

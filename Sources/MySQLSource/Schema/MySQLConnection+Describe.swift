@@ -18,29 +18,37 @@ extension MySQLConnection {
             }
             schemaName = current
         }
-        let where_ = [MySQLParameter.string(schemaName), .string(table)]
+        let tableParameters = [MySQLParameter.string(schemaName), .string(table)]
         let rows = try queryStrings(
             """
             SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION
             FROM information_schema.COLUMNS
             WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?
             ORDER BY ORDINAL_POSITION
-            """, where_)
+            """,
+            tableParameters
+        )
         let qualified = TableName(unchecked: schemaName, table).quoted
         guard !rows.isEmpty else {
             throw MySQLError(
                 .tableNotFound,
-                "table \(qualified) does not exist, or user '\(options.user)' has no privilege on it")
+                "table \(qualified) does not exist, or user '\(options.user)' has no privilege on it"
+            )
         }
         let jsonColumns = serverVersion.isMariaDB ? try mariaDBJSONColumns(schema: schemaName, table: table) : []
         var columns: [SourceColumn] = []
         for row in rows {
             guard let name = row[0], let dataType = row[1], let columnType = row[2] else { continue }
             let facts = TypeMapping.ColumnFacts(
-                name: name, dataType: dataType, columnType: columnType, isNullable: row[3] == "YES",
-                numericPrecision: row[4].flatMap { Int($0) }, numericScale: row[5].flatMap { Int($0) },
+                name: name,
+                dataType: dataType,
+                columnType: columnType,
+                isNullable: row[3] == "YES",
+                numericPrecision: row[4].flatMap { Int($0) },
+                numericScale: row[5].flatMap { Int($0) },
                 datetimePrecision: row[6].flatMap { Int($0) },
-                isJSON: jsonColumns.contains(name) && dataType.lowercased().hasSuffix("text"))
+                isJSON: jsonColumns.contains(name) && dataType.lowercased().hasSuffix("text")
+            )
             columns.append(try TypeMapping.map(facts, table: qualified))
         }
 
@@ -52,7 +60,9 @@ extension MySQLConnection {
             FROM information_schema.STATISTICS
             WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?
             ORDER BY INDEX_NAME, SEQ_IN_INDEX
-            """, where_)
+            """,
+            tableParameters
+        )
         for row in indexRows {
             // COLUMN_NAME is NULL for MySQL 8 functional key parts.
             guard let index = row[0], let column = row[2] else { continue }
@@ -60,7 +70,12 @@ extension MySQLConnection {
             if row[1] == "1" { indexed.insert(column) }
         }
         return SourceTable(
-            schema: schemaName, name: table, columns: columns, primaryKey: primaryKey, indexedColumns: indexed)
+            schema: schemaName,
+            name: table,
+            columns: columns,
+            primaryKey: primaryKey,
+            indexedColumns: indexed
+        )
     }
 
     /// MariaDB has no JSON type: `JSON` is LONGTEXT with a `CHECK (json_valid(col))` that it
@@ -74,7 +89,9 @@ extension MySQLConnection {
                 """
                 SELECT CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS
                 WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ?
-                """, [.string(schema), .string(table)])
+                """,
+                [.string(schema), .string(table)]
+            )
         } catch let error as MySQLError where error.mysqlErrno == 1109 || error.mysqlErrno == 1054 {
             return []  // ER_UNKNOWN_TABLE, ER_BAD_FIELD_ERROR: no such view here
         }
@@ -108,7 +125,8 @@ extension MySQLConnection {
             guard seen.insert(field.name).inserted else {
                 throw MySQLError(
                     .invalidIdentifier,
-                    "the query returns more than one column named \(field.name); give each an alias with AS")
+                    "the query returns more than one column named \(field.name); give each an alias with AS"
+                )
             }
             return try TypeMapping.map(Self.facts(field), table: "query")
         }
@@ -163,9 +181,11 @@ extension MySQLConnection {
                 dataType = "longtext"
                 isJSON = true
             } else if field.isBinary {
-                dataType = field.type == .string || field.type == .varString || field.type == .varchar ? "varbinary" : "blob"
+                dataType =
+                    field.type == .string || field.type == .varString || field.type == .varchar ? "varbinary" : "blob"
             } else {
-                dataType = field.type == .string || field.type == .varString || field.type == .varchar ? "varchar" : "text"
+                dataType =
+                    field.type == .string || field.type == .varString || field.type == .varchar ? "varchar" : "text"
             }
         case .geometry: dataType = "geometry"
         case .null: dataType = "null"
@@ -177,7 +197,14 @@ extension MySQLConnection {
         if let fsp, fsp > 0 { columnType += "(\(fsp))" }
         columnType += unsigned
         return TypeMapping.ColumnFacts(
-            name: field.name, dataType: dataType, columnType: columnType, isNullable: !field.isNotNull,
-            numericPrecision: precision, numericScale: scale, datetimePrecision: fsp, isJSON: isJSON)
+            name: field.name,
+            dataType: dataType,
+            columnType: columnType,
+            isNullable: !field.isNotNull,
+            numericPrecision: precision,
+            numericScale: scale,
+            datetimePrecision: fsp,
+            isJSON: isJSON
+        )
     }
 }

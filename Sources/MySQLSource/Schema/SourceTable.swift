@@ -13,7 +13,11 @@ public struct SourceTable: Sendable, Hashable {
     public var indexedColumns: Set<String>
 
     public init(
-        schema: String, name: String, columns: [SourceColumn], primaryKey: [String], indexedColumns: Set<String>
+        schema: String,
+        name: String,
+        columns: [SourceColumn],
+        primaryKey: [String],
+        indexedColumns: Set<String>
     ) {
         self.schema = schema
         self.name = name
@@ -61,7 +65,11 @@ public struct SourceColumn: Sendable, Hashable {
     public var parquet: ColumnDescriptor
 
     public init(
-        name: String, mysqlType: String, dataType: String, isNullable: Bool, kind: MySQLValueKind,
+        name: String,
+        mysqlType: String,
+        dataType: String,
+        isNullable: Bool,
+        kind: MySQLValueKind,
         parquet: ColumnDescriptor
     ) {
         self.name = name

@@ -22,8 +22,14 @@ public enum TypeMapping {
         public var isJSON: Bool
 
         public init(
-            name: String, dataType: String, columnType: String, isNullable: Bool, numericPrecision: Int? = nil,
-            numericScale: Int? = nil, datetimePrecision: Int? = nil, isJSON: Bool = false
+            name: String,
+            dataType: String,
+            columnType: String,
+            isNullable: Bool,
+            numericPrecision: Int? = nil,
+            numericScale: Int? = nil,
+            datetimePrecision: Int? = nil,
+            isJSON: Bool = false
         ) {
             self.name = name
             self.dataType = dataType
@@ -48,8 +54,13 @@ public enum TypeMapping {
         let dataType = facts.isJSON ? "json" : facts.dataType.lowercased()
         let mysqlType = facts.isJSON ? "json" : facts.columnType
         return SourceColumn(
-            name: facts.name, mysqlType: mysqlType, dataType: dataType, isNullable: facts.isNullable, kind: kind,
-            parquet: descriptor(for: kind, name: facts.name, isNullable: facts.isNullable))
+            name: facts.name,
+            mysqlType: mysqlType,
+            dataType: dataType,
+            isNullable: facts.isNullable,
+            kind: kind,
+            parquet: descriptor(for: kind, name: facts.name, isNullable: facts.isNullable)
+        )
     }
 
     /// The value kind of a column, nil when unsupported.
