@@ -1,20 +1,23 @@
 /// Variable-length values (strings, JSON, binary) stored back to back in one contiguous
 /// buffer with offsets, so that no value needs an allocation of its own on the hot path.
 public struct ByteArrayBuffer: Sendable, Hashable {
+    @usableFromInline var storage: [UInt8]
+    @usableFromInline var offsetStorage: [Int]
+
     /// All values' bytes, concatenated.
-    public private(set) var bytes: [UInt8]
+    @inlinable public var bytes: [UInt8] { storage }
     /// `count + 1` offsets into `bytes`; value `i` is `bytes[offsets[i]..<offsets[i+1]]`.
-    public private(set) var offsets: [Int]
+    @inlinable public var offsets: [Int] { offsetStorage }
 
     public init() {
-        bytes = []
-        offsets = [0]
+        storage = []
+        offsetStorage = [0]
     }
 
     public init(reservingCapacity count: Int, bytes byteCapacity: Int = 0) {
         self.init()
-        offsets.reserveCapacity(count + 1)
-        bytes.reserveCapacity(byteCapacity)
+        offsetStorage.reserveCapacity(count + 1)
+        storage.reserveCapacity(byteCapacity)
     }
 
     public init<S: Sequence>(_ values: S) where S.Element: Collection, S.Element.Element == UInt8 {
@@ -27,13 +30,13 @@ public struct ByteArrayBuffer: Sendable, Hashable {
         for value in strings { append(value) }
     }
 
-    public var count: Int { offsets.count - 1 }
-    public var isEmpty: Bool { offsets.count == 1 }
+    public var count: Int { offsetStorage.count - 1 }
+    public var isEmpty: Bool { offsetStorage.count == 1 }
 
-    public func length(at index: Int) -> Int { offsets[index + 1] - offsets[index] }
+    public func length(at index: Int) -> Int { offsetStorage[index + 1] - offsetStorage[index] }
 
     public subscript(index: Int) -> ArraySlice<UInt8> {
-        bytes[offsets[index]..<offsets[index + 1]]
+        storage[offsetStorage[index]..<offsetStorage[index + 1]]
     }
 
     public func string(at index: Int) -> String {
@@ -43,114 +46,129 @@ public struct ByteArrayBuffer: Sendable, Hashable {
     /// Calls `body` with the raw bytes of value `index`, without copying.
     @inlinable
     public func withValue<R>(at index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        let start = offsets[index]
-        let end = offsets[index + 1]
-        return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+        let start = offsetStorage[index]
+        let end = offsetStorage[index + 1]
+        return try storage.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
     }
 
+    @inlinable
     public mutating func append<C: Collection>(_ value: C) where C.Element == UInt8 {
-        bytes.append(contentsOf: value)
-        offsets.append(bytes.count)
+        storage.append(contentsOf: value)
+        offsetStorage.append(storage.count)
     }
 
+    @inlinable
     public mutating func append(_ value: String) {
         var value = value
-        value.withUTF8 { bytes.append(contentsOf: $0) }
-        offsets.append(bytes.count)
+        value.withUTF8 { storage.append(contentsOf: $0) }
+        offsetStorage.append(storage.count)
     }
 
+    @inlinable
     public mutating func append(_ value: UnsafeRawBufferPointer) {
-        bytes.append(contentsOf: value)
-        offsets.append(bytes.count)
+        storage.append(contentsOf: value)
+        offsetStorage.append(storage.count)
     }
 
     public mutating func appendEmpty() {
-        offsets.append(bytes.count)
+        offsetStorage.append(storage.count)
     }
 
     public mutating func append(contentsOf other: ByteArrayBuffer) {
-        let base = bytes.count
-        bytes.append(contentsOf: other.bytes)
-        offsets.reserveCapacity(offsets.count + other.count)
-        for i in 1..<other.offsets.count { offsets.append(base + other.offsets[i]) }
+        let base = storage.count
+        storage.append(contentsOf: other.storage)
+        offsetStorage.reserveCapacity(offsetStorage.count + other.count)
+        for i in 1..<other.offsetStorage.count { offsetStorage.append(base + other.offsetStorage[i]) }
     }
 
     public mutating func reserveCapacity(_ count: Int, bytes byteCapacity: Int) {
-        offsets.reserveCapacity(count + 1)
-        bytes.reserveCapacity(byteCapacity)
+        offsetStorage.reserveCapacity(count + 1)
+        storage.reserveCapacity(byteCapacity)
     }
 
     public mutating func removeAll(keepingCapacity: Bool = false) {
-        bytes.removeAll(keepingCapacity: keepingCapacity)
-        offsets.removeAll(keepingCapacity: keepingCapacity)
-        offsets.append(0)
+        storage.removeAll(keepingCapacity: keepingCapacity)
+        offsetStorage.removeAll(keepingCapacity: keepingCapacity)
+        offsetStorage.append(0)
     }
 
     /// The values at `indices`, in that order.
     public func gather(_ indices: [Int]) -> ByteArrayBuffer {
         var total = 0
-        for i in indices { total += offsets[i + 1] - offsets[i] }
+        for i in indices { total += offsetStorage[i + 1] - offsetStorage[i] }
         var result = ByteArrayBuffer(reservingCapacity: indices.count, bytes: total)
-        bytes.withUnsafeBytes { raw in
+        storage.withUnsafeBytes { raw in
             for i in indices {
-                result.append(UnsafeRawBufferPointer(rebasing: raw[offsets[i]..<offsets[i + 1]]))
+                result.append(UnsafeRawBufferPointer(rebasing: raw[offsetStorage[i]..<offsetStorage[i + 1]]))
             }
         }
         return result
     }
 
+    /// Rows `range`, copied as one block of bytes and rebased offsets.
     public func slice(_ range: Range<Int>) -> ByteArrayBuffer {
-        gather(Array(range))
+        var result = ByteArrayBuffer()
+        let start = offsetStorage[range.lowerBound]
+        let end = offsetStorage[range.upperBound]
+        result.storage = Array(storage[start..<end])
+        result.offsetStorage = offsetStorage[range.lowerBound...range.upperBound].map { $0 - start }
+        return result
     }
 }
 
 /// Values of one fixed width (FIXED_LEN_BYTE_ARRAY: wide decimals, UUIDs, BINARY(n)).
 public struct FixedLenByteArrayBuffer: Sendable, Hashable {
     public let width: Int
-    public private(set) var bytes: [UInt8]
+    @usableFromInline var storage: [UInt8]
+    @inlinable public var bytes: [UInt8] { storage }
 
     public init(width: Int) {
         precondition(width > 0, "FIXED_LEN_BYTE_ARRAY width must be positive")
         self.width = width
-        self.bytes = []
+        self.storage = []
     }
 
     public init(width: Int, bytes: [UInt8]) {
         precondition(width > 0 && bytes.count % width == 0, "byte count must be a multiple of the width")
         self.width = width
-        self.bytes = bytes
+        self.storage = bytes
     }
 
-    public var count: Int { bytes.count / width }
+    public var count: Int { storage.count / width }
 
     public subscript(index: Int) -> ArraySlice<UInt8> {
-        bytes[index * width..<(index + 1) * width]
+        storage[index * width..<(index + 1) * width]
     }
 
     /// Appends one value; it must be exactly `width` bytes long.
+    @inlinable
     public mutating func append<C: Collection>(_ value: C) where C.Element == UInt8 {
         precondition(value.count == width, "value of \(value.count) bytes in a column of width \(width)")
-        bytes.append(contentsOf: value)
+        storage.append(contentsOf: value)
     }
 
     /// Appends `width` zero bytes (the placeholder under a null).
     public mutating func appendZero() {
-        bytes.append(contentsOf: repeatElement(0, count: width))
+        storage.append(contentsOf: repeatElement(0, count: width))
     }
 
     public mutating func append(contentsOf other: FixedLenByteArrayBuffer) {
         precondition(other.width == width)
-        bytes.append(contentsOf: other.bytes)
+        storage.append(contentsOf: other.storage)
     }
 
     public mutating func reserveCapacity(_ count: Int) {
-        bytes.reserveCapacity(count * width)
+        storage.reserveCapacity(count * width)
+    }
+
+    public func slice(_ range: Range<Int>) -> FixedLenByteArrayBuffer {
+        FixedLenByteArrayBuffer(width: width, bytes: Array(storage[range.lowerBound * width..<range.upperBound * width]))
     }
 
     public func gather(_ indices: [Int]) -> FixedLenByteArrayBuffer {
         var result = [UInt8]()
         result.reserveCapacity(indices.count * width)
-        bytes.withUnsafeBufferPointer { raw in
+        storage.withUnsafeBufferPointer { raw in
             for i in indices { result.append(contentsOf: raw[i * width..<(i + 1) * width]) }
         }
         return FixedLenByteArrayBuffer(width: width, bytes: result)

@@ -47,6 +47,19 @@ public enum ColumnValues: Sendable, Hashable {
         }
     }
 
+    /// Rows `range`, copied as contiguous blocks.
+    public func slice(_ range: Range<Int>) -> ColumnValues {
+        switch self {
+        case .boolean(let v): .boolean(Array(v[range]))
+        case .int32(let v): .int32(Array(v[range]))
+        case .int64(let v): .int64(Array(v[range]))
+        case .float(let v): .float(Array(v[range]))
+        case .double(let v): .double(Array(v[range]))
+        case .byteArray(let v): .byteArray(v.slice(range))
+        case .fixedLenByteArray(let v): .fixedLenByteArray(v.slice(range))
+        }
+    }
+
     public func gather(_ indices: [Int]) -> ColumnValues {
         switch self {
         case .boolean(let v): .boolean(indices.map { v[$0] })
@@ -93,7 +106,7 @@ public struct Column: Sendable, Hashable {
     }
 
     public func slice(_ range: Range<Int>) -> Column {
-        gather(Array(range))
+        Column(values: values.slice(range), validity: validity.map { Array($0[range]) })
     }
 }
 
@@ -128,7 +141,7 @@ public struct RecordBatch: Sendable, Hashable {
     }
 
     public func slice(_ range: Range<Int>) -> RecordBatch {
-        gather(Array(range))
+        RecordBatch(schema: schema, columns: columns.map { $0.slice(range) })
     }
 }
 

@@ -1,19 +1,22 @@
 /// Accumulates one column row by row with typed appends, then hands over a `Column`.
 ///
 /// `ColumnValues` is an enum, and appending to an array inside an enum payload copies it;
-/// the builder keeps one typed array per kind so that each append is amortised O(1).
+/// the builder keeps one typed array per kind so that each append is amortised O(1). The
+/// appends are inlinable: the MySQL source calls them once per value, from another module.
+/// The validity flags are materialised only at the first NULL, so NOT NULL data pays nothing.
 public struct ColumnBuilder: Sendable {
     public let physicalType: PhysicalType
-    public private(set) var count = 0
-    private var booleans: [Bool] = []
-    private var int32s: [Int32] = []
-    private var int64s: [Int64] = []
-    private var floats: [Float] = []
-    private var doubles: [Double] = []
-    private var byteArrays = ByteArrayBuffer()
-    private var fixed: FixedLenByteArrayBuffer
-    private var validity: [Bool] = []
-    private var nullCount = 0
+    @usableFromInline var rows = 0
+    @usableFromInline var booleans: [Bool] = []
+    @usableFromInline var int32s: [Int32] = []
+    @usableFromInline var int64s: [Int64] = []
+    @usableFromInline var floats: [Float] = []
+    @usableFromInline var doubles: [Double] = []
+    @usableFromInline var byteArrays = ByteArrayBuffer()
+    @usableFromInline var fixed: FixedLenByteArrayBuffer
+    /// Empty until the first null; then one flag per row.
+    @usableFromInline var validity: [Bool] = []
+    @usableFromInline var capacity = 0
 
     public init(for column: ColumnDescriptor, capacity: Int = 0) {
         physicalType = column.physicalType == .int96 ? .int64 : column.physicalType
@@ -21,8 +24,11 @@ public struct ColumnBuilder: Sendable {
         reserveCapacity(capacity)
     }
 
+    public var count: Int { rows }
+
     public mutating func reserveCapacity(_ capacity: Int) {
         guard capacity > 0 else { return }
+        self.capacity = capacity
         switch physicalType {
         case .boolean: booleans.reserveCapacity(capacity)
         case .int32: int32s.reserveCapacity(capacity)
@@ -32,29 +38,46 @@ public struct ColumnBuilder: Sendable {
         case .byteArray: byteArrays.reserveCapacity(capacity, bytes: 0)
         case .fixedLenByteArray: fixed.reserveCapacity(capacity)
         }
-        validity.reserveCapacity(capacity)
     }
 
-    @inline(__always) private mutating func markValid() {
-        validity.append(true)
-        count &+= 1
+    @inlinable @inline(__always) mutating func markValid() {
+        if !validity.isEmpty { validity.append(true) }
+        rows &+= 1
     }
 
-    public mutating func append(_ value: Bool) { appendBoolean(value) }
-    public mutating func appendBoolean(_ value: Bool) { booleans.append(value); markValid() }
-    public mutating func append(_ value: Int32) { int32s.append(value); markValid() }
-    public mutating func append(_ value: Int64) { int64s.append(value); markValid() }
-    public mutating func append(_ value: Float) { floats.append(value); markValid() }
-    public mutating func append(_ value: Double) { doubles.append(value); markValid() }
-    public mutating func append(bytes value: UnsafeRawBufferPointer) {
+    @inlinable public mutating func append(_ value: Bool) { appendBoolean(value) }
+    @inlinable public mutating func appendBoolean(_ value: Bool) {
+        booleans.append(value)
+        markValid()
+    }
+    @inlinable public mutating func append(_ value: Int32) {
+        int32s.append(value)
+        markValid()
+    }
+    @inlinable public mutating func append(_ value: Int64) {
+        int64s.append(value)
+        markValid()
+    }
+    @inlinable public mutating func append(_ value: Float) {
+        floats.append(value)
+        markValid()
+    }
+    @inlinable public mutating func append(_ value: Double) {
+        doubles.append(value)
+        markValid()
+    }
+    @inlinable public mutating func append(bytes value: UnsafeRawBufferPointer) {
         if physicalType == .fixedLenByteArray { fixed.append(value) } else { byteArrays.append(value) }
         markValid()
     }
-    public mutating func append<C: Collection>(bytes value: C) where C.Element == UInt8 {
+    @inlinable public mutating func append<C: Collection>(bytes value: C) where C.Element == UInt8 {
         if physicalType == .fixedLenByteArray { fixed.append(value) } else { byteArrays.append(value) }
         markValid()
     }
-    public mutating func append(_ value: String) { byteArrays.append(value); markValid() }
+    @inlinable public mutating func append(_ value: String) {
+        byteArrays.append(value)
+        markValid()
+    }
 
     /// Appends a null: a placeholder value and a cleared validity flag.
     public mutating func appendNull() {
@@ -67,9 +90,12 @@ public struct ColumnBuilder: Sendable {
         case .byteArray: byteArrays.appendEmpty()
         case .fixedLenByteArray: fixed.appendZero()
         }
+        if validity.isEmpty {
+            validity.reserveCapacity(max(capacity, rows + 1))
+            validity.append(contentsOf: repeatElement(true, count: rows))
+        }
         validity.append(false)
-        nullCount &+= 1
-        count &+= 1
+        rows &+= 1
     }
 
     /// The column built so far; the builder is left empty, ready for the next batch.
@@ -84,10 +110,9 @@ public struct ColumnBuilder: Sendable {
         case .byteArray: values = .byteArray(byteArrays); byteArrays = ByteArrayBuffer()
         case .fixedLenByteArray: values = .fixedLenByteArray(fixed); fixed = FixedLenByteArrayBuffer(width: fixed.width)
         }
-        let column = Column(values: values, validity: nullCount > 0 ? validity : nil)
+        let column = Column(values: values, validity: validity.isEmpty ? nil : validity)
         validity = []
-        nullCount = 0
-        count = 0
+        rows = 0
         return column
     }
 }

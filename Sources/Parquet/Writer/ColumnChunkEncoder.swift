@@ -92,7 +92,7 @@ struct ColumnChunkEncoder {
         // Dictionary: indices for the non-null values of the first `coveredRows` rows.
         var dictionaryRows = 0
         var indices: [UInt32] = []
-        var dictionary = IntegerDictionary()
+        var dictionary = IntegerDictionary(expectedCount: min(dense.count, 16_384))
         if options.enableDictionary && !dense.isEmpty {
             let limitEntries = max(1, options.dictionaryPageSizeLimit / width)
             indices.reserveCapacity(dense.count)

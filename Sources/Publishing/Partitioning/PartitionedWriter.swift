@@ -88,14 +88,15 @@ final class PartitionedWriter {
         let days = try layout.partitionColumn.map {
             try TemporalBuckets.days(of: batch.columns[$0], descriptor: schema.columns[$0])
         }
-        // Group rows by partition, keeping arrival order within each group.
+        // Group rows by partition, keeping arrival order within each group. Most batches
+        // fall in one partition; that case costs one pass and no dictionary.
+        let buckets = (0..<batch.rowCount).map { bucketOf(day: days?[$0], unit: layout.partitionUnit) }
+        let single = buckets.allSatisfy { $0 == buckets[0] }
         var groups: [Int: [Int]] = [:]
-        var firstBucket: Int?
-        var single = true
-        for row in 0..<batch.rowCount {
-            let bucket = bucketOf(day: days?[row], unit: layout.partitionUnit)
-            if firstBucket == nil { firstBucket = bucket } else if bucket != firstBucket { single = false }
-            groups[bucket, default: []].append(row)
+        if single {
+            groups[buckets[0]] = []
+        } else {
+            for (row, bucket) in buckets.enumerated() { groups[bucket, default: []].append(row) }
         }
         for bucket in groups.keys.sorted() {
             let rows = groups[bucket]!
