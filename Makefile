@@ -22,7 +22,7 @@ SWIFT_TEST_FLAGS ?=
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps deps-system deps-venv build test format lint clean demo bench-encode bench-snapshot bench-incremental install
+.PHONY: all deps deps-system deps-venv build test soak format lint clean demo bench-encode bench-snapshot bench-incremental install
 
 all: build
 
@@ -43,6 +43,11 @@ build: deps-system
 # them); the server is stopped afterwards whatever the tests did, and their status is ours.
 test: deps
 	@scripts/test-env.sh $(SWIFT) test $(SWIFT_TEST_FLAGS)
+
+# The consistency harness for longer: concurrent writers against many refresh cycles.
+SOAK_CYCLES ?= 500
+soak: deps
+	@PP_SOAK_CYCLES=$(SOAK_CYCLES) scripts/test-env.sh $(SWIFT) test --filter ConsistencyHarness
 
 # swift-format with the repository's .swift-format; without one it would reindent everything to
 # its own defaults, so it refuses.

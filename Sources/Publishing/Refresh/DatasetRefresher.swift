@@ -242,7 +242,7 @@ public final class DatasetRefresher: @unchecked Sendable {
         } catch {
             pipe.cancel()
             writer.abandon()
-            throw PublishingError(.sourceFailed, "reading \(plan.dataset.source) failed after \(rows) rows", dataset: name, cause: error as? any Error & Sendable)
+            throw PublishingError(.sourceFailed, "reading \(plan.dataset.source) failed after \(rows) rows", dataset: name, cause: error)
         }
         let warnings = warningsBox.get()
         if !warnings.isEmpty {
