@@ -39,14 +39,14 @@ struct EncodedColumnChunk: Sendable {
 /// falling back for the rest of the chunk once the dictionary outgrows its limit;
 /// DELTA_BINARY_PACKED for integers whose deltas are small; PLAIN otherwise.
 struct ColumnChunkEncoder {
-    let descriptor: ColumnDescriptor
+    private(set) var descriptor: ColumnDescriptor
     let options: ParquetWriterOptions
     let compressor: ZstdCompressor?
 
     private var chunk = EncodedColumnChunk()
     private var body: [UInt8] = []
     private var compressed: [UInt8] = []
-    private let order: ValueOrder
+    private var order: ValueOrder
 
     init(descriptor: ColumnDescriptor, options: ParquetWriterOptions) throws {
         self.descriptor = descriptor
@@ -59,8 +59,15 @@ struct ColumnChunkEncoder {
         order = descriptor.valueOrder
     }
 
-    mutating func encode(_ column: Column) throws -> EncodedColumnChunk {
+    /// Encodes `column` as `descriptor` (default: the one given at init). One encoder serves
+    /// many columns in turn, so its page scratch buffers and ZSTD context are reused.
+    mutating func encode(_ column: Column, as descriptor: ColumnDescriptor? = nil) throws -> EncodedColumnChunk {
+        if let descriptor {
+            self.descriptor = descriptor
+            order = descriptor.valueOrder
+        }
         chunk = EncodedColumnChunk()
+        chunk.bytes.reserveCapacity(column.estimatedBytes / 4 + 4096)
         chunk.numValues = column.count
         switch column.values {
         case .int32(let values): try encodeFixed(values, validity: column.validity)

@@ -194,29 +194,30 @@ public final class ParquetFileWriter {
         let results = ResultSlots<EncodedColumnChunk>(count: columns.count)
         let schema = self.schema
         let options = self.options
-        let work: @Sendable (Int) -> Void = { i in
+        // Each worker keeps one encoder (scratch buffers, ZSTD context) for every column it takes.
+        let work: @Sendable (inout ColumnChunkEncoder?, Int) -> Void = { encoder, i in
             do {
-                var encoder = try ColumnChunkEncoder(descriptor: schema.columns[i], options: options)
-                results.set(i, .success(try encoder.encode(columns[i])))
+                if encoder == nil { encoder = try ColumnChunkEncoder(descriptor: schema.columns[i], options: options) }
+                results.set(i, .success(try encoder!.encode(columns[i], as: schema.columns[i])))
             } catch let error as ParquetError {
                 results.set(i, .failure(error))
             } catch {
-                results.set(i, .failure(ParquetError(.io, "encoding column \(schema.columns[i].name) failed", cause: nil)))
+                results.set(i, .failure(ParquetError(.io, "encoding column \(schema.columns[i].name) failed: \(error)")))
             }
         }
         if options.encodingThreads > 1 && columns.count > 1 {
-            // Largest columns first would balance better; in column order is good enough for
-            // two cores and keeps the code obvious.
             let next = Atomic<Int>(0)
             DispatchQueue.concurrentPerform(iterations: min(options.encodingThreads, columns.count)) { _ in
+                var encoder: ColumnChunkEncoder?
                 while true {
                     let i = next.add(1, ordering: .relaxed).oldValue
                     if i >= columns.count { break }
-                    work(i)
+                    work(&encoder, i)
                 }
             }
         } else {
-            for i in columns.indices { work(i) }
+            var encoder: ColumnChunkEncoder?
+            for i in columns.indices { work(&encoder, i) }
         }
         return try results.values()
     }
