@@ -77,5 +77,8 @@ clean:
 	rm -rf build
 
 # Filled by later issues: the demo and benchmarks (issue 2, 3, 4) and install (issue 5).
-demo bench-encode bench-snapshot bench-incremental install:
+bench-incremental: deps build
+	@scripts/bench/incremental.sh
+
+demo bench-encode bench-snapshot install:
 	@echo "make $@: not yet (coming with a later issue)"

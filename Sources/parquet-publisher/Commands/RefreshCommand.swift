@@ -17,6 +17,9 @@ struct RefreshCommand: ParsableCommand {
     @Flag(help: "Also reconcile with the source now (finds hard deletes and writes that bypassed updated_at).")
     var reconcile = false
 
+    @Flag(help: "Print one JSON object per dataset on stdout (version, rows, files rewritten, bytes, seconds).")
+    var json = false
+
     @Argument(help: "Datasets to refresh (default: every dataset in the configuration).")
     var datasets: [String] = []
 
@@ -35,6 +38,7 @@ struct RefreshCommand: ParsableCommand {
                 meter.finish()
                 let version = result.version.map { "v\($0)" } ?? "no new version (no changes)"
                 let rate = result.seconds > 0 ? Int(Double(result.rowsFetched) / result.seconds) : 0
+                if json { print(Self.json(result)) }
                 FileHandle.standardError.write(Data(
                     "\(dataset.name): \(version), \(result.rows) rows, \(result.files) files, fetched \(result.rowsFetched) rows in \(String(format: "%.2f", result.seconds)) s (\(rate) rows/s)\n".utf8))
             } catch {
@@ -46,6 +50,19 @@ struct RefreshCommand: ParsableCommand {
         if !failures.isEmpty {
             throw ValidationError("refresh failed for \(failures.joined(separator: ", "))")
         }
+    }
+}
+
+extension RefreshCommand {
+    static func json(_ result: RefreshResult) -> String {
+        let object: [String: Any] = [
+            "dataset": result.dataset, "version": result.version.map { $0 as Any } ?? NSNull(), "rows": result.rows,
+            "rows_fetched": result.rowsFetched, "files": result.files, "files_rewritten": result.filesRewritten,
+            "bytes_written": result.bytesWritten, "total_bytes": result.totalBytes,
+            "seconds": (result.seconds * 1000).rounded() / 1000, "full": result.full, "warnings": result.warnings,
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
     }
 }
 
