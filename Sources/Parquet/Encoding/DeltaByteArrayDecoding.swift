@@ -1,0 +1,60 @@
+/// DELTA_LENGTH_BYTE_ARRAY and DELTA_BYTE_ARRAY decoding (Encodings.md, encodings 6 and 7).
+/// Our writer emits neither; DuckDB writes the first for strings in its V2 files and other
+/// writers use the second, so the reader accepts both.
+enum DeltaLengthByteArray {
+    /// The lengths (DELTA_BINARY_PACKED) then the concatenated bytes. Calls `body` with each
+    /// value in turn; returns the bytes consumed.
+    static func forEach(
+        _ data: UnsafeRawBufferPointer, count: Int, _ body: (UnsafeRawBufferPointer) -> Void
+    ) throws -> Int {
+        var lengths = [Int32](repeating: 0, count: count)
+        let lengthBytes = try lengths.withUnsafeMutableBufferPointer {
+            try DeltaBinaryPacked.decode(data, count: count, into: $0.baseAddress!)
+        }
+        var position = lengthBytes
+        for i in 0..<count {
+            let length = Int(lengths[i])
+            guard length >= 0, length <= data.count - position else {
+                throw ParquetError(.corruptPage, "DELTA_LENGTH_BYTE_ARRAY value \(i) of \(count) claims \(length) bytes, \(data.count - position) are left")
+            }
+            body(UnsafeRawBufferPointer(rebasing: data[position..<(position + length)]))
+            position += length
+        }
+        return position
+    }
+}
+
+enum DeltaByteArray {
+    /// Prefix lengths (DELTA_BINARY_PACKED), then the suffixes as DELTA_LENGTH_BYTE_ARRAY; each
+    /// value is the previous value's first `prefix` bytes followed by its suffix.
+    static func forEach(
+        _ data: UnsafeRawBufferPointer, count: Int, _ body: (UnsafeRawBufferPointer) -> Void
+    ) throws -> Int {
+        var prefixes = [Int32](repeating: 0, count: count)
+        let prefixBytes = try prefixes.withUnsafeMutableBufferPointer {
+            try DeltaBinaryPacked.decode(data, count: count, into: $0.baseAddress!)
+        }
+        var previous: [UInt8] = []
+        var current: [UInt8] = []
+        var index = 0
+        var failure: ParquetError?
+        let suffixBytes = try DeltaLengthByteArray.forEach(
+            UnsafeRawBufferPointer(rebasing: data[prefixBytes...]), count: count
+        ) { suffix in
+            guard failure == nil else { return }
+            let prefix = Int(prefixes[index])
+            guard prefix >= 0, prefix <= previous.count else {
+                failure = ParquetError(.corruptPage, "DELTA_BYTE_ARRAY value \(index) of \(count) shares a prefix of \(prefix) bytes with a value of \(previous.count)")
+                return
+            }
+            current.removeAll(keepingCapacity: true)
+            current.append(contentsOf: previous[0..<prefix])
+            current.append(contentsOf: suffix)
+            current.withUnsafeBytes { body($0) }
+            swap(&previous, &current)
+            index += 1
+        }
+        if let failure { throw failure }
+        return prefixBytes + suffixBytes
+    }
+}
