@@ -9,7 +9,7 @@ enum DeltaLengthByteArray {
     ) throws -> Int {
         var lengths = [Int32](repeating: 0, count: count)
         let lengthBytes = try lengths.withUnsafeMutableBufferPointer {
-            try DeltaBinaryPacked.decode(data, count: count, into: $0.baseAddress!)
+            try DeltaBinaryPacked.decodeInt32(data, count: count, into: $0.baseAddress!)
         }
         var position = lengthBytes
         for i in 0..<count {
@@ -32,7 +32,7 @@ enum DeltaByteArray {
     ) throws -> Int {
         var prefixes = [Int32](repeating: 0, count: count)
         let prefixBytes = try prefixes.withUnsafeMutableBufferPointer {
-            try DeltaBinaryPacked.decode(data, count: count, into: $0.baseAddress!)
+            try DeltaBinaryPacked.decodeInt32(data, count: count, into: $0.baseAddress!)
         }
         var previous: [UInt8] = []
         var current: [UInt8] = []
@@ -56,5 +56,20 @@ enum DeltaByteArray {
         }
         if let failure { throw failure }
         return prefixBytes + suffixBytes
+    }
+}
+
+extension DeltaBinaryPacked {
+    /// DELTA_BINARY_PACKED into INT32 values, decoded with 64-bit arithmetic and truncated.
+    ///
+    /// The spec asks writers to compute INT32 deltas in 32 bits, but some (DuckDB among them)
+    /// compute them in 64, so a miniblock of an INT32 column can need 33 bits. Truncating a
+    /// 64-bit decode to 32 bits gives the right values either way, because both are exact
+    /// modulo 2^32. Returns the bytes consumed.
+    static func decodeInt32(_ data: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<Int32>) throws -> Int {
+        var wide = [Int64](repeating: 0, count: count)
+        let consumed = try wide.withUnsafeMutableBufferPointer { try decode(data, count: count, into: $0.baseAddress!) }
+        for i in 0..<count { out[i] = Int32(truncatingIfNeeded: wide[i]) }
+        return consumed
     }
 }

@@ -143,7 +143,7 @@ extension Int32: FixedWidthReadable {
     static var typeName: String { "INT32" }
     static func wrap(_ values: [Int32]) -> ColumnValues { .int32(values) }
     static func decodeDelta(_ data: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<Int32>) throws {
-        _ = try DeltaBinaryPacked.decode(data, count: count, into: out)
+        _ = try DeltaBinaryPacked.decodeInt32(data, count: count, into: out)
     }
 }
 
@@ -195,7 +195,7 @@ struct FixedWidthSink<T: FixedWidthReadable>: ColumnValueSink {
         values.append(contentsOf: repeatElement(T.placeholder, count: rows))
         if nonNull == 0 { return }
         if encoding == .rleDictionary || encoding == .plainDictionary {
-            guard let dictionary else { throw SinkSupport.missingDictionary(encoding) }
+            guard dictionary != nil else { throw SinkSupport.missingDictionary(encoding) }
             try SinkSupport.decodeIndices(data, count: nonNull, into: &indices)
         }
         // Locals, so that the closure below touches no other part of `self` while
