@@ -2,10 +2,10 @@
 /// Our writer emits neither; DuckDB writes the first for strings in its V2 files and other
 /// writers use the second, so the reader accepts both.
 enum DeltaLengthByteArray {
-    /// The lengths (DELTA_BINARY_PACKED) then the concatenated bytes. Calls `body` with each
-    /// value in turn; returns the bytes consumed.
-    static func forEach(
-        _ data: UnsafeRawBufferPointer, count: Int, _ body: (UnsafeRawBufferPointer) -> Void
+    /// The lengths (DELTA_BINARY_PACKED) then the concatenated bytes. Hands each value to
+    /// `consumer` in turn; returns the bytes consumed.
+    static func forEach<C: ByteArrayConsumer>(
+        _ data: UnsafeRawBufferPointer, count: Int, into consumer: inout C
     ) throws -> Int {
         var lengths = [Int32](repeating: 0, count: count)
         let lengthBytes = try lengths.withUnsafeMutableBufferPointer {
@@ -17,7 +17,7 @@ enum DeltaLengthByteArray {
             guard length >= 0, length <= data.count - position else {
                 throw ParquetError(.corruptPage, "DELTA_LENGTH_BYTE_ARRAY value \(i) of \(count) claims \(length) bytes, \(data.count - position) are left")
             }
-            body(UnsafeRawBufferPointer(rebasing: data[position..<(position + length)]))
+            consumer.consume(UnsafeRawBufferPointer(rebasing: data[position..<(position + length)]))
             position += length
         }
         return position
@@ -27,35 +27,36 @@ enum DeltaLengthByteArray {
 enum DeltaByteArray {
     /// Prefix lengths (DELTA_BINARY_PACKED), then the suffixes as DELTA_LENGTH_BYTE_ARRAY; each
     /// value is the previous value's first `prefix` bytes followed by its suffix.
-    static func forEach(
-        _ data: UnsafeRawBufferPointer, count: Int, _ body: (UnsafeRawBufferPointer) -> Void
+    static func forEach<C: ByteArrayConsumer>(
+        _ data: UnsafeRawBufferPointer, count: Int, into consumer: inout C
     ) throws -> Int {
         var prefixes = [Int32](repeating: 0, count: count)
-        let prefixBytes = try prefixes.withUnsafeMutableBufferPointer {
+        var suffixes = [Int32](repeating: 0, count: count)
+        var position = try prefixes.withUnsafeMutableBufferPointer {
             try DeltaBinaryPacked.decodeInt32(data, count: count, into: $0.baseAddress!)
+        }
+        position += try suffixes.withUnsafeMutableBufferPointer {
+            try DeltaBinaryPacked.decodeInt32(UnsafeRawBufferPointer(rebasing: data[position...]), count: count, into: $0.baseAddress!)
         }
         var previous: [UInt8] = []
         var current: [UInt8] = []
-        var index = 0
-        var failure: ParquetError?
-        let suffixBytes = try DeltaLengthByteArray.forEach(
-            UnsafeRawBufferPointer(rebasing: data[prefixBytes...]), count: count
-        ) { suffix in
-            guard failure == nil else { return }
-            let prefix = Int(prefixes[index])
+        for i in 0..<count {
+            let prefix = Int(prefixes[i])
+            let suffix = Int(suffixes[i])
             guard prefix >= 0, prefix <= previous.count else {
-                failure = ParquetError(.corruptPage, "DELTA_BYTE_ARRAY value \(index) of \(count) shares a prefix of \(prefix) bytes with a value of \(previous.count)")
-                return
+                throw ParquetError(.corruptPage, "DELTA_BYTE_ARRAY value \(i) of \(count) shares a prefix of \(prefix) bytes with a value of \(previous.count)")
+            }
+            guard suffix >= 0, suffix <= data.count - position else {
+                throw ParquetError(.corruptPage, "DELTA_BYTE_ARRAY value \(i) of \(count) claims a suffix of \(suffix) bytes, \(data.count - position) are left")
             }
             current.removeAll(keepingCapacity: true)
             current.append(contentsOf: previous[0..<prefix])
-            current.append(contentsOf: suffix)
-            current.withUnsafeBytes { body($0) }
+            current.append(contentsOf: UnsafeRawBufferPointer(rebasing: data[position..<(position + suffix)]))
+            position += suffix
+            current.withUnsafeBytes { consumer.consume($0) }
             swap(&previous, &current)
-            index += 1
         }
-        if let failure { throw failure }
-        return prefixBytes + suffixBytes
+        return position
     }
 }
 

@@ -4,6 +4,13 @@
 ///
 /// Every function checks the length of its input first and throws a ``ParquetError`` with code
 /// `corruptPage` rather than reading past the end; callers add the file and column to the message.
+/// Receives decoded variable-width values one at a time. Decoders take it `inout` rather than
+/// a closure so that the per-value path captures no mutable state (which Swift would guard
+/// with dynamic exclusivity checks on every value).
+protocol ByteArrayConsumer {
+    mutating func consume(_ value: UnsafeRawBufferPointer)
+}
+
 enum PlainDecoding {
     /// Copies `count` little-endian fixed-width values; returns the bytes consumed.
     static func decode<T: BitwiseCopyable>(
@@ -36,8 +43,8 @@ enum PlainDecoding {
 
     /// BYTE_ARRAY: a 4-byte little-endian length, then the bytes; calls `body` with each value
     /// in turn, without copying. Returns the bytes consumed.
-    static func forEachByteArray(
-        _ data: UnsafeRawBufferPointer, count: Int, _ body: (UnsafeRawBufferPointer) -> Void
+    static func forEachByteArray<C: ByteArrayConsumer>(
+        _ data: UnsafeRawBufferPointer, count: Int, into consumer: inout C
     ) throws -> Int {
         var position = 0
         for i in 0..<count {
@@ -49,22 +56,22 @@ enum PlainDecoding {
             guard length <= data.count - position else {
                 throw ParquetError(.corruptPage, "PLAIN BYTE_ARRAY value \(i) of \(count) claims \(length) bytes, \(data.count - position) are left")
             }
-            body(UnsafeRawBufferPointer(rebasing: data[position..<(position + length)]))
+            consumer.consume(UnsafeRawBufferPointer(rebasing: data[position..<(position + length)]))
             position += length
         }
         return position
     }
 
     /// FIXED_LEN_BYTE_ARRAY: the bytes alone, `width` per value.
-    static func forEachFixedLenByteArray(
-        _ data: UnsafeRawBufferPointer, count: Int, width: Int, _ body: (UnsafeRawBufferPointer) -> Void
+    static func forEachFixedLenByteArray<C: ByteArrayConsumer>(
+        _ data: UnsafeRawBufferPointer, count: Int, width: Int, into consumer: inout C
     ) throws -> Int {
         let size = count * width
         guard size <= data.count else {
             throw ParquetError(.corruptPage, "PLAIN FIXED_LEN_BYTE_ARRAY data holds \(data.count) bytes, \(count) values of \(width) bytes need \(size)")
         }
         for i in 0..<count {
-            body(UnsafeRawBufferPointer(rebasing: data[(i * width)..<((i + 1) * width)]))
+            consumer.consume(UnsafeRawBufferPointer(rebasing: data[(i * width)..<((i + 1) * width)]))
         }
         return size
     }

@@ -12,45 +12,22 @@ struct ColumnChunkDecoder {
     /// "FILE, row group N, column "NAME"": the start of every error message.
     let context: String
 
-    func decode(_ bytes: [UInt8], fileOffset: Int) throws -> Column {
+    /// Checks what applies to the whole chunk before any page is read.
+    func validate() throws {
         switch codec {
         case .uncompressed, .zstd: break
         default:
             throw ParquetError(.unsupported, "\(context): codec \(codec.name) is not supported (only UNCOMPRESSED and ZSTD)")
         }
-        switch descriptor.physicalType {
-        case .boolean:
-            var sink = BooleanSink(capacity: rows)
-            return try decodePages(bytes, fileOffset: fileOffset, into: &sink)
-        case .int32:
-            var sink = FixedWidthSink<Int32>(capacity: rows)
-            return try decodePages(bytes, fileOffset: fileOffset, into: &sink)
-        case .int64:
-            var sink = FixedWidthSink<Int64>(capacity: rows)
-            return try decodePages(bytes, fileOffset: fileOffset, into: &sink)
-        case .float:
-            var sink = FixedWidthSink<Float>(capacity: rows)
-            return try decodePages(bytes, fileOffset: fileOffset, into: &sink)
-        case .double:
-            var sink = FixedWidthSink<Double>(capacity: rows)
-            return try decodePages(bytes, fileOffset: fileOffset, into: &sink)
-        case .byteArray:
-            var sink = ByteArraySink(capacity: rows, bytes: bytes.count)
-            return try decodePages(bytes, fileOffset: fileOffset, into: &sink)
-        case .fixedLenByteArray:
-            guard let width = descriptor.typeLength, width > 0 else {
-                throw ParquetError(.corruptFile, "\(context): FIXED_LEN_BYTE_ARRAY column without a positive type_length")
-            }
-            var sink = FixedLenByteArraySink(width: width, capacity: rows)
-            return try decodePages(bytes, fileOffset: fileOffset, into: &sink)
-        case .int96:
-            throw ParquetError(.unsupported, "\(context): INT96 (deprecated legacy timestamps) is not supported")
-        }
     }
 
-    private func decodePages<Sink: ColumnValueSink>(_ bytes: [UInt8], fileOffset: Int, into sink: inout Sink) throws -> Column {
-        var validity: [Bool] = []
-        if descriptor.isOptional { validity.reserveCapacity(rows) }
+    /// Decodes the chunk's pages into `sink`, appending the rows' validity to `validity` for
+    /// an OPTIONAL column. Returns the number of null rows.
+    func decodePages<Sink: ColumnValueSink>(
+        _ bytes: [UInt8], fileOffset: Int, into sink: inout Sink, validity: inout [Bool]
+    ) throws -> Int {
+        try validate()
+        sink.startChunk()
         var nullCount = 0
         var levels: [UInt64] = []
         var decoded = 0
@@ -169,7 +146,7 @@ struct ColumnChunkDecoder {
                     error.code, "\(context), page at byte \(pageOffset): \(error.message)", errno: error.errno, cause: error.cause)
             }
         }
-        return Column(values: sink.finish(), validity: nullCount > 0 ? validity : nil)
+        return nullCount
     }
 
     private func pageValueCount(_ numValues: Int32, decoded: Int) throws -> Int {
@@ -188,13 +165,21 @@ struct ColumnChunkDecoder {
         if scratch.count < count { scratch = [UInt64](repeating: 0, count: count) }
         var decoder = RleBitPackedDecoder(bitWidth: 1, data: data)
         try scratch.withUnsafeMutableBufferPointer { try decoder.decode(count: count, into: $0.baseAddress!) }
+        let start = validity.count
+        validity.append(contentsOf: repeatElement(false, count: count))
         var valid = 0
-        for i in 0..<count {
-            let level = scratch[i]
-            guard level <= 1 else { throw ParquetError(.corruptPage, "definition level \(level) in a flat column") }
-            validity.append(level == 1)
-            valid &+= Int(level)
+        var invalid: UInt64 = 0
+        scratch.withUnsafeBufferPointer { levels in
+            validity.withUnsafeMutableBufferPointer { out in
+                for i in 0..<count {
+                    let level = levels[i]
+                    invalid |= level >> 1
+                    out[start + i] = level == 1
+                    valid &+= Int(truncatingIfNeeded: level)
+                }
+            }
         }
+        guard invalid == 0 else { throw ParquetError(.corruptPage, "definition levels above 1 in a flat column") }
         return valid
     }
 

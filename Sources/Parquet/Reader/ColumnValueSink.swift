@@ -8,6 +8,9 @@ protocol ColumnValueSink {
     /// Whether a dictionary page has been read; data pages in a dictionary encoding need one.
     var hasDictionary: Bool { get }
 
+    /// Forgets the dictionary: each column chunk has its own (or none).
+    mutating func startChunk()
+
     /// Reads a dictionary page: `count` PLAIN-encoded values (the spec's only dictionary
     /// page encoding; PLAIN_DICTIONARY there is the deprecated name of the same bytes).
     mutating func setDictionary(_ data: UnsafeRawBufferPointer, count: Int) throws
@@ -72,33 +75,69 @@ enum SinkSupport {
     }
 }
 
-/// Lays decoded variable-width values out over a page's rows, placeholders under the nulls.
-struct NullInterleaver {
+/// Appends decoded BYTE_ARRAY values to a buffer, an empty placeholder for each null row
+/// before a value (and, via ``finish(rows:)``, after the last one).
+struct ByteArrayAppender: ByteArrayConsumer {
+    var out: ByteArrayBuffer
     let validity: UnsafeBufferPointer<Bool>?
-    private(set) var row = 0
-    private(set) var emitted = 0
+    private var row = 0
 
-    init(validity: UnsafeBufferPointer<Bool>?) {
+    init(out: ByteArrayBuffer, validity: UnsafeBufferPointer<Bool>?) {
+        self.out = out
         self.validity = validity
     }
 
-    /// Calls `null` for each null row before the next valid one, then counts that one.
     @inline(__always)
-    mutating func next(_ null: () -> Void) {
+    mutating func consume(_ value: UnsafeRawBufferPointer) {
         if let validity {
             while row < validity.count && !validity[row] {
-                null()
+                out.appendEmpty()
                 row += 1
             }
         }
         row += 1
-        emitted += 1
+        out.append(value)
     }
 
-    /// Calls `null` for the null rows after the last value.
-    mutating func finish(rows: Int, _ null: () -> Void) {
+    mutating func finish(rows: Int) {
         while row < rows {
-            null()
+            out.appendEmpty()
+            row += 1
+        }
+    }
+}
+
+/// The same for FIXED_LEN_BYTE_ARRAY: zero bytes under the nulls, every value `width` wide.
+struct FixedLenByteArrayAppender: ByteArrayConsumer {
+    var out: FixedLenByteArrayBuffer
+    let validity: UnsafeBufferPointer<Bool>?
+    private var row = 0
+    private(set) var wrongWidth: Int?
+
+    init(out: FixedLenByteArrayBuffer, validity: UnsafeBufferPointer<Bool>?) {
+        self.out = out
+        self.validity = validity
+    }
+
+    @inline(__always)
+    mutating func consume(_ value: UnsafeRawBufferPointer) {
+        guard value.count == out.width else {
+            wrongWidth = value.count
+            return
+        }
+        if let validity {
+            while row < validity.count && !validity[row] {
+                out.appendZero()
+                row += 1
+            }
+        }
+        row += 1
+        out.append(value)
+    }
+
+    mutating func finish(rows: Int) {
+        while row < rows {
+            out.appendZero()
             row += 1
         }
     }
@@ -180,6 +219,8 @@ struct FixedWidthSink<T: FixedWidthReadable>: ColumnValueSink {
 
     var hasDictionary: Bool { dictionary != nil }
 
+    mutating func startChunk() { dictionary = nil }
+
     mutating func setDictionary(_ data: UnsafeRawBufferPointer, count: Int) throws {
         var entries = [T](repeating: T.placeholder, count: count)
         _ = try entries.withUnsafeMutableBufferPointer { try PlainDecoding.decode(data, count: count, into: $0.baseAddress!) }
@@ -247,6 +288,8 @@ struct BooleanSink: ColumnValueSink {
     }
 
     var hasDictionary: Bool { dictionary != nil }
+
+    mutating func startChunk() { dictionary = nil }
 
     mutating func setDictionary(_ data: UnsafeRawBufferPointer, count: Int) throws {
         var entries = [Bool](repeating: false, count: count)
@@ -323,51 +366,51 @@ struct ByteArraySink: ColumnValueSink {
 
     var hasDictionary: Bool { dictionary != nil }
 
+    mutating func startChunk() { dictionary = nil }
+
     mutating func setDictionary(_ data: UnsafeRawBufferPointer, count: Int) throws {
-        var entries = ByteArrayBuffer(reservingCapacity: count, bytes: data.count)
-        _ = try PlainDecoding.forEachByteArray(data, count: count) { entries.append($0) }
-        dictionary = entries
+        var entries = ByteArrayAppender(out: ByteArrayBuffer(reservingCapacity: count, bytes: data.count), validity: nil)
+        _ = try PlainDecoding.forEachByteArray(data, count: count, into: &entries)
+        dictionary = entries.out
     }
 
     mutating func appendPage(
         _ data: UnsafeRawBufferPointer, encoding: ParquetFormat.Encoding, rows: Int, nonNull: Int,
         validity: UnsafeBufferPointer<Bool>?
     ) throws {
-        var out = values
+        // Moved out and back, so that the buffer stays uniquely referenced while it grows.
+        var appender = ByteArrayAppender(out: values, validity: validity)
         values = ByteArrayBuffer()
-        defer { values = out }
-        var slots = NullInterleaver(validity: validity)
-        func emit(_ value: UnsafeRawBufferPointer) {
-            slots.next { out.appendEmpty() }
-            out.append(value)
-        }
+        defer { values = appender.out }
         if nonNull > 0 {
             switch encoding {
             case .plain:
-                _ = try PlainDecoding.forEachByteArray(data, count: nonNull, emit)
+                _ = try PlainDecoding.forEachByteArray(data, count: nonNull, into: &appender)
             case .rleDictionary, .plainDictionary:
                 guard let dictionary else { throw SinkSupport.missingDictionary(encoding) }
                 try SinkSupport.decodeIndices(data, count: nonNull, into: &indices)
                 let entries = dictionary.count
                 try dictionary.bytes.withUnsafeBytes { raw in
                     try dictionary.offsets.withUnsafeBufferPointer { offsets in
-                        for i in 0..<nonNull {
-                            let index = indices[i]
-                            guard index < UInt64(entries) else { throw SinkSupport.badIndex(index, entries: entries) }
-                            let e = Int(index)
-                            emit(UnsafeRawBufferPointer(rebasing: raw[offsets[e]..<offsets[e + 1]]))
+                        try indices.withUnsafeBufferPointer { indices in
+                            for i in 0..<nonNull {
+                                let index = indices[i]
+                                guard index < UInt64(entries) else { throw SinkSupport.badIndex(index, entries: entries) }
+                                let e = Int(index)
+                                appender.consume(UnsafeRawBufferPointer(rebasing: raw[offsets[e]..<offsets[e + 1]]))
+                            }
                         }
                     }
                 }
             case .deltaLengthByteArray:
-                _ = try DeltaLengthByteArray.forEach(data, count: nonNull, emit)
+                _ = try DeltaLengthByteArray.forEach(data, count: nonNull, into: &appender)
             case .deltaByteArray:
-                _ = try DeltaByteArray.forEach(data, count: nonNull, emit)
+                _ = try DeltaByteArray.forEach(data, count: nonNull, into: &appender)
             default:
                 throw SinkSupport.unsupported(encoding, "BYTE_ARRAY")
             }
         }
-        slots.finish(rows: rows) { out.appendEmpty() }
+        appender.finish(rows: rows)
     }
 
     mutating func finish() -> ColumnValues {
@@ -392,35 +435,28 @@ struct FixedLenByteArraySink: ColumnValueSink {
 
     var hasDictionary: Bool { dictionary != nil }
 
+    mutating func startChunk() { dictionary = nil }
+
     mutating func setDictionary(_ data: UnsafeRawBufferPointer, count: Int) throws {
-        var entries = FixedLenByteArrayBuffer(width: width)
-        entries.reserveCapacity(count)
-        _ = try PlainDecoding.forEachFixedLenByteArray(data, count: count, width: width) { entries.append($0) }
-        dictionary = entries
+        var buffer = FixedLenByteArrayBuffer(width: width)
+        buffer.reserveCapacity(count)
+        var entries = FixedLenByteArrayAppender(out: buffer, validity: nil)
+        _ = try PlainDecoding.forEachFixedLenByteArray(data, count: count, width: width, into: &entries)
+        dictionary = entries.out
     }
 
     mutating func appendPage(
         _ data: UnsafeRawBufferPointer, encoding: ParquetFormat.Encoding, rows: Int, nonNull: Int,
         validity: UnsafeBufferPointer<Bool>?
     ) throws {
-        var out = values
+        var appender = FixedLenByteArrayAppender(out: values, validity: validity)
         values = FixedLenByteArrayBuffer(width: width)
-        defer { values = out }
+        defer { values = appender.out }
         let width = self.width
-        var slots = NullInterleaver(validity: validity)
-        var wrongWidth: Int?
-        func emit(_ value: UnsafeRawBufferPointer) {
-            guard value.count == width else {
-                wrongWidth = value.count
-                return
-            }
-            slots.next { out.appendZero() }
-            out.append(value)
-        }
         if nonNull > 0 {
             switch encoding {
             case .plain:
-                _ = try PlainDecoding.forEachFixedLenByteArray(data, count: nonNull, width: width, emit)
+                _ = try PlainDecoding.forEachFixedLenByteArray(data, count: nonNull, width: width, into: &appender)
             case .rleDictionary, .plainDictionary:
                 guard let dictionary else { throw SinkSupport.missingDictionary(encoding) }
                 try SinkSupport.decodeIndices(data, count: nonNull, into: &indices)
@@ -430,25 +466,25 @@ struct FixedLenByteArraySink: ColumnValueSink {
                         let index = indices[i]
                         guard index < UInt64(entries) else { throw SinkSupport.badIndex(index, entries: entries) }
                         let e = Int(index)
-                        emit(UnsafeRawBufferPointer(rebasing: raw[(e * width)..<((e + 1) * width)]))
+                        appender.consume(UnsafeRawBufferPointer(rebasing: raw[(e * width)..<((e + 1) * width)]))
                     }
                 }
             case .byteStreamSplit:
                 if scratch.count < nonNull * width { scratch = [UInt8](repeating: 0, count: nonNull * width) }
                 try scratch.withUnsafeMutableBytes { buffer in
                     try PlainDecoding.decodeByteStreamSplit(data, count: nonNull, width: width, into: buffer.baseAddress!)
-                    _ = try PlainDecoding.forEachFixedLenByteArray(UnsafeRawBufferPointer(buffer), count: nonNull, width: width, emit)
+                    _ = try PlainDecoding.forEachFixedLenByteArray(UnsafeRawBufferPointer(buffer), count: nonNull, width: width, into: &appender)
                 }
             case .deltaByteArray:
-                _ = try DeltaByteArray.forEach(data, count: nonNull, emit)
+                _ = try DeltaByteArray.forEach(data, count: nonNull, into: &appender)
             default:
                 throw SinkSupport.unsupported(encoding, "FIXED_LEN_BYTE_ARRAY")
             }
         }
-        if let wrongWidth {
+        if let wrongWidth = appender.wrongWidth {
             throw ParquetError(.corruptPage, "a value of \(wrongWidth) bytes in a FIXED_LEN_BYTE_ARRAY(\(width)) column")
         }
-        slots.finish(rows: rows) { out.appendZero() }
+        appender.finish(rows: rows)
     }
 
     mutating func finish() -> ColumnValues {

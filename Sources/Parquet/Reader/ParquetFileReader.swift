@@ -109,27 +109,22 @@ public final class ParquetFileReader: Sendable {
 
     /// Every row group, one after another, only the named `columns` (all when nil).
     public func readAll(columns names: [String]? = nil) throws -> RecordBatch {
-        let projection = try resolve(names)
-        let projected = ParquetSchema(columns: projection.map { schema.columns[$0] })
-        var batches: [RecordBatch] = []
-        batches.reserveCapacity(rowGroupCount)
-        for index in 0..<rowGroupCount {
-            let batch = try readRowGroup(index, projection: projection)
-            if batch.rowCount > 0 { batches.append(batch) }
-        }
-        if batches.isEmpty { return RecordBatch(emptyWith: projected) }
-        if batches.count == 1 { return batches[0] }
-        let columns = projection.indices.map { c in Column.concatenate(batches.map { $0.columns[c] }) }
-        return RecordBatch(schema: projected, columns: columns)
+        try read(rowGroups: Array(0..<rowGroupCount), projection: try resolve(names))
     }
 
     private func readRowGroup(_ index: Int, projection: [Int]) throws -> RecordBatch {
         guard metadata.rowGroups.indices.contains(index) else {
             throw ParquetError(.invalidArgument, "\(path) has \(rowGroupCount) row groups; there is no row group \(index)")
         }
+        return try read(rowGroups: [index], projection: projection)
+    }
+
+    /// The projected columns of `rowGroups`, each column decoded straight into one buffer
+    /// (no concatenation afterwards), columns spread over the decoding threads.
+    private func read(rowGroups: [Int], projection: [Int]) throws -> RecordBatch {
         let projected = ParquetSchema(columns: projection.map { schema.columns[$0] })
-        let rows = rowCount(ofRowGroup: index)
-        if rows == 0 { return RecordBatch(emptyWith: projected) }
+        let groups = rowGroups.filter { rowCount(ofRowGroup: $0) > 0 }
+        if groups.isEmpty { return RecordBatch(emptyWith: projected) }
         let threads = min(options.decodingThreads, projection.count)
         let columns: [Column]
         if threads > 1 {
@@ -141,7 +136,7 @@ public final class ParquetFileReader: Sendable {
                     if i >= projection.count { break }
                     let result: Result<Column, ParquetError>
                     do {
-                        result = .success(try readColumnChunk(rowGroup: index, column: projection[i]))
+                        result = .success(try readColumn(projection[i], rowGroups: groups))
                     } catch let error as ParquetError {
                         result = .failure(error)
                     } catch {
@@ -152,25 +147,63 @@ public final class ParquetFileReader: Sendable {
             }
             columns = try slots.withLock { $0 }.map { try $0!.get() }
         } else {
-            columns = try projection.map { try readColumnChunk(rowGroup: index, column: $0) }
+            columns = try projection.map { try readColumn($0, rowGroups: groups) }
         }
         return RecordBatch(schema: projected, columns: columns)
     }
 
-    /// Reads and decodes one column chunk.
-    func readColumnChunk(rowGroup: Int, column: Int) throws -> Column {
+    /// One column over `rowGroups`: one typed buffer, sized up front from the footer.
+    func readColumn(_ column: Int, rowGroups: [Int]) throws -> Column {
         let descriptor = schema.columns[column]
-        let context = "\(path), row group \(rowGroup), column \"\(descriptor.name)\""
-        let chunk = metadata.rowGroups[rowGroup].columns[column]
-        guard let meta = chunk.metaData else {
-            throw ParquetError(.corruptFile, "\(context): the column chunk has no meta_data")
+        let rows = rowGroups.reduce(0) { $0 + rowCount(ofRowGroup: $1) }
+        switch descriptor.physicalType {
+        case .boolean:
+            return try readColumn(column, rowGroups: rowGroups, into: BooleanSink(capacity: rows))
+        case .int32:
+            return try readColumn(column, rowGroups: rowGroups, into: FixedWidthSink<Int32>(capacity: rows))
+        case .int64:
+            return try readColumn(column, rowGroups: rowGroups, into: FixedWidthSink<Int64>(capacity: rows))
+        case .float:
+            return try readColumn(column, rowGroups: rowGroups, into: FixedWidthSink<Float>(capacity: rows))
+        case .double:
+            return try readColumn(column, rowGroups: rowGroups, into: FixedWidthSink<Double>(capacity: rows))
+        case .byteArray:
+            // Uncompressed page bytes bound the values' bytes (each value has a 4-byte length
+            // or a dictionary index there), so the buffer rarely grows.
+            let bytes = rowGroups.reduce(0) { $0 + Int(metadata.rowGroups[$1].columns[column].metaData?.totalUncompressedSize ?? 0) }
+            return try readColumn(column, rowGroups: rowGroups, into: ByteArraySink(capacity: rows, bytes: bytes))
+        case .fixedLenByteArray:
+            guard let width = descriptor.typeLength, width > 0 else {
+                throw ParquetError(.corruptFile, "\(path), column \"\(descriptor.name)\": FIXED_LEN_BYTE_ARRAY without a positive type_length")
+            }
+            return try readColumn(column, rowGroups: rowGroups, into: FixedLenByteArraySink(width: width, capacity: rows))
+        case .int96:
+            throw ParquetError(.unsupported, "\(path), column \"\(descriptor.name)\": INT96 (deprecated legacy timestamps) is not supported")
         }
-        let range = try byteRange(of: meta, context: context)
-        let bytes = try file.read(at: range.lowerBound, count: range.count)
-        readCounter.add(range.count, ordering: .relaxed)
-        let decoder = ColumnChunkDecoder(
-            descriptor: descriptor, codec: meta.codec, rows: rowCount(ofRowGroup: rowGroup), context: context)
-        return try decoder.decode(bytes, fileOffset: range.lowerBound)
+    }
+
+    private func readColumn<Sink: ColumnValueSink>(_ column: Int, rowGroups: [Int], into sink: Sink) throws -> Column {
+        var sink = sink
+        let descriptor = schema.columns[column]
+        var validity: [Bool] = []
+        if descriptor.isOptional {
+            validity.reserveCapacity(rowGroups.reduce(0) { $0 + rowCount(ofRowGroup: $1) })
+        }
+        var nullCount = 0
+        for group in rowGroups {
+            let context = "\(path), row group \(group), column \"\(descriptor.name)\""
+            guard let meta = metadata.rowGroups[group].columns[column].metaData else {
+                throw ParquetError(.corruptFile, "\(context): the column chunk has no meta_data")
+            }
+            let decoder = ColumnChunkDecoder(
+                descriptor: descriptor, codec: meta.codec, rows: rowCount(ofRowGroup: group), context: context)
+            try decoder.validate()
+            let range = try byteRange(of: meta, context: context)
+            let bytes = try file.read(at: range.lowerBound, count: range.count)
+            readCounter.add(range.count, ordering: .relaxed)
+            nullCount += try decoder.decodePages(bytes, fileOffset: range.lowerBound, into: &sink, validity: &validity)
+        }
+        return Column(values: sink.finish(), validity: nullCount > 0 ? validity : nil)
     }
 
     /// Where a column chunk's pages are: from its dictionary page (or first data page) for
