@@ -29,6 +29,19 @@ struct ReaderCrossReaderTests {
         ]))
         #expect(seen.physicalTypes == Set(PhysicalType.allCases).subtracting([.int96]))
 
+        let snappy = try #require(throws: ParquetError.self) { try ParquetFileReader(path: scratch.path("snappy.parquet")).readAll() }
+        #expect(snappy.code == .unsupported)
+        #expect(snappy.message.contains("SNAPPY") && snappy.message.contains("column \"id\""), "\(snappy.message)")
+
+        // INT96 columns: the schema opens, other columns read, the INT96 one is refused by name.
+        let legacy = try ParquetFileReader(path: scratch.path("int96.parquet"))
+        #expect(legacy.schema.columns.map(\.physicalType) == [.int64, .int96])
+        #expect(try legacy.readAll(columns: ["id"]).columns == [Column(values: .int64([1, 2, 3]))])
+        let int96 = try #require(throws: ParquetError.self) { try legacy.readAll(columns: ["legacy_ts"]) }
+        #expect(int96.code == .unsupported)
+        #expect(int96.message.contains("INT96") && int96.message.contains("legacy_ts"), "\(int96.message)")
+        #expect(FileInspection(legacy).json.contains("\"physical_type\": \"INT96\""))
+
         // The logical types pyarrow wrote come through our schema.
         let file = try #require(files.first { $0.name == "pa_v2_zstd_dict" })
         let schema = try ParquetFileReader(path: file.path).schema
@@ -111,6 +124,11 @@ struct ReaderCrossReaderTests {
         seen.physicalTypes.formUnion(reader.schema.columns.map(\.physicalType))
 
         #expect(reader.schema.columns.map(\.name) == file.columns.map(\.name), "\(file.name)")
+
+        // inspect describes other writers' files too.
+        let inspection = try JSONSerialization.jsonObject(with: Data(FileInspection(reader).json.utf8)) as? [String: Any]
+        #expect(inspection?["num_rows"] as? Int == reader.rowCount, "\(file.name)")
+        #expect((inspection?["row_groups"] as? [Any])?.count == reader.rowGroupCount, "\(file.name)")
         let batch = try reader.readAll()
         #expect(batch.rowCount == file.columns.first?.values.count, "\(file.name)")
         for (expected, (descriptor, column)) in zip(file.columns, zip(batch.schema.columns, batch.columns)) {
@@ -303,6 +321,11 @@ struct ReaderCrossReaderTests {
                 path = "%s/%s.parquet" % (out, name)
                 pq.write_table(table, path, **small, **options)
                 files.append(report(name, path, pq.read_table(path)))
+            # What the reader must refuse clearly: a codec other than ZSTD, and INT96.
+            pq.write_table(table.select(["id", "i32"]), out + "/snappy.parquet", compression="snappy")
+            legacy = pa.table({"id": pa.array([1, 2, 3], pa.int64()),
+                               "legacy_ts": pa.array([1, 2, None], pa.timestamp("us"))})
+            pq.write_table(legacy, out + "/int96.parquet", compression="zstd", use_deprecated_int96_timestamps=True)
         else:
             import duckdb
             con = duckdb.connect()
