@@ -57,6 +57,13 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
             let start = group * 1000
             expectSameColumns(try reader.readRowGroup(group), batch.slice(start..<min(start + 1000, 2500)))
         }
+        // A chosen subset, in the order asked for (what a merge reads after pruning).
+        let picked = try reader.readRowGroups([2, 0], columns: ["id_ascending_req", "str_opt"])
+        let expected = batch.gather(Array(2000..<2500) + Array(0..<1000))
+        expectSameColumns(picked, RecordBatch(
+            schema: ParquetSchema(columns: [expected.schema.columns[expected.schema.index(of: "id_ascending_req")!], expected.schema.columns[expected.schema.index(of: "str_opt")!]]),
+            columns: [expected.column(named: "id_ascending_req")!, expected.column(named: "str_opt")!]))
+        #expect(throws: ParquetError.self) { try reader.readRowGroups([0, 3]) }
     }
 
     @Test func aFileWithoutRowsReadsAsAnEmptyBatchWithItsSchema() throws {

@@ -12,7 +12,7 @@ struct ColumnChunkDecoder {
     /// "FILE, row group N, column "NAME"": the start of every error message.
     let context: String
 
-    /// Checks what applies to the whole chunk before any page is read.
+    /// Checks what applies to the whole chunk; call it before reading the chunk's bytes.
     func validate() throws {
         switch codec {
         case .uncompressed, .zstd: break
@@ -26,7 +26,6 @@ struct ColumnChunkDecoder {
     func decodePages<Sink: ColumnValueSink>(
         _ bytes: [UInt8], fileOffset: Int, into sink: inout Sink, validity: inout [Bool]
     ) throws -> Int {
-        try validate()
         sink.startChunk()
         var nullCount = 0
         var levels: [UInt64] = []

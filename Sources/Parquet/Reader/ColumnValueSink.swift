@@ -62,6 +62,13 @@ enum SinkSupport {
         try out.withUnsafeMutableBufferPointer { try decoder.decode(count: count, into: $0.baseAddress!) }
     }
 
+    /// Refuses a dictionary header whose count cannot fit the page, before allocating for it.
+    static func checkDictionary(count: Int, minimumBytes: Int, pageBytes: Int) throws {
+        guard count >= 0, minimumBytes <= pageBytes else {
+            throw ParquetError(.corruptPage, "a dictionary of \(count) values in a page of \(pageBytes) bytes")
+        }
+    }
+
     static func badIndex(_ index: UInt64, entries: Int) -> ParquetError {
         ParquetError(.corruptPage, "dictionary index \(index) but the dictionary has \(entries) entries")
     }
@@ -222,6 +229,7 @@ struct FixedWidthSink<T: FixedWidthReadable>: ColumnValueSink {
     mutating func startChunk() { dictionary = nil }
 
     mutating func setDictionary(_ data: UnsafeRawBufferPointer, count: Int) throws {
+        try SinkSupport.checkDictionary(count: count, minimumBytes: count * MemoryLayout<T>.size, pageBytes: data.count)
         var entries = [T](repeating: T.placeholder, count: count)
         _ = try entries.withUnsafeMutableBufferPointer { try PlainDecoding.decode(data, count: count, into: $0.baseAddress!) }
         dictionary = entries
@@ -292,6 +300,7 @@ struct BooleanSink: ColumnValueSink {
     mutating func startChunk() { dictionary = nil }
 
     mutating func setDictionary(_ data: UnsafeRawBufferPointer, count: Int) throws {
+        try SinkSupport.checkDictionary(count: count, minimumBytes: (count + 7) / 8, pageBytes: data.count)
         var entries = [Bool](repeating: false, count: count)
         _ = try entries.withUnsafeMutableBufferPointer { try PlainDecoding.decode(booleans: data, count: count, into: $0.baseAddress!) }
         dictionary = entries
@@ -369,6 +378,7 @@ struct ByteArraySink: ColumnValueSink {
     mutating func startChunk() { dictionary = nil }
 
     mutating func setDictionary(_ data: UnsafeRawBufferPointer, count: Int) throws {
+        try SinkSupport.checkDictionary(count: count, minimumBytes: count * 4, pageBytes: data.count)
         var entries = ByteArrayAppender(out: ByteArrayBuffer(reservingCapacity: count, bytes: data.count), validity: nil)
         _ = try PlainDecoding.forEachByteArray(data, count: count, into: &entries)
         dictionary = entries.out
@@ -438,6 +448,7 @@ struct FixedLenByteArraySink: ColumnValueSink {
     mutating func startChunk() { dictionary = nil }
 
     mutating func setDictionary(_ data: UnsafeRawBufferPointer, count: Int) throws {
+        try SinkSupport.checkDictionary(count: count, minimumBytes: count * width, pageBytes: data.count)
         var buffer = FixedLenByteArrayBuffer(width: width)
         buffer.reserveCapacity(count)
         var entries = FixedLenByteArrayAppender(out: buffer, validity: nil)

@@ -112,11 +112,23 @@ public final class ParquetFileReader: Sendable {
         try read(rowGroups: Array(0..<rowGroupCount), projection: try resolve(names))
     }
 
+    /// The rows of the row groups at `indices`, in that order, as one batch: for a merge that
+    /// has pruned row groups by their statistics first.
+    public func readRowGroups(_ indices: [Int], columns names: [String]? = nil) throws -> RecordBatch {
+        let projection = try resolve(names)
+        for index in indices { try checkRowGroup(index) }
+        return try read(rowGroups: indices, projection: projection)
+    }
+
     private func readRowGroup(_ index: Int, projection: [Int]) throws -> RecordBatch {
+        try checkRowGroup(index)
+        return try read(rowGroups: [index], projection: projection)
+    }
+
+    private func checkRowGroup(_ index: Int) throws {
         guard metadata.rowGroups.indices.contains(index) else {
             throw ParquetError(.invalidArgument, "\(path) has \(rowGroupCount) row groups; there is no row group \(index)")
         }
-        return try read(rowGroups: [index], projection: projection)
     }
 
     /// The projected columns of `rowGroups`, each column decoded straight into one buffer
@@ -155,40 +167,42 @@ public final class ParquetFileReader: Sendable {
     /// One column over `rowGroups`: one typed buffer, sized up front from the footer.
     func readColumn(_ column: Int, rowGroups: [Int]) throws -> Column {
         let descriptor = schema.columns[column]
-        let rows = rowGroups.reduce(0) { $0 + rowCount(ofRowGroup: $1) }
+        // A capacity hint only: bounded by what the chunks could hold, so that a footer
+        // claiming absurd row counts cannot make us allocate for them up front.
+        let uncompressed = rowGroups.reduce(0) { $0 + Int(metadata.rowGroups[$1].columns[column].metaData?.totalUncompressedSize ?? 0) }
+        let rows = min(rowGroups.reduce(0) { $0 + rowCount(ofRowGroup: $1) }, 8 * uncompressed + 1024)
         switch descriptor.physicalType {
         case .boolean:
-            return try readColumn(column, rowGroups: rowGroups, into: BooleanSink(capacity: rows))
+            return try readColumn(column, rowGroups: rowGroups, into: BooleanSink(capacity: rows), capacity: rows)
         case .int32:
-            return try readColumn(column, rowGroups: rowGroups, into: FixedWidthSink<Int32>(capacity: rows))
+            return try readColumn(column, rowGroups: rowGroups, into: FixedWidthSink<Int32>(capacity: rows), capacity: rows)
         case .int64:
-            return try readColumn(column, rowGroups: rowGroups, into: FixedWidthSink<Int64>(capacity: rows))
+            return try readColumn(column, rowGroups: rowGroups, into: FixedWidthSink<Int64>(capacity: rows), capacity: rows)
         case .float:
-            return try readColumn(column, rowGroups: rowGroups, into: FixedWidthSink<Float>(capacity: rows))
+            return try readColumn(column, rowGroups: rowGroups, into: FixedWidthSink<Float>(capacity: rows), capacity: rows)
         case .double:
-            return try readColumn(column, rowGroups: rowGroups, into: FixedWidthSink<Double>(capacity: rows))
+            return try readColumn(column, rowGroups: rowGroups, into: FixedWidthSink<Double>(capacity: rows), capacity: rows)
         case .byteArray:
-            // Uncompressed page bytes bound the values' bytes (each value has a 4-byte length
-            // or a dictionary index there), so the buffer rarely grows.
-            let bytes = rowGroups.reduce(0) { $0 + Int(metadata.rowGroups[$1].columns[column].metaData?.totalUncompressedSize ?? 0) }
-            return try readColumn(column, rowGroups: rowGroups, into: ByteArraySink(capacity: rows, bytes: bytes))
+            // A first estimate of the values' bytes: right for PLAIN pages, low for
+            // dictionary-encoded ones, whose buffer then grows.
+            return try readColumn(column, rowGroups: rowGroups, into: ByteArraySink(capacity: rows, bytes: uncompressed), capacity: rows)
         case .fixedLenByteArray:
             guard let width = descriptor.typeLength, width > 0 else {
                 throw ParquetError(.corruptFile, "\(path), column \"\(descriptor.name)\": FIXED_LEN_BYTE_ARRAY without a positive type_length")
             }
-            return try readColumn(column, rowGroups: rowGroups, into: FixedLenByteArraySink(width: width, capacity: rows))
+            return try readColumn(column, rowGroups: rowGroups, into: FixedLenByteArraySink(width: width, capacity: rows), capacity: rows)
         case .int96:
             throw ParquetError(.unsupported, "\(path), column \"\(descriptor.name)\": INT96 (deprecated legacy timestamps) is not supported")
         }
     }
 
-    private func readColumn<Sink: ColumnValueSink>(_ column: Int, rowGroups: [Int], into sink: Sink) throws -> Column {
+    private func readColumn<Sink: ColumnValueSink>(
+        _ column: Int, rowGroups: [Int], into sink: Sink, capacity: Int
+    ) throws -> Column {
         var sink = sink
         let descriptor = schema.columns[column]
         var validity: [Bool] = []
-        if descriptor.isOptional {
-            validity.reserveCapacity(rowGroups.reduce(0) { $0 + rowCount(ofRowGroup: $1) })
-        }
+        if descriptor.isOptional { validity.reserveCapacity(capacity) }
         var nullCount = 0
         for group in rowGroups {
             let context = "\(path), row group \(group), column \"\(descriptor.name)\""
