@@ -1,0 +1,243 @@
+/// Text for single Parquet values, per their logical type: what `inspect` shows for
+/// statistics, and what tests and logs print for a row.
+///
+/// Exact where the type is exact: decimals from their unscaled integer and scale, never
+/// through a Double; dates and timestamps by integer arithmetic in the proleptic Gregorian
+/// calendar (LogicalTypes.md, DATE and TIMESTAMP), so the extremes of INT64 format too.
+public enum ParquetValueFormatter {
+    /// A statistics value (PLAIN-encoded, no length prefix) of `column`.
+    public static func format(plainEncoded bytes: [UInt8], for column: ColumnDescriptor) -> String {
+        func load<T: FixedWidthInteger>(_: T.Type) -> T? {
+            guard bytes.count == MemoryLayout<T>.size else { return nil }
+            return bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(as: T.self)) }
+        }
+        let invalid = "0x\(hex(bytes)) (invalid \(column.physicalType.name) value of \(bytes.count) bytes)"
+        switch column.physicalType {
+        case .boolean:
+            guard bytes.count == 1 else { return invalid }
+            return bytes[0] != 0 ? "true" : "false"
+        case .int32:
+            guard let v = load(Int32.self) else { return invalid }
+            return format(integer: Int64(v), bitWidth: 32, logicalType: column.logicalType)
+        case .int64:
+            guard let v = load(Int64.self) else { return invalid }
+            return format(integer: v, bitWidth: 64, logicalType: column.logicalType)
+        case .float:
+            guard let v = load(UInt32.self) else { return invalid }
+            return "\(Float(bitPattern: v))"
+        case .double:
+            guard let v = load(UInt64.self) else { return invalid }
+            return "\(Double(bitPattern: v))"
+        case .int96:
+            return "0x" + hex(bytes)
+        case .byteArray, .fixedLenByteArray:
+            return format(bytes: bytes, logicalType: column.logicalType)
+        }
+    }
+
+    /// Row `row` of `column`, read as `descriptor`; nil when the row is null.
+    public static func format(_ column: Column, row: Int, as descriptor: ColumnDescriptor) -> String? {
+        if column.isNull(row) { return nil }
+        switch column.values {
+        case .boolean(let v): return v[row] ? "true" : "false"
+        case .int32(let v): return format(integer: Int64(v[row]), bitWidth: 32, logicalType: descriptor.logicalType)
+        case .int64(let v): return format(integer: v[row], bitWidth: 64, logicalType: descriptor.logicalType)
+        case .float(let v): return "\(v[row])"
+        case .double(let v): return "\(v[row])"
+        case .byteArray(let v): return format(bytes: Array(v[row]), logicalType: descriptor.logicalType)
+        case .fixedLenByteArray(let v): return format(bytes: Array(v[row]), logicalType: descriptor.logicalType)
+        }
+    }
+
+    // MARK: By type
+
+    static func format(integer value: Int64, bitWidth: Int, logicalType: LogicalType?) -> String {
+        switch logicalType {
+        case .integer(_, false)?:
+            return bitWidth == 32 ? String(UInt32(truncatingIfNeeded: value)) : String(UInt64(bitPattern: value))
+        case .decimal(_, let scale)?:
+            return decimal(unscaled: value, scale: scale)
+        case .date?:
+            return date(days: value)
+        case .time(let unit, let utc)?:
+            return time(value, unit: unit) + (utc ? "Z" : "")
+        case .timestamp(let unit, let utc)?:
+            return timestamp(value, unit: unit, adjustedToUTC: utc)
+        default:
+            return String(value)
+        }
+    }
+
+    static func format(bytes: [UInt8], logicalType: LogicalType?) -> String {
+        switch logicalType {
+        case .string?, .json?, .enumeration?:
+            return String(decoding: bytes, as: UTF8.self)
+        case .decimal(_, let scale)?:
+            return decimal(bigEndian: bytes, scale: scale)
+        case .uuid? where bytes.count == 16:
+            let h = hex(bytes)
+            let parts = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { r in
+                String(h[h.index(h.startIndex, offsetBy: r.lowerBound)..<h.index(h.startIndex, offsetBy: r.upperBound)])
+            }
+            return parts.joined(separator: "-")
+        default:
+            return "0x" + hex(bytes)
+        }
+    }
+
+    // MARK: Decimals
+
+    /// `unscaled × 10^-scale` written out exactly: "-12.34", "0.005", "1200".
+    public static func decimal(unscaled: Int64, scale: Int) -> String {
+        place(digits: String(unscaled.magnitude), negative: unscaled < 0, scale: scale)
+    }
+
+    /// A decimal whose unscaled value is big-endian two's complement of any width (DECIMAL on
+    /// FIXED_LEN_BYTE_ARRAY or BYTE_ARRAY).
+    public static func decimal(bigEndian bytes: [UInt8], scale: Int) -> String {
+        let (digits, negative) = magnitudeDigits(bigEndian: bytes)
+        return place(digits: digits, negative: negative, scale: scale)
+    }
+
+    /// The integer a big-endian two's complement byte string holds, in decimal ("-1" for FF FF).
+    public static func integer(bigEndian bytes: [UInt8]) -> String {
+        let (digits, negative) = magnitudeDigits(bigEndian: bytes)
+        return negative && digits != "0" ? "-" + digits : digits
+    }
+
+    private static func magnitudeDigits(bigEndian bytes: [UInt8]) -> (String, Bool) {
+        guard let first = bytes.first else { return ("0", false) }
+        let negative = first & 0x80 != 0
+        var magnitude = bytes
+        if negative {
+            // Two's complement negation: invert, add one.
+            var carry = 1
+            for i in magnitude.indices.reversed() {
+                let v = Int(~magnitude[i]) + carry
+                magnitude[i] = UInt8(truncatingIfNeeded: v)
+                carry = v >> 8
+            }
+        }
+        // Repeated division by 10 of the big-endian number, least significant digit first.
+        var digits: [UInt8] = []
+        var start = 0
+        while start < magnitude.count {
+            if magnitude[start] == 0 {
+                start += 1
+                continue
+            }
+            var remainder = 0
+            for i in start..<magnitude.count {
+                let v = remainder << 8 | Int(magnitude[i])
+                magnitude[i] = UInt8(v / 10)
+                remainder = v % 10
+            }
+            digits.append(UInt8(remainder) + UInt8(ascii: "0"))
+        }
+        if digits.isEmpty { return ("0", negative) }
+        return (String(decoding: digits.reversed(), as: UTF8.self), negative)
+    }
+
+    private static func place(digits: String, negative: Bool, scale: Int) -> String {
+        var text = digits
+        if scale > 0 {
+            if text.count <= scale { text = String(repeating: "0", count: scale - text.count + 1) + text }
+            text.insert(".", at: text.index(text.endIndex, offsetBy: -scale))
+        } else if scale < 0 && digits != "0" {
+            text += String(repeating: "0", count: -scale)
+        }
+        return negative && digits != "0" ? "-" + text : text
+    }
+
+    // MARK: Dates and times
+
+    /// ISO 8601 date of `days` since 1970-01-01 ("1970-01-01", "-0001-12-31", "+12345-01-01").
+    public static func date(days: Int64) -> String {
+        let (y, m, d) = civil(days: days)
+        return "\(year(y))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+
+    /// ISO 8601 timestamp with as many fraction digits as the unit has (3, 6 or 9), and "Z"
+    /// when the value is UTC-adjusted (an instant) rather than local wall-clock time.
+    public static func timestamp(_ value: Int64, unit: TimeUnit, adjustedToUTC: Bool) -> String {
+        let perSecond = unit.perSecond
+        let (seconds, fraction) = floorDivide(value, perSecond)
+        let (days, secondOfDay) = floorDivide(seconds, 86_400)
+        return "\(date(days: days))T\(clock(secondOfDay, fraction: fraction, unit: unit))\(adjustedToUTC ? "Z" : "")"
+    }
+
+    /// Time of day ("13:45:00.250") from a count of `unit` since midnight.
+    public static func time(_ value: Int64, unit: TimeUnit) -> String {
+        let (seconds, fraction) = floorDivide(value, unit.perSecond)
+        return clock(seconds, fraction: fraction, unit: unit)
+    }
+
+    private static func clock(_ seconds: Int64, fraction: Int64, unit: TimeUnit) -> String {
+        let h = seconds / 3600
+        let m = seconds / 60 % 60
+        let s = seconds % 60
+        return "\(pad(h, 2)):\(pad(m, 2)):\(pad(s, 2)).\(pad(fraction, unit.digits))"
+    }
+
+    /// (year, month, day) of a day count since 1970-01-01; Howard Hinnant's `civil_from_days`.
+    static func civil(days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    private static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
+        var q = a / b
+        var r = a % b
+        if r < 0 {
+            q -= 1
+            r += b
+        }
+        return (q, r)
+    }
+
+    private static func year(_ y: Int64) -> String {
+        if y < 0 { return "-" + pad(-y, 4) }
+        return y > 9999 ? "+" + String(y) : pad(y, 4)
+    }
+
+    private static func pad(_ value: Int64, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension TimeUnit {
+    var perSecond: Int64 {
+        switch self {
+        case .millis: 1_000
+        case .micros: 1_000_000
+        case .nanos: 1_000_000_000
+        }
+    }
+
+    var digits: Int {
+        switch self {
+        case .millis: 3
+        case .micros: 6
+        case .nanos: 9
+        }
+    }
+}
