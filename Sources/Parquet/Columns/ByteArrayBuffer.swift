@@ -20,6 +20,14 @@ public struct ByteArrayBuffer: Sendable, Hashable {
         storage.reserveCapacity(byteCapacity)
     }
 
+    /// Adopts values already laid out back to back: `offsets` has one more entry than there
+    /// are values, starts at 0, never decreases and ends at `bytes.count`.
+    public init(bytes: [UInt8], offsets: [Int]) {
+        precondition(offsets.first == 0 && offsets.last == bytes.count, "offsets must span the bytes from 0")
+        storage = bytes
+        offsetStorage = offsets
+    }
+
     public init<S: Sequence>(_ values: S) where S.Element: Collection, S.Element.Element == UInt8 {
         self.init()
         for value in values { append(value) }

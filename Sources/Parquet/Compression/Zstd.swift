@@ -27,27 +27,25 @@ final class ZstdCompressor {
 
     deinit {
         ZSTD_freeCCtx(context)
+        scratch.deallocate()
     }
+
+    /// Compressed pages land here first: an uninitialised buffer of ZSTD_compressBound bytes,
+    /// kept between pages, so no page pays for zero-filling its worst case.
+    private var scratch = UnsafeMutableRawBufferPointer(start: nil, count: 0)
 
     /// Appends the compressed form of `input` to `output`.
     func compress(_ input: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) throws {
         let bound = ZSTD_compressBound(input.count)
-        let start = output.count
-        output.reserveCapacity(start + bound)
-        var failure: ParquetError?
-        var written = 0
-        output.append(contentsOf: repeatElement(0, count: bound))
-        output.withUnsafeMutableBytes { out in
-            let result = ZSTD_compressCCtx(
-                context, out.baseAddress! + start, bound, input.baseAddress, input.count, level)
-            if ZSTD_isError(result) != 0 {
-                failure = ParquetError(.compression, "ZSTD compression failed: \(String(cString: ZSTD_getErrorName(result)))")
-            } else {
-                written = result
-            }
+        if scratch.count < bound {
+            scratch.deallocate()
+            scratch = .allocate(byteCount: max(bound, scratch.count * 2), alignment: 16)
         }
-        output.removeLast(bound - written)
-        if let failure { throw failure }
+        let result = ZSTD_compressCCtx(context, scratch.baseAddress, scratch.count, input.baseAddress, input.count, level)
+        if ZSTD_isError(result) != 0 {
+            throw ParquetError(.compression, "ZSTD compression failed: \(String(cString: ZSTD_getErrorName(result)))")
+        }
+        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<result]))
     }
 }
 
