@@ -161,7 +161,8 @@ enum HarnessDatabase {
     }
 
     static func configuration(
-        server: MySQLTestServer, table: String, directory: String, lookback: String, reconcileEvery: String
+        server: MySQLTestServer, table: String, directory: String, lookback: String, reconcileEvery: String,
+        extra: String = "", keepVersionsFor: String = "1h"
     ) throws -> Configuration {
         let passwordFile = directory + "/reader-password"
         FileManager.default.createFile(atPath: passwordFile, contents: Data(server.reader.password.utf8), attributes: [.posixPermissions: 0o600])
@@ -176,7 +177,7 @@ enum HarnessDatabase {
             [publish]
             directory = "\(directory)/public"
             state_directory = "\(directory)/state"
-            keep_versions_for = "1h"
+            keep_versions_for = "\(keepVersionsFor)"
 
             [[dataset]]
             name = "harness"
@@ -189,6 +190,7 @@ enum HarnessDatabase {
             every = "5m"
             lookback = "\(lookback)"
             reconcile_every = "\(reconcileEvery)"
+            \(extra)
             """
         let path = directory + "/config.toml"
         try toml.write(toFile: path, atomically: true, encoding: .utf8)
@@ -244,10 +246,12 @@ enum HarnessDatabase {
         }
         guard let schema else { return RecordBatch(emptyWith: ParquetSchema(columns: [])) }
         let all = concatenate(batches, schema: schema)
-        // Key order (ids are unsigned 64-bit).
-        guard case .int64(let ids) = all.columns[0].values else { return all }
-        let order = ids.indices.sorted { UInt64(bitPattern: ids[$0]) < UInt64(bitPattern: ids[$1]) }
-        return all.gather(order)
+        // Key order: the harness tables key on `id`, the first column (BIGINT UNSIGNED or INT).
+        switch all.columns[0].values {
+        case .int64(let ids): return all.gather(ids.indices.sorted { UInt64(bitPattern: ids[$0]) < UInt64(bitPattern: ids[$1]) })
+        case .int32(let ids): return all.gather(ids.indices.sorted { ids[$0] < ids[$1] })
+        default: return all
+        }
     }
 
     static func concatenate(_ batches: [RecordBatch], schema: ParquetSchema) -> RecordBatch {

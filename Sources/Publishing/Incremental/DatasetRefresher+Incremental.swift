@@ -17,7 +17,7 @@ extension DatasetRefresher {
         let lookback = Int64(dataset.lookback.components.seconds) * 1_000_000
         let since = state.watermark! - lookback
         let reader = DeltaReader(plan: plan, connection: connection, chunkRows: chunkRows, batchRows: batchRows, logger: logger)
-        logger.debug("delta plan: \(reader.strategy.rawValue)", metadata: ["phase": "fetching"])
+        logger.info("delta plan: \(reader.strategy.rawValue), from \(CivilCalendar.formatDateTime(microseconds: since)) (watermark minus lookback)", metadata: ["phase": "fetching"])
         report(.fetching, rows: 0, since: clock)
         let (delta, warnings) = try reader.read(since: since)
         var repairs: Reconciler.Repairs?
