@@ -80,5 +80,8 @@ clean:
 bench-incremental: deps build
 	@scripts/bench/incremental.sh
 
-demo bench-encode bench-snapshot install:
+bench-encode: deps build
+	@scripts/bench/encode.sh
+
+demo bench-snapshot install:
 	@echo "make $@: not yet (coming with a later issue)"

@@ -2,7 +2,7 @@
 
 The table is the one `parquet-publisher bench encode --out FILE` wrote, read into memory
 first, so every writer encodes identical data; only the encode+write is timed.
-Usage: encode_peers.py FILE OUTDIR REPEATS
+Usage: encode_peers.py FILE OUTDIR REPEATS (prints medians of REPEATS runs as one JSON line)
 """
 import json
 import os
