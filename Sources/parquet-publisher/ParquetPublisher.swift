@@ -7,5 +7,5 @@ struct ParquetPublisher: ParsableCommand {
         commandName: "parquet-publisher",
         abstract: "Publish MySQL tables as partitioned, indexed ZSTD Parquet for browsers to read.",
         version: ParquetLibrary.version,
-        subcommands: [RefreshCommand.self, CheckConfigCommand.self, InspectCommand.self, BenchCommand.self])
+        subcommands: [RunCommand.self, RefreshCommand.self, StatusCommand.self, CheckConfigCommand.self, InspectCommand.self, BenchCommand.self])
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Publishing
+import Systemd
 
 /// What every command that reads a configuration shares: logging set up once, the file
 /// loaded with every error listed, datasets selected by name.
@@ -40,10 +41,8 @@ enum LoggingSetup {
         defer { lock.unlock() }
         guard !done else { return }
         done = true
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["PARQUET_PUBLISHER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-            return handler
-        }
+        // Native journald entries under systemd, readable stderr lines otherwise.
+        let level = ProcessInfo.processInfo.environment["PARQUET_PUBLISHER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in SystemdLogging.makeHandler(label: label, level: level) }
     }
 }
