@@ -142,6 +142,9 @@ struct CheckConfigNamesWhatIsWrong {
             #expect(output.contains(mention), "the message for \(problem.name) does not name \(mention): \(output)")
         }
         #expect(!output.contains(dataset.server.reader.password), "the password is in the output")
+        // BUG (missing columns, a partition column that is not a date): check-config prefixes
+        // `dataset "orders": ` to a PublishingError whose description starts with it already.
+        #expect(!output.contains("dataset \"orders\": dataset \"orders\""), "the dataset is named twice: \(output)")
     }
 
     @Test(arguments: ["POINT", "GEOMETRY"])
