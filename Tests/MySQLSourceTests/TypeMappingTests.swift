@@ -44,7 +44,7 @@ import Testing
         ("char", "char(2)", .byteArray, .string),
         ("longtext", "longtext", .byteArray, .string),
         ("set", "set('a','b')", .byteArray, .string),
-        ("enum", "enum('new','paid')", .byteArray, .enumeration),
+        ("enum", "enum('new','paid')", .byteArray, .string),
         ("json", "json", .byteArray, .json),
         ("uuid", "uuid", .byteArray, .string),
     ])

@@ -153,7 +153,7 @@ struct EveryMappedTypeRoundTripsThroughTheBinaryProtocol {
             #expect(try column("vc").parquet.repetition == .optional)
             #expect(try column("j").kind == .json)
             #expect(try column("j").parquet.logicalType == .json)
-            #expect(try column("e").parquet.logicalType == .enumeration)
+            #expect(try column("e").parquet.logicalType == .string)
             #expect(try column("ts").parquet.logicalType == .timestamp(unit: .micros, adjustedToUTC: true))
             #expect(try column("dtm").kind == .datetime(fractionalDigits: 6))
             #expect(described.columns.map(\.name).first == "id" && described.columns.count == 35)

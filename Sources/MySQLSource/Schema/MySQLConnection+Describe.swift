@@ -5,7 +5,11 @@ extension MySQLConnection {
     /// `information_schema.COLUMNS` and `STATISTICS`. `schema` nil means the connection's
     /// default database. Throws `.tableNotFound` when the table does not exist or the user
     /// cannot see it, `.unsupportedType` naming the first column without a Parquet mapping.
-    public func describeTable(schema: String?, table: String) throws -> SourceTable {
+    ///
+    /// - Parameter only: when given, just these columns are described (in table order) and the
+    ///   others are skipped unmapped, so a column the dataset leaves out (a GEOMETRY, say)
+    ///   cannot fail it, as docs/types.md promises.
+    public func describeTable(schema: String?, table: String, only: Set<String>? = nil) throws -> SourceTable {
         let schemaName: String
         if let schema {
             schemaName = schema
@@ -39,6 +43,7 @@ extension MySQLConnection {
         var columns: [SourceColumn] = []
         for row in rows {
             guard let name = row[0], let dataType = row[1], let columnType = row[2] else { continue }
+            if let only, !only.contains(name) { continue }
             let facts = TypeMapping.ColumnFacts(
                 name: name,
                 dataType: dataType,

@@ -131,8 +131,9 @@ public enum TypeMapping {
         // TIME is a duration (-838:59:59 to 838:59:59), not a time of day: Parquet's TIME
         // would be out of range for many values, so it is signed microseconds.
         case .time: return column(.int64, .integer(bitWidth: 64, signed: true))
-        case .string, .set: return column(.byteArray, .string)
-        case .enumeration: return column(.byteArray, .enumeration)
+        // ENUM is annotated STRING, not ENUM: pyarrow reads Parquet's ENUM as binary (bytes),
+        // and every reader shows STRING as text. The member text is all a reader needs.
+        case .string, .set, .enumeration: return column(.byteArray, .string)
         case .json: return column(.byteArray, .json)
         case .binary: return column(.byteArray, nil)
         }

@@ -156,7 +156,12 @@ public struct DatasetDirectory: Sendable {
         for (index, version) in chain.enumerated() where version < current {
             let successor = chain[index + 1]
             guard let supersededAt = try publishedAt(version: successor) else { continue }
-            guard now.timeIntervalSince(supersededAt) >= keep.timeInterval else { continue }
+            // In whole microseconds, as `.published-at` stores it: comparing the marker's rounded
+            // time with an unrounded `now` of the same publish made the age slightly negative
+            // about half the time, so with keep_versions_for = "0s" a version survived.
+            let ageMicros = Self.micros(now) - Self.micros(supersededAt)
+            let keepMicros = keep.components.seconds * 1_000_000 + keep.components.attoseconds / 1_000_000_000_000
+            guard ageMicros >= keepMicros else { continue }
             // Re-read `current`: it only moves forward, but never delete what it points at.
             guard let latest = try currentVersion(), version < latest else { continue }
             let doomed = FileOperations.join(path, "\(Self.removingPrefix)v\(version)-\(FileOperations.randomSuffix())")
@@ -166,5 +171,9 @@ public struct DatasetDirectory: Sendable {
         }
         if !removed.isEmpty { try FileOperations.sync(path, directory: true) }
         return removed
+    }
+
+    private static func micros(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
     }
 }

@@ -24,7 +24,22 @@ public struct DatasetPlan: Sendable {
         var indexed = Set<String>()
         switch dataset.source {
         case .table(let schema, let name):
-            let described = try connection.describeTable(schema: schema, table: name)
+            // With a projection, only the columns the dataset needs are described: a column it
+            // leaves out may have a type without a mapping.
+            let needed = dataset.columns.map {
+                Set($0 + dataset.primaryKey + [dataset.partitionBy, dataset.updatedAt, dataset.deletedColumn].compactMap { $0 })
+            }
+            let described: SourceTable
+            do {
+                described = try connection.describeTable(schema: schema, table: name, only: needed)
+            } catch let error as MySQLError where error.code == .tableNotFound {
+                throw PublishingError(.missingTable, "key \"table\": \(error.message)", dataset: dataset.name)
+            } catch let error as MySQLError where error.code == .unsupportedType {
+                throw PublishingError(
+                    .unsupportedType,
+                    "key \"columns\": \(error.message) by listing the columns to publish in `columns`",
+                    dataset: dataset.name)
+            }
             available = described.columns
             table = described.tableName
             indexed = described.indexedColumns
@@ -78,11 +93,14 @@ public struct DatasetPlan: Sendable {
             updatedAtIndexed: dataset.updatedAt.map { indexed.contains($0) } ?? false)
     }
 
-    /// Identifies the schema: a column added, dropped or retyped in MySQL changes it.
+    /// Identifies the schema: a column added, dropped or retyped in MySQL changes it, and so does
+    /// a change of its Parquet mapping (a new version of this program), so that one version
+    /// never mixes files of two mappings through hard links.
     public var fingerprint: String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for column in columns {
-            for byte in "\(column.name)\u{1}\(column.mysqlType)\u{1}\(column.isNullable)\u{2}".utf8 {
+            let parquet = "\(column.parquet.physicalType) \(column.parquet.logicalType.map { "\($0)" } ?? "-") \(column.parquet.repetition)"
+            for byte in "\(column.name)\u{1}\(column.mysqlType)\u{1}\(column.isNullable)\u{1}\(parquet)\u{2}".utf8 {
                 hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
             }
         }

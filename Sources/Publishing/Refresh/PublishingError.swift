@@ -4,6 +4,8 @@ public struct PublishingError: Error, CustomStringConvertible, Sendable {
     public enum Code: String, Sendable {
         case unsupportedPartitionColumn
         case missingColumn
+        /// The table named by `table` does not exist or the user cannot see it.
+        case missingTable
         case unsupportedType
         case sourceFailed
         case encodingFailed

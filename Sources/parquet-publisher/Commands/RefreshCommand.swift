@@ -48,7 +48,9 @@ struct RefreshCommand: ParsableCommand {
             }
         }
         if !failures.isEmpty {
-            throw ValidationError("refresh failed for \(failures.joined(separator: ", "))")
+            // Not a ValidationError: the command line was right, so no usage text and not EX_USAGE.
+            FileHandle.standardError.write(Data("refresh failed for \(failures.joined(separator: ", "))\n".utf8))
+            throw ExitCode.failure
         }
     }
 }
