@@ -83,5 +83,12 @@ bench-incremental: deps build
 bench-encode: deps build
 	@scripts/bench/encode.sh
 
-demo bench-snapshot install:
+# The main job on a new machine: a generated shop in a throwaway MariaDB, published and queried.
+demo: deps build
+	@scripts/demo/run.sh all
+
+install: build
+	@PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) scripts/install.sh
+
+bench-snapshot:
 	@echo "make $@: not yet (coming with a later issue)"

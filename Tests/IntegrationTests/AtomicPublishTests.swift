@@ -224,7 +224,7 @@ struct RetentionRemovesOldVersions {
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
-    /// BUG: with keep_versions_for = "0s" the previous version survives about every other
+    /// Regression (was a bug, fixed): with keep_versions_for = "0s" the previous version survives about every other
     /// publish. The superseded-at time is read back from the successor's `.published-at`,
     /// rounded to the microsecond, and compared with the unrounded `now` of the same publish:
     /// when the rounding went up, the age is negative and `>= 0` fails

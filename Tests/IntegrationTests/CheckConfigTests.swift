@@ -18,7 +18,7 @@ struct ConfigProblem: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     static let all: [ConfigProblem] = [
-        // BUG: the message names the dataset and the table but not the key "table" (the
+        // Regression (was a bug, fixed): the message names the dataset and the table but not the key "table" (the
         // MySQLError from describeTable reaches check-config unwrapped).
         ConfigProblem(
             name: "a missing table",
@@ -157,7 +157,7 @@ struct CheckConfigNamesWhatIsWrong {
         for mention in ["dataset \"orders\"", "location", type.lowercased()] {
             #expect(output.contains(mention), "the message does not name \(mention): \(output)")
         }
-        // BUG: no key is named, though the fix is one: leave the column out with "columns"
+        // Regression (was a bug, fixed): no key is named, though the fix is one: leave the column out with "columns"
         // (the MySQLError from TypeMapping.map reaches check-config unwrapped).
         #expect(output.contains("key \"columns\"") || output.contains("key \"table\""), "no key named: \(output)")
     }
@@ -172,7 +172,7 @@ struct CheckConfigNamesWhatIsWrong {
             datasetKeys: "primary_key = \"id\"\ncolumns = [\"id\", \"created_at\", \"total\", \"note\"]",
             publishKeys: ""
         )
-        // BUG: describing the table maps every column before the projection applies, so the
+        // Regression (was a bug, fixed): describing the table maps every column before the projection applies, so the
         // POINT column fails the dataset even though `columns` leaves it out.
         let run = try checkConfig(dataset)
         #expect(run.status == 0, "\(run.output)\(run.errorOutput)")

@@ -123,7 +123,7 @@ struct AFailingRefreshLeavesThePublishedVersion {
         #expect(failed.status != 0)
         #expect(failed.errorOutput.contains("\(dataset.name): refresh failed") && failed.errorOutput.contains(dataset.table),
                 "\(failed.errorOutput)")
-        // BUG: a failed refresh is reported as a usage error (ValidationError: exit 64 and the
+        // Regression (was a bug, fixed): a failed refresh is reported as a usage error (ValidationError: exit 64 and the
         // "Usage: parquet-publisher <subcommand>" lines), though the command line was right.
         #expect(!failed.errorOutput.contains("Usage:"), "\(failed.errorOutput)")
         #expect(try PublishedSnapshot(dataset) == before)
