@@ -32,6 +32,9 @@ final class PartitionedWriter {
         var finished: ParquetFileSummary?
         var lastRow: RecordBatch?
         var pendingRowGroupBucket: Int?
+        /// Rows of the open row group (one day or month), sorted and written when a later
+        /// day arrives: rows of the same day may arrive in any order.
+        var pending: [RecordBatch] = []
         var late: [RecordBatch] = []
         var lastUse = 0
 
@@ -128,7 +131,7 @@ final class PartitionedWriter {
         let p = partition(for: bucket)
         clock += 1
         p.lastUse = clock
-        if p.finished != nil || (p.lastRow.map { order.compare($0, 0, rows, 0) > 0 } ?? false) {
+        if p.finished != nil {
             p.late.append(rows)
             lateRows += rows.rowCount
             return
@@ -138,8 +141,46 @@ final class PartitionedWriter {
             p.writer = try ParquetFileWriter(path: directory + "/" + p.fileName, schema: schema, options: options)
             openCount += 1
         }
-        try writeInRowGroups(rows, to: p.writer!, pendingBucket: &p.pendingRowGroupBucket)
-        p.lastRow = rows.gather([rows.rowCount - 1])
+        guard let unit = layout.rowGroupUnit, let column = layout.partitionColumn else {
+            // No day to cut at: rows stream in key order; anything before the last row is late.
+            if let last = p.lastRow, order.compare(last, 0, rows, 0) > 0 {
+                p.late.append(rows)
+                lateRows += rows.rowCount
+                return
+            }
+            try p.writer!.write(rows)
+            p.lastRow = rows.gather([rows.rowCount - 1])
+            return
+        }
+        // Rows are sorted by the partition column: cut them into runs of one row group each.
+        let days = try TemporalBuckets.days(of: rows.columns[column], descriptor: schema.columns[column])
+        var start = 0
+        while start < rows.rowCount {
+            let runBucket = TemporalBuckets.bucket(days[start], unit)
+            var end = start + 1
+            while end < rows.rowCount && TemporalBuckets.bucket(days[end], unit) == runBucket { end += 1 }
+            let run = start == 0 && end == rows.rowCount ? rows : rows.slice(start..<end)
+            if let pending = p.pendingRowGroupBucket, runBucket < pending {
+                // A day already written: merged when the partition is finished.
+                p.late.append(run)
+                lateRows += run.rowCount
+            } else {
+                if let pending = p.pendingRowGroupBucket, runBucket > pending { try flush(p) }
+                p.pendingRowGroupBucket = runBucket
+                p.pending.append(run)
+            }
+            start = end
+        }
+    }
+
+    /// Sorts the open row group's rows and writes them as one row group.
+    private func flush(_ p: Partition) throws {
+        guard !p.pending.isEmpty, let writer = p.writer else { return }
+        let rows = RecordBatch.concatenate(p.pending, schema: schema)
+        p.pending = []
+        let sorted = order.sortedIndices(rows)
+        try writer.write(Self.isIdentity(sorted) ? rows : rows.gather(sorted))
+        try writer.endRowGroup()
     }
 
     /// Writes sorted rows, ending a row group wherever the row-group bucket changes.
@@ -168,6 +209,7 @@ final class PartitionedWriter {
 
     private func close(_ p: Partition) throws {
         guard let writer = p.writer else { return }
+        try flush(p)
         p.finished = try writer.close(keyValueMetadata: keyValueMetadata)
         p.writer = nil
         openCount -= 1
