@@ -2,6 +2,7 @@
 """Read a Parquet file with one reader and print what it saw as ONE JSON document.
 
     read_parquet.py --reader pyarrow|duckdb|polars FILE
+    read_parquet.py --reader duckdb --where "SQL condition" FILE     (only the rows it keeps)
 
 The Swift tests (TestSupport/PythonParquetReader.swift) compare these values with what they
 wrote, exactly, so every value is encoded losslessly:
@@ -335,11 +336,14 @@ def encode_statistic(value):
 
 # --- DuckDB -----------------------------------------------------------------------------------
 
-def read_duckdb(path):
+def read_duckdb(path, where=None):
     import duckdb
 
     connection = duckdb.connect()
     source = "read_parquet(%s)" % sql_string(path)
+    if where:
+        # Only the rows a filter keeps: DuckDB prunes row groups by their statistics first.
+        source = "(SELECT * FROM %s WHERE %s)" % (source, where)
     described = connection.execute("DESCRIBE SELECT * FROM " + source).fetchall()
     names = [row[0] for row in described]
     types = [row[1] for row in described]
@@ -468,10 +472,16 @@ READERS = {"pyarrow": read_pyarrow, "duckdb": read_duckdb, "polars": read_polars
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reader", choices=sorted(READERS), required=True)
+    parser.add_argument("--where", help="DuckDB only: read just the rows this SQL condition keeps")
     parser.add_argument("file")
     arguments = parser.parse_args()
     try:
-        document = READERS[arguments.reader](arguments.file)
+        if arguments.where is not None:
+            if arguments.reader != "duckdb":
+                parser.error("--where is for --reader duckdb")
+            document = read_duckdb(arguments.file, arguments.where)
+        else:
+            document = READERS[arguments.reader](arguments.file)
     except ImportError as error:
         print("read_parquet.py: %s is not installed in %s: %s (run make deps)"
               % (arguments.reader, sys.executable, error), file=sys.stderr)
