@@ -64,7 +64,7 @@ struct CrossReaderEdgeCasesReadBack {
         for (_, readout) in try XRFile.readAll(url, with: python) {
             expectReadBack(readout, columns, rows: 0)
         }
-        let metadata = try #require(try python.read(url, with: .pyarrow).parquetMetadata)
+        let metadata = try #require(try python.readQuickly(url, with: .pyarrow).parquetMetadata)
         #expect(metadata.numRows == 0)
         #expect(metadata.numRowGroups == 0)
         #expect(metadata.keyValueMetadata["dataset"] == "orders")
@@ -151,9 +151,9 @@ struct CrossReaderEdgeCasesReadBack {
             types: [.pyarrow: "decimal256(60, 20)", .duckdb: "DOUBLE"])
         let url = directory.appending("dec60.parquet")
         try XRFile.write([column], to: url)
-        expectReadBack(try python.read(url, with: .pyarrow), [column], rows: values.count)
+        expectReadBack(try python.readQuickly(url, with: .pyarrow), [column], rows: values.count)
 
-        let duckdb = try python.read(url, with: .duckdb)
+        let duckdb = try python.readQuickly(url, with: .duckdb)
         let read = try #require(duckdb.column("dec60"))
         #expect(read.logicalType == "DOUBLE")
         for (row, text) in values.enumerated() {

@@ -195,7 +195,7 @@ enum XRFile {
         let results = XRResults()
         DispatchQueue.concurrentPerform(iterations: XRReader.allCases.count) { i in
             let reader = XRReader.allCases[i]
-            results.set(reader, Result { try python.read(url, with: reader) })
+            results.set(reader, Result { try python.readQuickly(url, with: reader) })
         }
         var readouts: [XRReader: ParquetReadout] = [:]
         for reader in XRReader.allCases { readouts[reader] = try results.get(reader).get() }

@@ -178,7 +178,7 @@ struct CrossReaderEveryTypeReadsBackExactly {
         let columns = Self.table()
         let url = directory.appending("types.parquet")
         try XRFile.write(columns, to: url)
-        let readout = try python.read(url, with: .pyarrow)
+        let readout = try python.readQuickly(url, with: .pyarrow)
         let schema = try #require(readout.schema)
         #expect(schema.map(\.name) == columns.map(\.name))
         for (leaf, column) in zip(schema, columns) {
@@ -211,5 +211,31 @@ enum XRNames {
         case .byteArray: "BYTE_ARRAY"
         case .fixedLenByteArray: "FIXED_LEN_BYTE_ARRAY"
         }
+    }
+}
+
+/// The tests decode read_parquet.py's output with `ParquetReadout.decodeQuickly`; it must give
+/// exactly what JSONDecoder gives, on the file with every type and escape in it.
+@Suite(.requiresPythonReaders)
+struct CrossReaderQuickDecodingAgreesWithJSONDecoder {
+    @Test(arguments: XRReader.allCases)
+    func sameReadout(reader: XRReader) throws {
+        let python = try XRFile.readers()
+        let directory = try TemporaryDirectory(prefix: "xr-decode")
+        let columns = CrossReaderEveryTypeReadsBackExactly.table()
+        let url = directory.appending("types.parquet")
+        try XRFile.write(columns, to: url)
+        let output = try runProcess(python.python, [PythonParquetReader.scriptPath, "--reader", reader.rawValue, url.path])
+        #expect(output.succeeded)
+        let slow = try JSONDecoder().decode(ParquetReadout.self, from: output.standardOutput)
+        let quick = try ParquetReadout.decodeQuickly(output.standardOutput)
+        #expect(quick.numRows == slow.numRows)
+        #expect(quick.columns.map(\.name) == slow.columns.map(\.name))
+        #expect(quick.columns.map(\.logicalType) == slow.columns.map(\.logicalType))
+        for (a, b) in zip(quick.columns, slow.columns) {
+            #expect(a.values == b.values, "\(a.name)")
+            #expect(a.unit == b.unit && a.tz == b.tz && a.physicalType == b.physicalType, "\(a.name)")
+        }
+        #expect(quick.parquetMetadata?.rowGroups.first?.columns.map(\.statistics?.min) == slow.parquetMetadata?.rowGroups.first?.columns.map(\.statistics?.min))
     }
 }
