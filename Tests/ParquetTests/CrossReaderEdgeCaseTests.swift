@@ -132,6 +132,76 @@ struct CrossReaderEdgeCasesReadBack {
         }
     }
 
+    /// Batches built apart, some with nulls and some without (no validity at all), make one
+    /// row group together; and a builder reused after `finish` starts clean.
+    @Test func batchesWithAndWithoutNullsShareARowGroup() throws {
+        let python = try XRFile.readers()
+        let directory = try TemporaryDirectory(prefix: "xr-edge")
+        let name = ColumnDescriptor(name: "name", physicalType: .byteArray, logicalType: .string)
+        let n = ColumnDescriptor(name: "n", physicalType: .int64)
+        let schema = ParquetSchema(columns: [name, n])
+        var names = ColumnBuilder(for: name)
+        var numbers = ColumnBuilder(for: n)
+        var expectedNames: [XRExpected] = []
+        var expectedNumbers: [XRExpected] = []
+        let url = directory.appending("batches.parquet")
+        let writer = try ParquetFileWriter(path: url.path, schema: schema)
+        // Batch shapes: no nulls; a null first; a null last; only nulls; no nulls again.
+        let shapes: [[Bool]] = [
+            Array(repeating: true, count: 300), [false] + Array(repeating: true, count: 99),
+            Array(repeating: true, count: 99) + [false], Array(repeating: false, count: 50), Array(repeating: true, count: 10),
+        ]
+        var row = 0
+        for shape in shapes {
+            for valid in shape {
+                if valid {
+                    names.append("row \(row)")
+                    numbers.append(Int64(row) * -3)
+                    expectedNames.append(.text("row \(row)"))
+                    expectedNumbers.append(.int(Int64(row) * -3))
+                } else {
+                    names.appendNull()
+                    numbers.appendNull()
+                    expectedNames.append(.null)
+                    expectedNumbers.append(.null)
+                }
+                row += 1
+            }
+            let batch = RecordBatch(schema: schema, columns: [names.finish(), numbers.finish()])
+            #expect((batch.columns[0].validity == nil) == shape.allSatisfy { $0 }, "a batch without nulls has no validity")
+            try writer.write(batch)
+        }
+        let summary = try writer.close()
+        #expect(summary.rowGroups.count == 1)
+        let columns = [
+            XRColumn(descriptor: name, column: Column(values: .empty(for: name)), expected: expectedNames, types: [:]),
+            XRColumn(descriptor: n, column: Column(values: .empty(for: n)), expected: expectedNumbers, types: [:]),
+        ]
+        for (_, readout) in try XRFile.readAll(url, with: python) {
+            expectReadBack(readout, columns, rows: row, checkTypes: false)
+        }
+    }
+
+    /// Column names as a database may have them (spaces, dots, quotes, accents, emoji), and a
+    /// table of 300 columns: every reader sees the same names in the same order.
+    @Test func unusualColumnNamesAndManyColumns() throws {
+        let python = try XRFile.readers()
+        let directory = try TemporaryDirectory(prefix: "xr-edge")
+        var names = ["with space", "dotted.name", "quote\"d", "apostrophe's", "prix €", "日付", "😀", "UPPER", "upper_", "$x"]
+        names += (names.count..<300).map { "c\($0)" }
+        let columns = names.enumerated().map { index, name in
+            let d = ColumnDescriptor(name: name, physicalType: .int32, repetition: index % 2 == 0 ? .required : .optional)
+            let values: [Int32?] = (0..<3).map { index % 2 == 1 && $0 == 1 ? nil : Int32(index * 10 + $0) }
+            return XRColumn(descriptor: d, column: XRBuild.int32(d, values), expected: values.map { $0.map { .int(Int64($0)) } ?? .null },
+                types: [.pyarrow: "int32", .duckdb: "INTEGER", .polars: "Int32"])
+        }
+        let url = directory.appending("names.parquet")
+        try XRFile.write(columns, to: url)
+        for (_, readout) in try XRFile.readAll(url, with: python) {
+            expectReadBack(readout, columns, rows: 3)
+        }
+    }
+
     /// DECIMAL(60, 20) on a 26-byte FIXED_LEN_BYTE_ARRAY, the width MySQL's DECIMAL(65) needs too.
     /// pyarrow reads it exactly as decimal256; DuckDB's DECIMAL stops at 38 digits, so it reads
     /// the column as DOUBLE (checked to 15 significant digits); polars (2.1) refuses the whole

@@ -238,6 +238,44 @@ struct CrossReaderLayoutsReadBack {
         }
     }
 
+    /// Dictionaries of 1, 2, 3, 255, 256, 257 and 4097 entries: the index bit width steps at
+    /// each power of two (a single entry still takes width 1), and every reader decodes them.
+    @Test func dictionarySizesAtBitWidthBoundaries() throws {
+        let python = try XRFile.readers()
+        let directory = try TemporaryDirectory(prefix: "xr-layout")
+        let rows = 9_000
+        var columns: [XRColumn] = []
+        for entries in [1, 2, 3, 255, 256, 257, 4_097] {
+            let strings: [String?] = (0..<rows).map { $0 % 13 == 6 ? nil : "value \($0 * 7 % entries)" }
+            let numbers: [Int64] = (0..<rows).map { Int64($0 * 7 % entries) * 1_000_000_007 }
+            let s = ColumnDescriptor(name: "s\(entries)", physicalType: .byteArray, logicalType: .string)
+            let n = ColumnDescriptor(name: "n\(entries)", physicalType: .int64, repetition: .required)
+            columns.append(XRColumn(descriptor: s, column: XRBuild.string(s, strings), expected: strings.map { $0.map { .text($0) } ?? .null },
+                types: [.pyarrow: "string", .duckdb: "VARCHAR", .polars: "String"]))
+            columns.append(XRColumn(descriptor: n, column: XRBuild.int64(n, numbers), expected: numbers.map { .int($0) },
+                types: [.pyarrow: "int64", .duckdb: "BIGINT", .polars: "Int64"]))
+        }
+        var options = ParquetWriterOptions()
+        options.dataPageRowLimit = 4_000
+        let url = directory.appending("dictionaries.parquet")
+        try XRFile.write(columns, to: url, options: options)
+        for (_, readout) in try XRFile.readAll(url, with: python) {
+            expectReadBack(readout, columns, rows: rows)
+        }
+        let raw = try XRRawFile(url)
+        for chunk in raw.metadata.rowGroups[0].columns {
+            let meta = try #require(chunk.metaData)
+            let name = meta.pathInSchema.joined()
+            let entries = Int(name.dropFirst())!
+            let pages = try raw.pages(of: meta)
+            let dictionary = try #require(pages.first?.header.dictionaryPageHeader, "\(name): no dictionary")
+            #expect(Int(dictionary.numValues) == entries, "\(name)")
+            for page in pages.dropFirst() {
+                #expect(page.header.dataPageHeader?.encoding == .rleDictionary, "\(name)")
+            }
+        }
+    }
+
     /// DELTA_BINARY_PACKED on ascending integers and timestamps, including a column whose one
     /// delta overflows Int64 (the spec's wrapping arithmetic), read by every reader.
     @Test(arguments: [true, false])
@@ -251,6 +289,11 @@ struct CrossReaderLayoutsReadBack {
         // -2^62 + i below the middle, 2^62 + i above: the jump is 2^63, which wraps.
         let jumpy = (0..<rows).map { $0 < rows / 2 ? -(Int64(1) << 62) + Int64($0) : (Int64(1) << 62) + Int64($0) }
         let unsignedHigh = (0..<rows).map { Int32(bitPattern: UInt32.max - UInt32(rows - $0)) }
+        // Alternating between the ends of the type: every delta overflows and wraps to a small
+        // number, so DELTA_BINARY_PACKED is chosen, and a reader that does not wrap in the
+        // column's width gets wrong values.
+        let seesaw32 = (0..<rows).map { $0 % 2 == 0 ? Int32.min + Int32($0) : Int32.max - Int32($0) }
+        let seesaw64 = (0..<rows).map { $0 % 2 == 0 ? Int64.min + Int64($0) : Int64.max - Int64($0) }
         func d(_ name: String, _ type: PhysicalType, _ logical: LogicalType?) -> ColumnDescriptor {
             ColumnDescriptor(name: name, physicalType: type, logicalType: logical, repetition: .required)
         }
@@ -267,6 +310,10 @@ struct CrossReaderLayoutsReadBack {
             XRColumn(descriptor: d("u32", .int32, .integer(bitWidth: 32, signed: false)),
                 column: XRBuild.int32(d("u32", .int32, nil), unsignedHigh), expected: unsignedHigh.map { .unsigned(UInt64(UInt32(bitPattern: $0))) },
                 types: [.pyarrow: "uint32", .duckdb: "UINTEGER", .polars: "UInt32"]),
+            XRColumn(descriptor: d("seesaw32", .int32, nil), column: XRBuild.int32(d("seesaw32", .int32, nil), seesaw32),
+                expected: seesaw32.map { .int(Int64($0)) }, types: [.pyarrow: "int32", .duckdb: "INTEGER", .polars: "Int32"]),
+            XRColumn(descriptor: d("seesaw64", .int64, nil), column: XRBuild.int64(d("seesaw64", .int64, nil), seesaw64),
+                expected: seesaw64.map { .int($0) }, types: [.pyarrow: "int64", .duckdb: "BIGINT", .polars: "Int64"]),
         ]
         var options = ParquetWriterOptions()
         options.enableDeltaEncoding = enabled

@@ -219,6 +219,13 @@ struct CrossReaderStatisticsFollowTheLogicalTypesOrder {
             let rawStats = try #require(rawChunk.metaData?.statistics)
             #expect(rawStats.isMinValueExact == (min == trueMin), "\(chunk.path): is_min_value_exact")
             #expect(rawStats.isMaxValueExact == (max == trueMax), "\(chunk.path): is_max_value_exact")
+            // The column index of the (single) page is truncated by the same rules.
+            let index = try #require(try raw.columnIndex(rawChunk), "\(chunk.path): no column index")
+            #expect(index.minValues.count == 1)
+            for (low, high) in zip(index.minValues, index.maxValues) {
+                #expect(!values.contains { Self.bytesLess($0, low) } && !values.contains { Self.bytesLess(high, $0) }, "\(chunk.path): page bounds")
+                #expect(low.count <= 64 && (chunk.path == "ones" || high.count <= 64), "\(chunk.path): page bounds too long")
+            }
             if chunk.path != "ones" {
                 #expect(max.count <= 64, "\(chunk.path): max of \(max.count) bytes")
                 #expect(String(validating: max, as: UTF8.self) != nil, "\(chunk.path): max is not UTF-8")
