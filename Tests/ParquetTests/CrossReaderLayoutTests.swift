@@ -28,7 +28,7 @@ enum XROrders {
         var random = XRRandom(state: seed)
         let base: Int64 = 1_700_000_000_000_000
         var ids: [Int64] = [], sellers: [Int32?] = [], status: [String] = [], notes: [String?] = []
-        var created: [Int64] = [], amounts: [Int64?] = [], ratios: [Double] = []
+        var created: [Int64] = [], amounts: [Int64?] = [], ratios: [Double] = [], gifts: [Bool?] = [], currencies: [[UInt8]?] = []
         var time = base
         for row in 0..<rows {
             ids.append(Int64(row) + 1_000_000)
@@ -39,6 +39,8 @@ enum XROrders {
             created.append(time)
             amounts.append(random.below(20) == 0 ? nil : Int64(random.below(2_000_000)) - 1_000_000)
             ratios.append(Double(random.next() % 1_000_000) / 1024)
+            gifts.append(random.below(7) == 0 ? nil : random.below(3) == 0)
+            currencies.append(random.below(9) == 0 ? nil : [Array("EUR".utf8), Array("USD".utf8), Array("CHF".utf8)][random.below(3)])
         }
         let id = ColumnDescriptor(name: "id", physicalType: .int64, logicalType: .integer(bitWidth: 64, signed: false), repetition: .required)
         let seller = ColumnDescriptor(name: "seller_id", physicalType: .int32, logicalType: .integer(bitWidth: 32, signed: true))
@@ -47,6 +49,8 @@ enum XROrders {
         let at = ColumnDescriptor(name: "created_at", physicalType: .int64, logicalType: .timestamp(unit: .micros, adjustedToUTC: true), repetition: .required)
         let amount = ColumnDescriptor.decimal("amount", precision: 12, scale: 2)
         let ratio = ColumnDescriptor(name: "ratio", physicalType: .double, repetition: .required)
+        let gift = ColumnDescriptor(name: "gift", physicalType: .boolean)
+        let currency = ColumnDescriptor(name: "currency", physicalType: .fixedLenByteArray, typeLength: 3)
         return [
             XRColumn(descriptor: id, column: XRBuild.int64(id, ids), expected: ids.map { .unsigned(UInt64($0)) },
                 types: [.pyarrow: "uint64", .duckdb: "UBIGINT", .polars: "UInt64"]),
@@ -63,6 +67,10 @@ enum XROrders {
                 types: [.pyarrow: "decimal128(12, 2)", .duckdb: "DECIMAL(12,2)", .polars: "Decimal(precision=12, scale=2)"]),
             XRColumn(descriptor: ratio, column: XRBuild.double(ratio, ratios), expected: ratios.map { .float($0) },
                 types: [.pyarrow: "double", .duckdb: "DOUBLE", .polars: "Float64"]),
+            XRColumn(descriptor: gift, column: XRBuild.bool(gift, gifts), expected: gifts.map { $0.map { .bool($0) } ?? .null },
+                types: [.pyarrow: "bool", .duckdb: "BOOLEAN", .polars: "Boolean"]),
+            XRColumn(descriptor: currency, column: XRBuild.bytes(currency, currencies), expected: currencies.map { $0.map { .bytes($0) } ?? .null },
+                types: [.pyarrow: "fixed_size_binary[3]", .duckdb: "BLOB", .polars: "Binary"]),
         ]
     }
 }
@@ -152,6 +160,31 @@ struct CrossReaderLayoutsReadBack {
         }
     }
 
+    /// The smallest layouts: one row per page (pages of a single null among them) and row
+    /// groups of 7 rows, the last one shorter.
+    @Test func oneRowPagesAndTinyRowGroups() throws {
+        let python = try XRFile.readers()
+        let directory = try TemporaryDirectory(prefix: "xr-layout")
+        let columns = XROrders.table(rows: 40, seed: 3)
+        var options = ParquetWriterOptions()
+        options.dataPageRowLimit = 1
+        options.maxRowGroupRows = 7
+        let url = directory.appending("tiny.parquet")
+        try XRFile.write(columns, to: url, options: options)
+        let readouts = try XRFile.readAll(url, with: python)
+        for (_, readout) in readouts {
+            expectReadBack(readout, columns, rows: 40)
+        }
+        #expect(readouts[.pyarrow]?.parquetMetadata?.rowGroups.map(\.numRows) == [7, 7, 7, 7, 7, 5])
+        let raw = try XRRawFile(url)
+        for group in raw.metadata.rowGroups {
+            for chunk in group.columns {
+                let pages = try raw.pages(of: chunk.metaData!).filter { $0.header.type == .dataPage }
+                #expect(pages.count == Int(group.numRows), "\(chunk.metaData!.pathInSchema)")
+            }
+        }
+    }
+
     /// Pages also end at dataPageSize bytes: strings of ~2 KiB in 8 KiB pages.
     @Test func pagesEndAtTheirByteTarget() throws {
         let python = try XRFile.readers()
@@ -178,26 +211,36 @@ struct CrossReaderLayoutsReadBack {
     /// A chunk that starts with few distinct values and then turns unique: the dictionary stops
     /// at its size limit and the rest of the chunk is PLAIN (or DELTA for integers), as
     /// parquet-mr and arrow do, and encoding_stats says how many pages are which.
-    @Test func dictionaryFallsBackMidChunk() throws {
+    ///
+    /// The switch comes early (row 3000 of 6000) or after the writer's 16384-value probe of
+    /// whether a dictionary pays (row 17000 of 18000).
+    @Test(arguments: [(6_000, 3_000), (18_000, 17_000)])
+    func dictionaryFallsBackMidChunk(rows: Int, switchAt: Int) throws {
         let python = try XRFile.readers()
         let directory = try TemporaryDirectory(prefix: "xr-layout")
-        let rows = 6_000
         let words: [String?] = (0..<rows).map { row in
             if row % 11 == 5 { return nil }
-            return row < 3_000 ? "word-\(row % 20)" : "unique value number \(row * 7919 % 100_003) 🙂"
+            return row < switchAt ? "word-\(row % 20)" : "unique value number \(row * 7919 % 100_003) 🙂"
         }
-        let codes: [Int64] = (0..<rows).map { row in row < 3_000 ? Int64(row % 10) * 1_000_003 : Int64(row) * 48_271 % 2_147_483_647 }
+        let codes: [Int64] = (0..<rows).map { row in row < switchAt ? Int64(row % 10) * 1_000_003 : Int64(row) * 48_271 % 2_147_483_647 }
+        let sparse: [Int32?] = (0..<rows).map { row in
+            if row % 3 == 0 || (switchAt - 40..<switchAt + 40).contains(row) && row % 2 == 0 { return nil }
+            return row < switchAt ? Int32(row % 7) * 1_001 : Int32(truncatingIfNeeded: row * 69_621)
+        }
         let text = ColumnDescriptor(name: "word", physicalType: .byteArray, logicalType: .string)
         let code = ColumnDescriptor(name: "code", physicalType: .int64, repetition: .required)
+        let optional = ColumnDescriptor(name: "sparse", physicalType: .int32)
         let columns = [
             XRColumn(descriptor: text, column: XRBuild.string(text, words), expected: words.map { $0.map { .text($0) } ?? .null },
                 types: [.pyarrow: "string", .duckdb: "VARCHAR", .polars: "String"]),
             XRColumn(descriptor: code, column: XRBuild.int64(code, codes), expected: codes.map { .int($0) },
                 types: [.pyarrow: "int64", .duckdb: "BIGINT", .polars: "Int64"]),
+            XRColumn(descriptor: optional, column: XRBuild.int32(optional, sparse), expected: sparse.map { $0.map { .int(Int64($0)) } ?? .null },
+                types: [.pyarrow: "int32", .duckdb: "INTEGER", .polars: "Int32"]),
         ]
         var options = ParquetWriterOptions()
         options.dictionaryPageSizeLimit = 1_024
-        options.dataPageRowLimit = 500
+        options.dataPageRowLimit = 700
         let url = directory.appending("fallback.parquet")
         try XRFile.write(columns, to: url, options: options)
         let readouts = try XRFile.readAll(url, with: python)
@@ -229,7 +272,7 @@ struct CrossReaderLayoutsReadBack {
                 // Once fallen back, the chunk never returns to the dictionary.
                 #expect(!(sawFallback && encoding == .rleDictionary), "\(meta.pathInSchema)")
             }
-            #expect(counted[.rleDictionary, default: 0] >= 6, "\(meta.pathInSchema): \(counted)")
+            #expect(counted[.rleDictionary, default: 0] >= Int32(switchAt / 700), "\(meta.pathInSchema): \(counted)")
             #expect(counted.count == 2, "\(meta.pathInSchema): \(counted)")
             let stats = try #require(meta.encodingStats, "\(meta.pathInSchema): no encoding_stats")
             let dataStats = Dictionary(stats.filter { $0.pageType == .dataPage }.map { ($0.encoding, $0.count) }, uniquingKeysWith: +)

@@ -7,7 +7,7 @@ import TestSupport
 /// The page index (ColumnIndex and OffsetIndex, PageIndex.md) after the row groups: pyarrow
 /// sees it on every chunk; read with our Thrift structs, its page locations point at real page
 /// headers, cover the chunk without gaps, and count rows as the pages do; its per-page null
-/// counts and bounds match the data. DuckDB reads ranges of the file correctly.
+/// counts and bounds match the data. DuckDB and polars read ranges of the file correctly.
 @Suite(.requiresPythonReaders)
 struct CrossReaderPageIndexDescribesThePages {
     static let rows = 4_000
@@ -177,20 +177,22 @@ struct CrossReaderPageIndexDescribesThePages {
         return (values.count - present.count, (encode(lo), encode(hi)))
     }
 
-    /// DuckDB reads a range of rows that crosses pages and the row-group boundary, and ranges
-    /// that start inside a page, with every value right.
+    /// DuckDB and polars read a range of rows that crosses pages and the row-group boundary,
+    /// and ranges that start inside a page, with every value right.
     @Test(arguments: [(1_234, 2_777), (0, 0), (2_499, 2_500), (3_990, 3_999), (1_000, 1_499)])
-    func duckDBReadsARangeOfRows(first: Int, last: Int) throws {
+    func filteredReadersReadARangeOfRows(first: Int, last: Int) throws {
         let python = try XRFile.readers()
         let directory = try TemporaryDirectory(prefix: "xr-index")
         let url = directory.appending("index.parquet")
         let columns = try Self.write(to: url)
         let data = Self.data()
-        let readout = try python.readFiltered(url, where: "id BETWEEN \(data.ids[first]) AND \(data.ids[last])")
         let wanted = columns.map { column in
             XRColumn(descriptor: column.descriptor, column: column.column, expected: Array(column.expected[first...last]), types: [:])
         }
-        expectReadBack(readout, wanted, rows: last - first + 1, checkTypes: false)
+        for reader in [XRReader.duckdb, .polars] {
+            let readout = try python.readFiltered(url, where: "id BETWEEN \(data.ids[first]) AND \(data.ids[last])", with: reader)
+            expectReadBack(readout, wanted, rows: last - first + 1, checkTypes: false)
+        }
     }
 
     /// A page whose values are all NaN has no bounds the column index could hold: the writer

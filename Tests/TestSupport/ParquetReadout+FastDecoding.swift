@@ -215,13 +215,13 @@ extension PythonParquetReader {
         try readOutput([Self.scriptPath, "--reader", reader.rawValue, file.path], what: "\(reader) could not read \(file.lastPathComponent)")
     }
 
-    /// Reads only the rows of `file` that the SQL condition `condition` keeps, with DuckDB
-    /// (`read_parquet.py --where`), which prunes row groups by their statistics before it
-    /// filters: a check that statistics and data agree, from a reader's side.
-    public func readFiltered(_ file: URL, where condition: String) throws -> ParquetReadout {
+    /// Reads only the rows of `file` that the SQL condition `condition` keeps, with DuckDB or
+    /// polars (`read_parquet.py --where`), which prune row groups by their statistics before
+    /// they filter: a check that statistics and data agree, from a reader's side.
+    public func readFiltered(_ file: URL, where condition: String, with reader: Reader = .duckdb) throws -> ParquetReadout {
         try readOutput(
-            [Self.scriptPath, "--reader", "duckdb", "--where", condition, file.path],
-            what: "duckdb could not read \(file.lastPathComponent) where \(condition)")
+            [Self.scriptPath, "--reader", reader.rawValue, "--where", condition, file.path],
+            what: "\(reader) could not read \(file.lastPathComponent) where \(condition)")
     }
 
     private func readOutput(_ arguments: [String], what: String) throws -> ParquetReadout {

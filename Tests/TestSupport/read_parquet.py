@@ -2,7 +2,7 @@
 """Read a Parquet file with one reader and print what it saw as ONE JSON document.
 
     read_parquet.py --reader pyarrow|duckdb|polars FILE
-    read_parquet.py --reader duckdb --where "SQL condition" FILE     (only the rows it keeps)
+    read_parquet.py --reader duckdb|polars --where "SQL condition" FILE   (only the rows it keeps)
 
 The Swift tests (TestSupport/PythonParquetReader.swift) compare these values with what they
 wrote, exactly, so every value is encoded losslessly:
@@ -431,10 +431,14 @@ def sql_identifier(name):
 
 # --- polars -----------------------------------------------------------------------------------
 
-def read_polars(path):
+def read_polars(path, where=None):
     import polars as pl
 
-    frame = pl.read_parquet(path)
+    if where:
+        # A lazy scan with the condition pushed down: polars prunes row groups by statistics.
+        frame = pl.scan_parquet(path).sql("SELECT * FROM self WHERE " + where).collect()
+    else:
+        frame = pl.read_parquet(path)
     columns = []
     for series in frame.get_columns():
         values, unit, tz = polars_values(pl, series)
@@ -472,14 +476,14 @@ READERS = {"pyarrow": read_pyarrow, "duckdb": read_duckdb, "polars": read_polars
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reader", choices=sorted(READERS), required=True)
-    parser.add_argument("--where", help="DuckDB only: read just the rows this SQL condition keeps")
+    parser.add_argument("--where", help="DuckDB and polars: read just the rows this SQL condition keeps")
     parser.add_argument("file")
     arguments = parser.parse_args()
     try:
         if arguments.where is not None:
-            if arguments.reader != "duckdb":
-                parser.error("--where is for --reader duckdb")
-            document = read_duckdb(arguments.file, arguments.where)
+            if arguments.reader == "pyarrow":
+                parser.error("--where is for --reader duckdb or polars")
+            document = READERS[arguments.reader](arguments.file, arguments.where)
         else:
             document = READERS[arguments.reader](arguments.file)
     except ImportError as error:
