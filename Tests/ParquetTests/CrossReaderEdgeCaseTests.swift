@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Parquet
 
@@ -10,15 +10,30 @@ import TestSupport
 struct CrossReaderEdgeCasesReadBack {
     static func descriptors(_ repetition: Repetition) -> [ColumnDescriptor] {
         [
-            ColumnDescriptor(name: "id", physicalType: .int64, logicalType: .integer(bitWidth: 64, signed: false), repetition: repetition),
+            ColumnDescriptor(
+                name: "id",
+                physicalType: .int64,
+                logicalType: .integer(bitWidth: 64, signed: false),
+                repetition: repetition
+            ),
             ColumnDescriptor(name: "flag", physicalType: .boolean, repetition: repetition),
-            ColumnDescriptor(name: "n", physicalType: .int32, logicalType: .integer(bitWidth: 16, signed: true), repetition: repetition),
+            ColumnDescriptor(
+                name: "n",
+                physicalType: .int32,
+                logicalType: .integer(bitWidth: 16, signed: true),
+                repetition: repetition
+            ),
             ColumnDescriptor(name: "x", physicalType: .double, repetition: repetition),
             ColumnDescriptor(name: "f", physicalType: .float, repetition: repetition),
             .decimal("price", precision: 12, scale: 2, repetition: repetition),
             .decimal("wide", precision: 30, scale: 5, repetition: repetition),
             ColumnDescriptor(name: "day", physicalType: .int32, logicalType: .date, repetition: repetition),
-            ColumnDescriptor(name: "at", physicalType: .int64, logicalType: .timestamp(unit: .micros, adjustedToUTC: true), repetition: repetition),
+            ColumnDescriptor(
+                name: "at",
+                physicalType: .int64,
+                logicalType: .timestamp(unit: .micros, adjustedToUTC: true),
+                repetition: repetition
+            ),
             ColumnDescriptor(name: "name", physicalType: .byteArray, logicalType: .string, repetition: repetition),
             ColumnDescriptor(name: "blob", physicalType: .byteArray, repetition: repetition),
             ColumnDescriptor(name: "code", physicalType: .fixedLenByteArray, repetition: repetition, typeLength: 3),
@@ -34,7 +49,10 @@ struct CrossReaderEdgeCasesReadBack {
         "price": [.pyarrow: "decimal128(12, 2)", .duckdb: "DECIMAL(12,2)", .polars: "Decimal(precision=12, scale=2)"],
         "wide": [.pyarrow: "decimal128(30, 5)", .duckdb: "DECIMAL(30,5)", .polars: "Decimal(precision=30, scale=5)"],
         "day": [.pyarrow: "date32[day]", .duckdb: "DATE", .polars: "Date"],
-        "at": [.pyarrow: "timestamp[us, tz=UTC]", .duckdb: "TIMESTAMP WITH TIME ZONE", .polars: "Datetime(time_unit='us', time_zone='UTC')"],
+        "at": [
+            .pyarrow: "timestamp[us, tz=UTC]", .duckdb: "TIMESTAMP WITH TIME ZONE",
+            .polars: "Datetime(time_unit='us', time_zone='UTC')",
+        ],
         "name": [.pyarrow: "string", .duckdb: "VARCHAR", .polars: "String"],
         "blob": [.pyarrow: "binary", .duckdb: "BLOB", .polars: "Binary"],
         "code": [.pyarrow: "fixed_size_binary[3]", .duckdb: "BLOB", .polars: "Binary"],
@@ -45,7 +63,12 @@ struct CrossReaderEdgeCasesReadBack {
         descriptors(.optional).map { d in
             var builder = ColumnBuilder(for: d)
             for _ in 0..<rows { builder.appendNull() }
-            return XRColumn(descriptor: d, column: builder.finish(), expected: Array(repeating: .null, count: rows), types: types[d.name]!)
+            return XRColumn(
+                descriptor: d,
+                column: builder.finish(),
+                expected: Array(repeating: .null, count: rows),
+                types: types[d.name]!
+            )
         }
     }
 
@@ -113,13 +136,32 @@ struct CrossReaderEdgeCasesReadBack {
         let strings: [String?] = ["", big, "", nil, "x", ""]
         let blobs: [[UInt8]?] = [[], blob, nil, [], [0], []]
         let name = ColumnDescriptor(name: "name", physicalType: .byteArray, logicalType: .string, repetition: .optional)
-        let required = ColumnDescriptor(name: "required_name", physicalType: .byteArray, logicalType: .string, repetition: .required)
+        let required = ColumnDescriptor(
+            name: "required_name",
+            physicalType: .byteArray,
+            logicalType: .string,
+            repetition: .required
+        )
         let raw = ColumnDescriptor(name: "blob", physicalType: .byteArray, repetition: .optional)
         let columns = [
-            XRColumn(descriptor: name, column: XRBuild.string(name, strings), expected: strings.map { $0.map { .text($0) } ?? .null }, types: Self.types["name"]!),
-            XRColumn(descriptor: required, column: XRBuild.string(required, strings.map { $0 ?? "" }),
-                expected: strings.map { .text($0 ?? "") }, types: Self.types["name"]!),
-            XRColumn(descriptor: raw, column: XRBuild.bytes(raw, blobs), expected: blobs.map { $0.map { .bytes($0) } ?? .null }, types: Self.types["blob"]!),
+            XRColumn(
+                descriptor: name,
+                column: XRBuild.string(name, strings),
+                expected: strings.map { $0.map { .text($0) } ?? .null },
+                types: Self.types["name"]!
+            ),
+            XRColumn(
+                descriptor: required,
+                column: XRBuild.string(required, strings.map { $0 ?? "" }),
+                expected: strings.map { .text($0 ?? "") },
+                types: Self.types["name"]!
+            ),
+            XRColumn(
+                descriptor: raw,
+                column: XRBuild.bytes(raw, blobs),
+                expected: blobs.map { $0.map { .bytes($0) } ?? .null },
+                types: Self.types["blob"]!
+            ),
         ]
         for compression in [Compression.zstd(level: 3), .uncompressed] {
             var options = ParquetWriterOptions()
@@ -149,7 +191,8 @@ struct CrossReaderEdgeCasesReadBack {
         // Batch shapes: no nulls; a null first; a null last; only nulls; no nulls again.
         let shapes: [[Bool]] = [
             Array(repeating: true, count: 300), [false] + Array(repeating: true, count: 99),
-            Array(repeating: true, count: 99) + [false], Array(repeating: false, count: 50), Array(repeating: true, count: 10),
+            Array(repeating: true, count: 99) + [false], Array(repeating: false, count: 50),
+            Array(repeating: true, count: 10),
         ]
         var row = 0
         for shape in shapes {
@@ -168,7 +211,10 @@ struct CrossReaderEdgeCasesReadBack {
                 row += 1
             }
             let batch = RecordBatch(schema: schema, columns: [names.finish(), numbers.finish()])
-            #expect((batch.columns[0].validity == nil) == shape.allSatisfy { $0 }, "a batch without nulls has no validity")
+            #expect(
+                (batch.columns[0].validity == nil) == shape.allSatisfy { $0 },
+                "a batch without nulls has no validity"
+            )
             try writer.write(batch)
         }
         let summary = try writer.close()
@@ -187,13 +233,23 @@ struct CrossReaderEdgeCasesReadBack {
     @Test func unusualColumnNamesAndManyColumns() throws {
         let python = try XRFile.readers()
         let directory = try TemporaryDirectory(prefix: "xr-edge")
-        var names = ["with space", "dotted.name", "quote\"d", "apostrophe's", "prix €", "日付", "😀", "UPPER", "upper_", "$x"]
+        var names = [
+            "with space", "dotted.name", "quote\"d", "apostrophe's", "prix €", "日付", "😀", "UPPER", "upper_", "$x",
+        ]
         names += (names.count..<300).map { "c\($0)" }
         let columns = names.enumerated().map { index, name in
-            let d = ColumnDescriptor(name: name, physicalType: .int32, repetition: index % 2 == 0 ? .required : .optional)
+            let d = ColumnDescriptor(
+                name: name,
+                physicalType: .int32,
+                repetition: index % 2 == 0 ? .required : .optional
+            )
             let values: [Int32?] = (0..<3).map { index % 2 == 1 && $0 == 1 ? nil : Int32(index * 10 + $0) }
-            return XRColumn(descriptor: d, column: XRBuild.int32(d, values), expected: values.map { $0.map { .int(Int64($0)) } ?? .null },
-                types: [.pyarrow: "int32", .duckdb: "INTEGER", .polars: "Int32"])
+            return XRColumn(
+                descriptor: d,
+                column: XRBuild.int32(d, values),
+                expected: values.map { $0.map { .int(Int64($0)) } ?? .null },
+                types: [.pyarrow: "int32", .duckdb: "INTEGER", .polars: "Int32"]
+            )
         }
         let url = directory.appending("names.parquet")
         try XRFile.write(columns, to: url)
@@ -210,15 +266,20 @@ struct CrossReaderEdgeCasesReadBack {
     @Test func decimalsWiderThanThirtyEightDigits() throws {
         let python = try XRFile.readers()
         let directory = try TemporaryDirectory(prefix: "xr-edge")
-        let unscaled = [XRDecimal.nines(60), XRDecimal.nines(60, negative: true), "0", "-1", "1", "123456789012345678901234567890123456789012"]
+        let unscaled = [
+            XRDecimal.nines(60), XRDecimal.nines(60, negative: true), "0", "-1", "1",
+            "123456789012345678901234567890123456789012",
+        ]
         let width = ColumnDescriptor.decimalByteWidth(precision: 60)
         let d = ColumnDescriptor.decimal("dec60", precision: 60, scale: 20, repetition: .optional)
         #expect(d.physicalType == .fixedLenByteArray && d.typeLength == width)
         let values: [String?] = unscaled + [nil]
         let column = XRColumn(
-            descriptor: d, column: XRBuild.bytes(d, values.map { $0.map { XRDecimal.bytes(unscaled: $0, width: width) } }),
+            descriptor: d,
+            column: XRBuild.bytes(d, values.map { $0.map { XRDecimal.bytes(unscaled: $0, width: width) } }),
             expected: values.map { $0.map { .text(XRDecimal.text(unscaled: $0, scale: 20)) } ?? .null },
-            types: [.pyarrow: "decimal256(60, 20)", .duckdb: "DOUBLE"])
+            types: [.pyarrow: "decimal256(60, 20)", .duckdb: "DOUBLE"]
+        )
         let url = directory.appending("dec60.parquet")
         try XRFile.write([column], to: url)
         expectReadBack(try python.readQuickly(url, with: .pyarrow), [column], rows: values.count)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Parquet
 
@@ -27,8 +27,15 @@ enum XROrders {
     static func table(rows: Int, seed: UInt64 = 1) -> [XRColumn] {
         var random = XRRandom(state: seed)
         let base: Int64 = 1_700_000_000_000_000
-        var ids: [Int64] = [], sellers: [Int32?] = [], status: [String] = [], notes: [String?] = []
-        var created: [Int64] = [], amounts: [Int64?] = [], ratios: [Double] = [], gifts: [Bool?] = [], currencies: [[UInt8]?] = []
+        var ids: [Int64] = []
+        var sellers: [Int32?] = []
+        var status: [String] = []
+        var notes: [String?] = []
+        var created: [Int64] = []
+        var amounts: [Int64?] = []
+        var ratios: [Double] = []
+        var gifts: [Bool?] = []
+        var currencies: [[UInt8]?] = []
         var time = base
         for row in 0..<rows {
             ids.append(Int64(row) + 1_000_000)
@@ -40,37 +47,98 @@ enum XROrders {
             amounts.append(random.below(20) == 0 ? nil : Int64(random.below(2_000_000)) - 1_000_000)
             ratios.append(Double(random.next() % 1_000_000) / 1024)
             gifts.append(random.below(7) == 0 ? nil : random.below(3) == 0)
-            currencies.append(random.below(9) == 0 ? nil : [Array("EUR".utf8), Array("USD".utf8), Array("CHF".utf8)][random.below(3)])
+            currencies.append(
+                random.below(9) == 0 ? nil : [Array("EUR".utf8), Array("USD".utf8), Array("CHF".utf8)][random.below(3)]
+            )
         }
-        let id = ColumnDescriptor(name: "id", physicalType: .int64, logicalType: .integer(bitWidth: 64, signed: false), repetition: .required)
-        let seller = ColumnDescriptor(name: "seller_id", physicalType: .int32, logicalType: .integer(bitWidth: 32, signed: true))
-        let statusColumn = ColumnDescriptor(name: "status", physicalType: .byteArray, logicalType: .string, repetition: .required)
+        let id = ColumnDescriptor(
+            name: "id",
+            physicalType: .int64,
+            logicalType: .integer(bitWidth: 64, signed: false),
+            repetition: .required
+        )
+        let seller = ColumnDescriptor(
+            name: "seller_id",
+            physicalType: .int32,
+            logicalType: .integer(bitWidth: 32, signed: true)
+        )
+        let statusColumn = ColumnDescriptor(
+            name: "status",
+            physicalType: .byteArray,
+            logicalType: .string,
+            repetition: .required
+        )
         let note = ColumnDescriptor(name: "note", physicalType: .byteArray, logicalType: .string)
-        let at = ColumnDescriptor(name: "created_at", physicalType: .int64, logicalType: .timestamp(unit: .micros, adjustedToUTC: true), repetition: .required)
+        let at = ColumnDescriptor(
+            name: "created_at",
+            physicalType: .int64,
+            logicalType: .timestamp(unit: .micros, adjustedToUTC: true),
+            repetition: .required
+        )
         let amount = ColumnDescriptor.decimal("amount", precision: 12, scale: 2)
         let ratio = ColumnDescriptor(name: "ratio", physicalType: .double, repetition: .required)
         let gift = ColumnDescriptor(name: "gift", physicalType: .boolean)
         let currency = ColumnDescriptor(name: "currency", physicalType: .fixedLenByteArray, typeLength: 3)
         return [
-            XRColumn(descriptor: id, column: XRBuild.int64(id, ids), expected: ids.map { .unsigned(UInt64($0)) },
-                types: [.pyarrow: "uint64", .duckdb: "UBIGINT", .polars: "UInt64"]),
-            XRColumn(descriptor: seller, column: XRBuild.int32(seller, sellers), expected: sellers.map { $0.map { .int(Int64($0)) } ?? .null },
-                types: [.pyarrow: "int32", .duckdb: "INTEGER", .polars: "Int32"]),
-            XRColumn(descriptor: statusColumn, column: XRBuild.string(statusColumn, status), expected: status.map { .text($0) },
-                types: [.pyarrow: "string", .duckdb: "VARCHAR", .polars: "String"]),
-            XRColumn(descriptor: note, column: XRBuild.string(note, notes), expected: notes.map { $0.map { .text($0) } ?? .null },
-                types: [.pyarrow: "string", .duckdb: "VARCHAR", .polars: "String"]),
-            XRColumn(descriptor: at, column: XRBuild.int64(at, created), expected: created.map { .timestamp($0, .micros) },
-                types: [.pyarrow: "timestamp[us, tz=UTC]", .duckdb: "TIMESTAMP WITH TIME ZONE", .polars: "Datetime(time_unit='us', time_zone='UTC')"]),
-            XRColumn(descriptor: amount, column: XRBuild.int64(amount, amounts),
+            XRColumn(
+                descriptor: id,
+                column: XRBuild.int64(id, ids),
+                expected: ids.map { .unsigned(UInt64($0)) },
+                types: [.pyarrow: "uint64", .duckdb: "UBIGINT", .polars: "UInt64"]
+            ),
+            XRColumn(
+                descriptor: seller,
+                column: XRBuild.int32(seller, sellers),
+                expected: sellers.map { $0.map { .int(Int64($0)) } ?? .null },
+                types: [.pyarrow: "int32", .duckdb: "INTEGER", .polars: "Int32"]
+            ),
+            XRColumn(
+                descriptor: statusColumn,
+                column: XRBuild.string(statusColumn, status),
+                expected: status.map { .text($0) },
+                types: [.pyarrow: "string", .duckdb: "VARCHAR", .polars: "String"]
+            ),
+            XRColumn(
+                descriptor: note,
+                column: XRBuild.string(note, notes),
+                expected: notes.map { $0.map { .text($0) } ?? .null },
+                types: [.pyarrow: "string", .duckdb: "VARCHAR", .polars: "String"]
+            ),
+            XRColumn(
+                descriptor: at,
+                column: XRBuild.int64(at, created),
+                expected: created.map { .timestamp($0, .micros) },
+                types: [
+                    .pyarrow: "timestamp[us, tz=UTC]", .duckdb: "TIMESTAMP WITH TIME ZONE",
+                    .polars: "Datetime(time_unit='us', time_zone='UTC')",
+                ]
+            ),
+            XRColumn(
+                descriptor: amount,
+                column: XRBuild.int64(amount, amounts),
                 expected: amounts.map { $0.map { .text(XRDecimal.text(unscaled: String($0), scale: 2)) } ?? .null },
-                types: [.pyarrow: "decimal128(12, 2)", .duckdb: "DECIMAL(12,2)", .polars: "Decimal(precision=12, scale=2)"]),
-            XRColumn(descriptor: ratio, column: XRBuild.double(ratio, ratios), expected: ratios.map { .float($0) },
-                types: [.pyarrow: "double", .duckdb: "DOUBLE", .polars: "Float64"]),
-            XRColumn(descriptor: gift, column: XRBuild.bool(gift, gifts), expected: gifts.map { $0.map { .bool($0) } ?? .null },
-                types: [.pyarrow: "bool", .duckdb: "BOOLEAN", .polars: "Boolean"]),
-            XRColumn(descriptor: currency, column: XRBuild.bytes(currency, currencies), expected: currencies.map { $0.map { .bytes($0) } ?? .null },
-                types: [.pyarrow: "fixed_size_binary[3]", .duckdb: "BLOB", .polars: "Binary"]),
+                types: [
+                    .pyarrow: "decimal128(12, 2)", .duckdb: "DECIMAL(12,2)", .polars: "Decimal(precision=12, scale=2)",
+                ]
+            ),
+            XRColumn(
+                descriptor: ratio,
+                column: XRBuild.double(ratio, ratios),
+                expected: ratios.map { .float($0) },
+                types: [.pyarrow: "double", .duckdb: "DOUBLE", .polars: "Float64"]
+            ),
+            XRColumn(
+                descriptor: gift,
+                column: XRBuild.bool(gift, gifts),
+                expected: gifts.map { $0.map { .bool($0) } ?? .null },
+                types: [.pyarrow: "bool", .duckdb: "BOOLEAN", .polars: "Boolean"]
+            ),
+            XRColumn(
+                descriptor: currency,
+                column: XRBuild.bytes(currency, currencies),
+                expected: currencies.map { $0.map { .bytes($0) } ?? .null },
+                types: [.pyarrow: "fixed_size_binary[3]", .duckdb: "BLOB", .polars: "Binary"]
+            ),
         ]
     }
 }
@@ -99,8 +167,12 @@ struct CrossReaderLayoutsReadBack {
         // The summary's byte ranges are what index.json publishes: they must be the chunks'.
         for (group, published) in zip(metadata.rowGroups, summary.rowGroups) {
             let first = group.columns.map { $0.dictionaryPageOffset ?? $0.dataPageOffset }.min()!
-            let end = group.columns.map { ($0.dictionaryPageOffset ?? $0.dataPageOffset) + $0.totalCompressedSize }.max()!
-            #expect(published.offset == first && published.offset + published.length == end, "row group \(published.index)")
+            let end = group.columns.map { ($0.dictionaryPageOffset ?? $0.dataPageOffset) + $0.totalCompressedSize }
+                .max()!
+            #expect(
+                published.offset == first && published.offset + published.length == end,
+                "row group \(published.index)"
+            )
         }
     }
 
@@ -119,7 +191,10 @@ struct CrossReaderLayoutsReadBack {
             for (_, readout) in readouts {
                 expectReadBack(readout, columns, rows: 7_000)
             }
-            #expect(readouts[.pyarrow]?.parquetMetadata?.rowGroups.map(\.numRows) == [3_000, 3_000, 1_000], "\(url.lastPathComponent)")
+            #expect(
+                readouts[.pyarrow]?.parquetMetadata?.rowGroups.map(\.numRows) == [3_000, 3_000, 1_000],
+                "\(url.lastPathComponent)"
+            )
         }
     }
 
@@ -191,8 +266,14 @@ struct CrossReaderLayoutsReadBack {
         let directory = try TemporaryDirectory(prefix: "xr-layout")
         let d = ColumnDescriptor(name: "text", physicalType: .byteArray, logicalType: .string)
         let values: [String?] = (0..<300).map { $0 % 7 == 3 ? nil : String(repeating: "\($0 % 10)", count: 2_000 + $0) }
-        let columns = [XRColumn(descriptor: d, column: XRBuild.string(d, values), expected: values.map { $0.map { .text($0) } ?? .null },
-            types: [.pyarrow: "string", .duckdb: "VARCHAR", .polars: "String"])]
+        let columns = [
+            XRColumn(
+                descriptor: d,
+                column: XRBuild.string(d, values),
+                expected: values.map { $0.map { .text($0) } ?? .null },
+                types: [.pyarrow: "string", .duckdb: "VARCHAR", .polars: "String"]
+            )
+        ]
         var options = ParquetWriterOptions()
         options.dataPageSize = 8 << 10
         options.enableDictionary = false
@@ -222,7 +303,9 @@ struct CrossReaderLayoutsReadBack {
             if row % 11 == 5 { return nil }
             return row < switchAt ? "word-\(row % 20)" : "unique value number \(row * 7919 % 100_003) 🙂"
         }
-        let codes: [Int64] = (0..<rows).map { row in row < switchAt ? Int64(row % 10) * 1_000_003 : Int64(row) * 48_271 % 2_147_483_647 }
+        let codes: [Int64] = (0..<rows).map { row in
+            row < switchAt ? Int64(row % 10) * 1_000_003 : Int64(row) * 48_271 % 2_147_483_647
+        }
         let sparse: [Int32?] = (0..<rows).map { row in
             if row % 3 == 0 || (switchAt - 40..<switchAt + 40).contains(row) && row % 2 == 0 { return nil }
             return row < switchAt ? Int32(row % 7) * 1_001 : Int32(truncatingIfNeeded: row * 69_621)
@@ -231,12 +314,24 @@ struct CrossReaderLayoutsReadBack {
         let code = ColumnDescriptor(name: "code", physicalType: .int64, repetition: .required)
         let optional = ColumnDescriptor(name: "sparse", physicalType: .int32)
         let columns = [
-            XRColumn(descriptor: text, column: XRBuild.string(text, words), expected: words.map { $0.map { .text($0) } ?? .null },
-                types: [.pyarrow: "string", .duckdb: "VARCHAR", .polars: "String"]),
-            XRColumn(descriptor: code, column: XRBuild.int64(code, codes), expected: codes.map { .int($0) },
-                types: [.pyarrow: "int64", .duckdb: "BIGINT", .polars: "Int64"]),
-            XRColumn(descriptor: optional, column: XRBuild.int32(optional, sparse), expected: sparse.map { $0.map { .int(Int64($0)) } ?? .null },
-                types: [.pyarrow: "int32", .duckdb: "INTEGER", .polars: "Int32"]),
+            XRColumn(
+                descriptor: text,
+                column: XRBuild.string(text, words),
+                expected: words.map { $0.map { .text($0) } ?? .null },
+                types: [.pyarrow: "string", .duckdb: "VARCHAR", .polars: "String"]
+            ),
+            XRColumn(
+                descriptor: code,
+                column: XRBuild.int64(code, codes),
+                expected: codes.map { .int($0) },
+                types: [.pyarrow: "int64", .duckdb: "BIGINT", .polars: "Int64"]
+            ),
+            XRColumn(
+                descriptor: optional,
+                column: XRBuild.int32(optional, sparse),
+                expected: sparse.map { $0.map { .int(Int64($0)) } ?? .null },
+                types: [.pyarrow: "int32", .duckdb: "INTEGER", .polars: "Int32"]
+            ),
         ]
         var options = ParquetWriterOptions()
         options.dictionaryPageSizeLimit = 1_024
@@ -251,7 +346,10 @@ struct CrossReaderLayoutsReadBack {
         for chunk in chunks {
             #expect(chunk.hasDictionaryPage, "\(chunk.path)")
             #expect(chunk.encodings.contains("RLE_DICTIONARY"), "\(chunk.path): \(chunk.encodings)")
-            #expect(chunk.encodings.contains("PLAIN") || chunk.encodings.contains("DELTA_BINARY_PACKED"), "\(chunk.path): \(chunk.encodings)")
+            #expect(
+                chunk.encodings.contains("PLAIN") || chunk.encodings.contains("DELTA_BINARY_PACKED"),
+                "\(chunk.path): \(chunk.encodings)"
+            )
         }
         // encoding_stats from the raw footer against the pages themselves.
         let raw = try XRRawFile(url)
@@ -275,7 +373,10 @@ struct CrossReaderLayoutsReadBack {
             #expect(counted[.rleDictionary, default: 0] >= Int32(switchAt / 700), "\(meta.pathInSchema): \(counted)")
             #expect(counted.count == 2, "\(meta.pathInSchema): \(counted)")
             let stats = try #require(meta.encodingStats, "\(meta.pathInSchema): no encoding_stats")
-            let dataStats = Dictionary(stats.filter { $0.pageType == .dataPage }.map { ($0.encoding, $0.count) }, uniquingKeysWith: +)
+            let dataStats = Dictionary(
+                stats.filter { $0.pageType == .dataPage }.map { ($0.encoding, $0.count) },
+                uniquingKeysWith: +
+            )
             #expect(dataStats == counted, "\(meta.pathInSchema)")
             #expect(stats.filter { $0.pageType == .dictionaryPage }.map(\.count) == [1], "\(meta.pathInSchema)")
         }
@@ -293,10 +394,22 @@ struct CrossReaderLayoutsReadBack {
             let numbers: [Int64] = (0..<rows).map { Int64($0 * 7 % entries) * 1_000_000_007 }
             let s = ColumnDescriptor(name: "s\(entries)", physicalType: .byteArray, logicalType: .string)
             let n = ColumnDescriptor(name: "n\(entries)", physicalType: .int64, repetition: .required)
-            columns.append(XRColumn(descriptor: s, column: XRBuild.string(s, strings), expected: strings.map { $0.map { .text($0) } ?? .null },
-                types: [.pyarrow: "string", .duckdb: "VARCHAR", .polars: "String"]))
-            columns.append(XRColumn(descriptor: n, column: XRBuild.int64(n, numbers), expected: numbers.map { .int($0) },
-                types: [.pyarrow: "int64", .duckdb: "BIGINT", .polars: "Int64"]))
+            columns.append(
+                XRColumn(
+                    descriptor: s,
+                    column: XRBuild.string(s, strings),
+                    expected: strings.map { $0.map { .text($0) } ?? .null },
+                    types: [.pyarrow: "string", .duckdb: "VARCHAR", .polars: "String"]
+                )
+            )
+            columns.append(
+                XRColumn(
+                    descriptor: n,
+                    column: XRBuild.int64(n, numbers),
+                    expected: numbers.map { .int($0) },
+                    types: [.pyarrow: "int64", .duckdb: "BIGINT", .polars: "Int64"]
+                )
+            )
         }
         var options = ParquetWriterOptions()
         options.dataPageRowLimit = 4_000
@@ -341,22 +454,51 @@ struct CrossReaderLayoutsReadBack {
             ColumnDescriptor(name: name, physicalType: type, logicalType: logical, repetition: .required)
         }
         let columns = [
-            XRColumn(descriptor: d("id", .int64, nil), column: XRBuild.int64(d("id", .int64, nil), ids), expected: ids.map { .int($0) },
-                types: [.pyarrow: "int64", .duckdb: "BIGINT", .polars: "Int64"]),
-            XRColumn(descriptor: d("small", .int32, nil), column: XRBuild.int32(d("small", .int32, nil), small), expected: small.map { .int(Int64($0)) },
-                types: [.pyarrow: "int32", .duckdb: "INTEGER", .polars: "Int32"]),
-            XRColumn(descriptor: d("at", .int64, .timestamp(unit: .micros, adjustedToUTC: false)),
-                column: XRBuild.int64(d("at", .int64, nil), times), expected: times.map { .timestamp($0, .micros) },
-                types: [.pyarrow: "timestamp[us]", .duckdb: "TIMESTAMP", .polars: "Datetime(time_unit='us', time_zone=None)"]),
-            XRColumn(descriptor: d("jumpy", .int64, nil), column: XRBuild.int64(d("jumpy", .int64, nil), jumpy), expected: jumpy.map { .int($0) },
-                types: [.pyarrow: "int64", .duckdb: "BIGINT", .polars: "Int64"]),
-            XRColumn(descriptor: d("u32", .int32, .integer(bitWidth: 32, signed: false)),
-                column: XRBuild.int32(d("u32", .int32, nil), unsignedHigh), expected: unsignedHigh.map { .unsigned(UInt64(UInt32(bitPattern: $0))) },
-                types: [.pyarrow: "uint32", .duckdb: "UINTEGER", .polars: "UInt32"]),
-            XRColumn(descriptor: d("seesaw32", .int32, nil), column: XRBuild.int32(d("seesaw32", .int32, nil), seesaw32),
-                expected: seesaw32.map { .int(Int64($0)) }, types: [.pyarrow: "int32", .duckdb: "INTEGER", .polars: "Int32"]),
-            XRColumn(descriptor: d("seesaw64", .int64, nil), column: XRBuild.int64(d("seesaw64", .int64, nil), seesaw64),
-                expected: seesaw64.map { .int($0) }, types: [.pyarrow: "int64", .duckdb: "BIGINT", .polars: "Int64"]),
+            XRColumn(
+                descriptor: d("id", .int64, nil),
+                column: XRBuild.int64(d("id", .int64, nil), ids),
+                expected: ids.map { .int($0) },
+                types: [.pyarrow: "int64", .duckdb: "BIGINT", .polars: "Int64"]
+            ),
+            XRColumn(
+                descriptor: d("small", .int32, nil),
+                column: XRBuild.int32(d("small", .int32, nil), small),
+                expected: small.map { .int(Int64($0)) },
+                types: [.pyarrow: "int32", .duckdb: "INTEGER", .polars: "Int32"]
+            ),
+            XRColumn(
+                descriptor: d("at", .int64, .timestamp(unit: .micros, adjustedToUTC: false)),
+                column: XRBuild.int64(d("at", .int64, nil), times),
+                expected: times.map { .timestamp($0, .micros) },
+                types: [
+                    .pyarrow: "timestamp[us]", .duckdb: "TIMESTAMP",
+                    .polars: "Datetime(time_unit='us', time_zone=None)",
+                ]
+            ),
+            XRColumn(
+                descriptor: d("jumpy", .int64, nil),
+                column: XRBuild.int64(d("jumpy", .int64, nil), jumpy),
+                expected: jumpy.map { .int($0) },
+                types: [.pyarrow: "int64", .duckdb: "BIGINT", .polars: "Int64"]
+            ),
+            XRColumn(
+                descriptor: d("u32", .int32, .integer(bitWidth: 32, signed: false)),
+                column: XRBuild.int32(d("u32", .int32, nil), unsignedHigh),
+                expected: unsignedHigh.map { .unsigned(UInt64(UInt32(bitPattern: $0))) },
+                types: [.pyarrow: "uint32", .duckdb: "UINTEGER", .polars: "UInt32"]
+            ),
+            XRColumn(
+                descriptor: d("seesaw32", .int32, nil),
+                column: XRBuild.int32(d("seesaw32", .int32, nil), seesaw32),
+                expected: seesaw32.map { .int(Int64($0)) },
+                types: [.pyarrow: "int32", .duckdb: "INTEGER", .polars: "Int32"]
+            ),
+            XRColumn(
+                descriptor: d("seesaw64", .int64, nil),
+                column: XRBuild.int64(d("seesaw64", .int64, nil), seesaw64),
+                expected: seesaw64.map { .int($0) },
+                types: [.pyarrow: "int64", .duckdb: "BIGINT", .polars: "Int64"]
+            ),
         ]
         var options = ParquetWriterOptions()
         options.enableDeltaEncoding = enabled
@@ -397,7 +539,10 @@ struct CrossReaderLayoutsReadBack {
             let meta = try #require(chunk.metaData)
             for page in try raw.pages(of: meta) {
                 let body = try raw.decompressed(page, codec: meta.codec)
-                #expect(body.count == Int(page.header.uncompressedPageSize), "\(meta.pathInSchema) page at \(page.offset)")
+                #expect(
+                    body.count == Int(page.header.uncompressedPageSize),
+                    "\(meta.pathInSchema) page at \(page.offset)"
+                )
                 if compression == .uncompressed {
                     #expect(page.header.compressedPageSize == page.header.uncompressedPageSize)
                 }

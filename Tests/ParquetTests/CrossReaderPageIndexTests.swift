@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Parquet
 
@@ -30,24 +30,61 @@ struct CrossReaderPageIndexDescribesThePages {
             data.sellers.append(random.below(8) == 0 ? nil : Int32(random.below(1_000)) - 500)
             data.statuses.append(XROrders.statuses[random.below(XROrders.statuses.count)])
             // Rows 1000..<1500 hold no note at all: two whole pages of nulls.
-            data.notes.append((1_000..<1_500).contains(row) || random.below(3) != 0 ? nil : "note \(random.below(100_000))")
+            data.notes.append(
+                (1_000..<1_500).contains(row) || random.below(3) != 0 ? nil : "note \(random.below(100_000))"
+            )
             data.prices.append(random.below(10) == 0 ? nil : Double(random.below(1_000_000)) / 100 - 2_000)
         }
         return data
     }
 
     static func columns(_ data: Table) -> [XRColumn] {
-        let id = ColumnDescriptor(name: "id", physicalType: .int64, logicalType: .integer(bitWidth: 64, signed: false), repetition: .required)
+        let id = ColumnDescriptor(
+            name: "id",
+            physicalType: .int64,
+            logicalType: .integer(bitWidth: 64, signed: false),
+            repetition: .required
+        )
         let seller = ColumnDescriptor(name: "seller", physicalType: .int32)
-        let status = ColumnDescriptor(name: "status", physicalType: .byteArray, logicalType: .string, repetition: .required)
+        let status = ColumnDescriptor(
+            name: "status",
+            physicalType: .byteArray,
+            logicalType: .string,
+            repetition: .required
+        )
         let note = ColumnDescriptor(name: "note", physicalType: .byteArray, logicalType: .string)
         let price = ColumnDescriptor(name: "price", physicalType: .double)
         return [
-            XRColumn(descriptor: id, column: XRBuild.int64(id, data.ids), expected: data.ids.map { .unsigned(UInt64($0)) }, types: [:]),
-            XRColumn(descriptor: seller, column: XRBuild.int32(seller, data.sellers), expected: data.sellers.map { $0.map { .int(Int64($0)) } ?? .null }, types: [:]),
-            XRColumn(descriptor: status, column: XRBuild.string(status, data.statuses), expected: data.statuses.map { .text($0) }, types: [:]),
-            XRColumn(descriptor: note, column: XRBuild.string(note, data.notes), expected: data.notes.map { $0.map { .text($0) } ?? .null }, types: [:]),
-            XRColumn(descriptor: price, column: XRBuild.double(price, data.prices), expected: data.prices.map { $0.map { .float($0) } ?? .null }, types: [:]),
+            XRColumn(
+                descriptor: id,
+                column: XRBuild.int64(id, data.ids),
+                expected: data.ids.map { .unsigned(UInt64($0)) },
+                types: [:]
+            ),
+            XRColumn(
+                descriptor: seller,
+                column: XRBuild.int32(seller, data.sellers),
+                expected: data.sellers.map { $0.map { .int(Int64($0)) } ?? .null },
+                types: [:]
+            ),
+            XRColumn(
+                descriptor: status,
+                column: XRBuild.string(status, data.statuses),
+                expected: data.statuses.map { .text($0) },
+                types: [:]
+            ),
+            XRColumn(
+                descriptor: note,
+                column: XRBuild.string(note, data.notes),
+                expected: data.notes.map { $0.map { .text($0) } ?? .null },
+                types: [:]
+            ),
+            XRColumn(
+                descriptor: price,
+                column: XRBuild.double(price, data.prices),
+                expected: data.prices.map { $0.map { .float($0) } ?? .null },
+                types: [:]
+            ),
         ]
     }
 
@@ -82,7 +119,9 @@ struct CrossReaderPageIndexDescribesThePages {
         _ = try Self.write(to: url)
         let raw = try XRRawFile(url)
         let footerStart = raw.bytes.count - 8 - Int(XRLittleEndian.int32(Array(raw.bytes[(raw.bytes.count - 8)...])))
-        let dataEnd = raw.metadata.rowGroups.flatMap(\.columns).map { Int($0.metaData!.dataPageOffset) + Int($0.metaData!.totalCompressedSize) }.max()!
+        let dataEnd = raw.metadata.rowGroups.flatMap(\.columns).map {
+            Int($0.metaData!.dataPageOffset) + Int($0.metaData!.totalCompressedSize)
+        }.max()!
         for (g, group) in raw.metadata.rowGroups.enumerated() {
             #expect(Int(group.numRows) == Self.groups[g].count)
             for chunk in group.columns {
@@ -90,26 +129,43 @@ struct CrossReaderPageIndexDescribesThePages {
                 let name = "row group \(g) \(meta.pathInSchema.joined(separator: "."))"
                 let index = try #require(try raw.offsetIndex(chunk), "\(name): no offset index")
                 // Both indexes lie between the last column chunk and the footer.
-                for (offset, length) in [(chunk.offsetIndexOffset, chunk.offsetIndexLength), (chunk.columnIndexOffset, chunk.columnIndexLength)] {
-                    let start = Int(try #require(offset, "\(name)")), end = start + Int(try #require(length, "\(name)"))
+                for (offset, length) in [
+                    (chunk.offsetIndexOffset, chunk.offsetIndexLength),
+                    (chunk.columnIndexOffset, chunk.columnIndexLength),
+                ] {
+                    let start = Int(try #require(offset, "\(name)"))
+                    let end = start + Int(try #require(length, "\(name)"))
                     #expect(start >= dataEnd && end <= footerStart, "\(name): index at \(start)..<\(end)")
                 }
                 let locations = index.pageLocations
                 #expect(locations.count == (Self.groups[g].count + Self.pageRows - 1) / Self.pageRows, "\(name)")
-                #expect(locations.first?.offset == meta.dataPageOffset, "\(name): first page is not at data_page_offset")
+                #expect(
+                    locations.first?.offset == meta.dataPageOffset,
+                    "\(name): first page is not at data_page_offset"
+                )
                 #expect(locations.first?.firstRowIndex == 0, "\(name)")
                 var rows: Int64 = 0
                 for (i, location) in locations.enumerated() {
                     let (header, headerLength) = try raw.header(at: Int(location.offset))
                     #expect(header.type == .dataPage, "\(name) page \(i)")
-                    #expect(Int(location.compressedPageSize) == headerLength + Int(header.compressedPageSize), "\(name) page \(i): size")
+                    #expect(
+                        Int(location.compressedPageSize) == headerLength + Int(header.compressedPageSize),
+                        "\(name) page \(i): size"
+                    )
                     #expect(location.firstRowIndex == rows, "\(name) page \(i): first_row_index")
                     rows += Int64(header.dataPageValues ?? 0)
                     if i + 1 < locations.count {
-                        #expect(location.offset + Int64(location.compressedPageSize) == locations[i + 1].offset, "\(name) page \(i): gap")
+                        #expect(
+                            location.offset + Int64(location.compressedPageSize) == locations[i + 1].offset,
+                            "\(name) page \(i): gap"
+                        )
                     } else {
                         let chunkStart = meta.dictionaryPageOffset ?? meta.dataPageOffset
-                        #expect(location.offset + Int64(location.compressedPageSize) == chunkStart + meta.totalCompressedSize, "\(name): last page end")
+                        #expect(
+                            location.offset + Int64(location.compressedPageSize) == chunkStart
+                                + meta.totalCompressedSize,
+                            "\(name): last page end"
+                        )
                     }
                 }
                 #expect(rows == group.numRows, "\(name): pages hold \(rows) rows")
@@ -130,10 +186,16 @@ struct CrossReaderPageIndexDescribesThePages {
                 let name = "row group \(g) \(path)"
                 let locations = try #require(try raw.offsetIndex(chunk)).pageLocations
                 let index = try #require(try raw.columnIndex(chunk), "\(name): no column index")
-                #expect(index.nullPages.count == locations.count && index.minValues.count == locations.count && index.maxValues.count == locations.count, "\(name)")
+                #expect(
+                    index.nullPages.count == locations.count && index.minValues.count == locations.count
+                        && index.maxValues.count == locations.count,
+                    "\(name)"
+                )
                 for (p, location) in locations.enumerated() {
                     let start = Self.groups[g].lowerBound + Int(location.firstRowIndex)
-                    let end = p + 1 < locations.count ? Self.groups[g].lowerBound + Int(locations[p + 1].firstRowIndex) : Self.groups[g].upperBound
+                    let end =
+                        p + 1 < locations.count
+                        ? Self.groups[g].lowerBound + Int(locations[p + 1].firstRowIndex) : Self.groups[g].upperBound
                     let rows = start..<end
                     let page = "\(name) page \(p) (rows \(rows))"
                     // What the page should say: nulls, and min/max as PLAIN bytes of the type.
@@ -141,8 +203,18 @@ struct CrossReaderPageIndexDescribesThePages {
                     switch path {
                     case "id": (nulls, bounds) = Self.summary(rows.map { Optional(data.ids[$0]) }, Self.plain)
                     case "seller": (nulls, bounds) = Self.summary(rows.map { data.sellers[$0] }, Self.plain)
-                    case "status": (nulls, bounds) = Self.summary(rows.map { Optional(data.statuses[$0]) }, { Array($0.utf8) }, by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
-                    case "note": (nulls, bounds) = Self.summary(rows.map { data.notes[$0] }, { Array($0.utf8) }, by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+                    case "status":
+                        (nulls, bounds) = Self.summary(
+                            rows.map { Optional(data.statuses[$0]) },
+                            { Array($0.utf8) },
+                            by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+                        )
+                    case "note":
+                        (nulls, bounds) = Self.summary(
+                            rows.map { data.notes[$0] },
+                            { Array($0.utf8) },
+                            by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+                        )
                     case "price": (nulls, bounds) = Self.summary(rows.map { data.prices[$0] }, Self.plain)
                     default:
                         Issue.record("unexpected column \(path)")
@@ -151,8 +223,14 @@ struct CrossReaderPageIndexDescribesThePages {
                     #expect(index.nullCounts?[p] == Int64(nulls), "\(page): null count")
                     #expect(index.nullPages[p] == (bounds == nil), "\(page): null_pages")
                     if let bounds {
-                        #expect(index.minValues[p] == bounds.min, "\(page): min \(XRHex.string(index.minValues[p])) vs \(XRHex.string(bounds.min))")
-                        #expect(index.maxValues[p] == bounds.max, "\(page): max \(XRHex.string(index.maxValues[p])) vs \(XRHex.string(bounds.max))")
+                        #expect(
+                            index.minValues[p] == bounds.min,
+                            "\(page): min \(XRHex.string(index.minValues[p])) vs \(XRHex.string(bounds.min))"
+                        )
+                        #expect(
+                            index.maxValues[p] == bounds.max,
+                            "\(page): max \(XRHex.string(index.maxValues[p])) vs \(XRHex.string(bounds.max))"
+                        )
                     }
                 }
                 if path == "id" {
@@ -167,11 +245,16 @@ struct CrossReaderPageIndexDescribesThePages {
 
     static func plain<T>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value) { Array($0) } }
 
-    static func summary<T: Comparable>(_ values: [T?], _ encode: (T) -> [UInt8]) -> (Int, (min: [UInt8], max: [UInt8])?) {
+    static func summary<T: Comparable>(_ values: [T?], _ encode: (T) -> [UInt8]) -> (Int, (min: [UInt8], max: [UInt8])?)
+    {
         summary(values, encode, by: <)
     }
 
-    static func summary<T>(_ values: [T?], _ encode: (T) -> [UInt8], by less: (T, T) -> Bool) -> (Int, (min: [UInt8], max: [UInt8])?) {
+    static func summary<T>(
+        _ values: [T?],
+        _ encode: (T) -> [UInt8],
+        by less: (T, T) -> Bool
+    ) -> (Int, (min: [UInt8], max: [UInt8])?) {
         let present = values.compactMap { $0 }
         guard let lo = present.min(by: less), let hi = present.max(by: less) else { return (values.count, nil) }
         return (values.count - present.count, (encode(lo), encode(hi)))
@@ -187,10 +270,19 @@ struct CrossReaderPageIndexDescribesThePages {
         let columns = try Self.write(to: url)
         let data = Self.data()
         let wanted = columns.map { column in
-            XRColumn(descriptor: column.descriptor, column: column.column, expected: Array(column.expected[first...last]), types: [:])
+            XRColumn(
+                descriptor: column.descriptor,
+                column: column.column,
+                expected: Array(column.expected[first...last]),
+                types: [:]
+            )
         }
         for reader in [XRReader.duckdb, .polars] {
-            let readout = try python.readFiltered(url, where: "id BETWEEN \(data.ids[first]) AND \(data.ids[last])", with: reader)
+            let readout = try python.readFiltered(
+                url,
+                where: "id BETWEEN \(data.ids[first]) AND \(data.ids[last])",
+                with: reader
+            )
             expectReadBack(readout, wanted, rows: last - first + 1, checkTypes: false)
         }
     }
@@ -202,7 +294,14 @@ struct CrossReaderPageIndexDescribesThePages {
         let directory = try TemporaryDirectory(prefix: "xr-index")
         let d = ColumnDescriptor(name: "x", physicalType: .double)
         let values: [Double?] = (0..<300).map { $0 < 100 ? .nan : ($0 % 7 == 0 ? nil : Double($0)) }
-        let columns = [XRColumn(descriptor: d, column: XRBuild.double(d, values), expected: values.map { $0.map { .float($0) } ?? .null }, types: [:])]
+        let columns = [
+            XRColumn(
+                descriptor: d,
+                column: XRBuild.double(d, values),
+                expected: values.map { $0.map { .float($0) } ?? .null },
+                types: [:]
+            )
+        ]
         var options = ParquetWriterOptions()
         options.dataPageRowLimit = 100
         options.enableDictionary = false

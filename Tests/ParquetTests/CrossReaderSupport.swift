@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Parquet
 
@@ -33,8 +33,10 @@ enum XRExpected: Sendable, Hashable, CustomStringConvertible {
         case .unsigned(let v): "\(v)u"
         case .bool(let v): "\(v)"
         case .float(let v): "float(\(v), bits \(String(v.bitPattern, radix: 16)))"
-        case .text(let v): v.count > 80 ? "text(\(v.utf8.count) bytes: \(v.prefix(40))…)" : "text(\(v.debugDescription))"
-        case .bytes(let v): v.count > 40 ? "bytes(\(v.count): \(XRHex.string(v.prefix(20)))…)" : "bytes(\(XRHex.string(v)))"
+        case .text(let v):
+            v.count > 80 ? "text(\(v.utf8.count) bytes: \(v.prefix(40))…)" : "text(\(v.debugDescription))"
+        case .bytes(let v):
+            v.count > 40 ? "bytes(\(v.count): \(XRHex.string(v.prefix(20)))…)" : "bytes(\(XRHex.string(v)))"
         case .timestamp(let v, let unit): "timestamp(\(v) \(unit))"
         }
     }
@@ -108,7 +110,9 @@ struct XRColumn: Sendable {
 /// MySQL source does.
 enum XRBuild {
     static func column<T>(
-        _ descriptor: ColumnDescriptor, _ values: [T?], append: (inout ColumnBuilder, T) -> Void
+        _ descriptor: ColumnDescriptor,
+        _ values: [T?],
+        append: (inout ColumnBuilder, T) -> Void
     ) -> Column {
         var builder = ColumnBuilder(for: descriptor, capacity: values.count)
         for value in values {
@@ -177,8 +181,12 @@ enum XRFile {
     /// `endRowGroup` when `endGroups`), and returns what `close` reported.
     @discardableResult
     static func write(
-        _ columns: [XRColumn], to url: URL, options: ParquetWriterOptions = .init(),
-        batches split: [Range<Int>]? = nil, endGroups: Bool = false, keyValueMetadata: [String: String] = [:]
+        _ columns: [XRColumn],
+        to url: URL,
+        options: ParquetWriterOptions = .init(),
+        batches split: [Range<Int>]? = nil,
+        endGroups: Bool = false,
+        keyValueMetadata: [String: String] = [:]
     ) throws -> ParquetFileSummary {
         let schema = ParquetSchema(columns: columns.map(\.descriptor))
         let batch = RecordBatch(schema: schema, columns: columns.map(\.column))
@@ -226,12 +234,19 @@ private final class XRResults: @unchecked Sendable {
 /// Checks a reader's view of a file against the table written: row count, column names in
 /// order, each column's reported type, and every value.
 func expectReadBack(
-    _ readout: ParquetReadout, _ columns: [XRColumn], rows: Int, checkTypes: Bool = true,
+    _ readout: ParquetReadout,
+    _ columns: [XRColumn],
+    rows: Int,
+    checkTypes: Bool = true,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
     let reader = readout.reader
     #expect(readout.numRows == rows, "\(reader): num_rows", sourceLocation: sourceLocation)
-    #expect(readout.columns.map(\.name) == columns.map(\.name), "\(reader): column names", sourceLocation: sourceLocation)
+    #expect(
+        readout.columns.map(\.name) == columns.map(\.name),
+        "\(reader): column names",
+        sourceLocation: sourceLocation
+    )
     guard let which = XRReader(rawValue: reader) else {
         Issue.record("unknown reader \(reader)", sourceLocation: sourceLocation)
         return
@@ -243,19 +258,28 @@ func expectReadBack(
         }
         let expected = column.expected(for: which)
         guard read.values.count == expected.count else {
-            Issue.record("\(reader): \(column.name) has \(read.values.count) values, expected \(expected.count)", sourceLocation: sourceLocation)
+            Issue.record(
+                "\(reader): \(column.name) has \(read.values.count) values, expected \(expected.count)",
+                sourceLocation: sourceLocation
+            )
             continue
         }
         var wrong: [String] = []
         for (row, value) in expected.enumerated() where !value.matches(read.values[row], unit: read.unit) {
             if wrong.count < 5 {
                 let actual = read.values[row].description
-                wrong.append("row \(row): expected \(value), read \(actual.count > 120 ? String(actual.prefix(120)) + "…" : actual)")
+                wrong.append(
+                    "row \(row): expected \(value), read \(actual.count > 120 ? String(actual.prefix(120)) + "…" : actual)"
+                )
             } else if wrong.count == 5 {
                 wrong.append("…")
             }
         }
-        #expect(wrong.isEmpty, "\(reader): \(column.name) [\(read.logicalType), unit \(read.unit ?? "-")]: \(wrong.joined(separator: "; "))", sourceLocation: sourceLocation)
+        #expect(
+            wrong.isEmpty,
+            "\(reader): \(column.name) [\(read.logicalType), unit \(read.unit ?? "-")]: \(wrong.joined(separator: "; "))",
+            sourceLocation: sourceLocation
+        )
     }
 }
 
@@ -270,8 +294,10 @@ struct XRRawFile {
     init(_ url: URL) throws {
         bytes = try XRFile.bytes(url)
         precondition(bytes.count >= 12, "file too short")
-        let length = Int(UInt32(bytes[bytes.count - 8]) | UInt32(bytes[bytes.count - 7]) << 8
-            | UInt32(bytes[bytes.count - 6]) << 16 | UInt32(bytes[bytes.count - 5]) << 24)
+        let length = Int(
+            UInt32(bytes[bytes.count - 8]) | UInt32(bytes[bytes.count - 7]) << 8
+                | UInt32(bytes[bytes.count - 6]) << 16 | UInt32(bytes[bytes.count - 5]) << 24
+        )
         let start = bytes.count - 8 - length
         metadata = try ParquetFormat.FileMetaData(encoded: bytes[start..<(bytes.count - 8)], baseOffset: start)
     }
@@ -322,12 +348,18 @@ struct XRRawFile {
 
     func offsetIndex(_ chunk: ParquetFormat.ColumnChunk) throws -> ParquetFormat.OffsetIndex? {
         guard let offset = chunk.offsetIndexOffset, let length = chunk.offsetIndexLength else { return nil }
-        return try ParquetFormat.OffsetIndex(encoded: bytes[Int(offset)..<(Int(offset) + Int(length))], baseOffset: Int(offset))
+        return try ParquetFormat.OffsetIndex(
+            encoded: bytes[Int(offset)..<(Int(offset) + Int(length))],
+            baseOffset: Int(offset)
+        )
     }
 
     func columnIndex(_ chunk: ParquetFormat.ColumnChunk) throws -> ParquetFormat.ColumnIndex? {
         guard let offset = chunk.columnIndexOffset, let length = chunk.columnIndexLength else { return nil }
-        return try ParquetFormat.ColumnIndex(encoded: bytes[Int(offset)..<(Int(offset) + Int(length))], baseOffset: Int(offset))
+        return try ParquetFormat.ColumnIndex(
+            encoded: bytes[Int(offset)..<(Int(offset) + Int(length))],
+            baseOffset: Int(offset)
+        )
     }
 }
 

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Parquet
 
@@ -12,7 +12,10 @@ import TestSupport
 @Suite struct WriterContractWhatReadersRelyOn {
     /// The file with every type (CrossReaderEveryTypeReadsBackExactly's table), written with
     /// `options`, as raw bytes and footer.
-    static func everyTypeFile(_ options: ParquetWriterOptions = .init(), in directory: TemporaryDirectory) throws -> (XRRawFile, [XRColumn]) {
+    static func everyTypeFile(
+        _ options: ParquetWriterOptions = .init(),
+        in directory: TemporaryDirectory
+    ) throws -> (XRRawFile, [XRColumn]) {
         let columns = CrossReaderEveryTypeReadsBackExactly.table()
         let url = directory.appending("types.parquet")
         try XRFile.write(columns, to: url, options: options, keyValueMetadata: ["dataset": "orders", "version": "7"])
@@ -63,11 +66,20 @@ import TestSupport
             #expect(element.type?.rawValue == d.physicalType.rawValue, "\(name)")
             #expect(element.repetitionType == (d.isOptional ? .optional : .required), "\(name)")
             #expect(element.typeLength.map(Int.init) == d.typeLength, "\(name): type_length")
-            #expect(element.convertedType == Self.legacyAnnotation(d.logicalType), "\(name): converted_type \(String(describing: element.convertedType))")
-            #expect(element.logicalType == d.logicalType.map(Self.format), "\(name): logical_type \(String(describing: element.logicalType))")
+            #expect(
+                element.convertedType == Self.legacyAnnotation(d.logicalType),
+                "\(name): converted_type \(String(describing: element.convertedType))"
+            )
+            #expect(
+                element.logicalType == d.logicalType.map(Self.format),
+                "\(name): logical_type \(String(describing: element.logicalType))"
+            )
             if case .decimal(let precision, let scale)? = d.logicalType {
                 // hyparquet and other readers of the converted type take these from the element.
-                #expect(element.precision == Int32(precision) && element.scale == Int32(scale), "\(name): precision/scale")
+                #expect(
+                    element.precision == Int32(precision) && element.scale == Int32(scale),
+                    "\(name): precision/scale"
+                )
             } else {
                 #expect(element.precision == nil && element.scale == nil, "\(name): precision/scale on a non-decimal")
             }
@@ -100,7 +112,10 @@ import TestSupport
     @Test func theFooterNamesItsWriterAndKeepsTheCallersMetadata() throws {
         let directory = try TemporaryDirectory(prefix: "xr-contract")
         let (raw, _) = try Self.everyTypeFile(in: directory)
-        #expect(raw.metadata.createdBy?.hasPrefix("parquet-publisher version \(ParquetLibrary.version)") == true, "\(raw.metadata.createdBy ?? "nil")")
+        #expect(
+            raw.metadata.createdBy?.hasPrefix("parquet-publisher version \(ParquetLibrary.version)") == true,
+            "\(raw.metadata.createdBy ?? "nil")"
+        )
         let pairs = (raw.metadata.keyValueMetadata ?? []).map { ($0.key, $0.value) }
         #expect(pairs.map(\.0) == ["dataset", "version"])
         #expect(pairs.map(\.1) == ["orders", "7"])
@@ -138,9 +153,15 @@ import TestSupport
             default: signed = true
             }
             if signed {
-                #expect(stats.min == stats.minValue && stats.max == stats.maxValue, "\(d.name): deprecated min/max differ from min_value/max_value")
+                #expect(
+                    stats.min == stats.minValue && stats.max == stats.maxValue,
+                    "\(d.name): deprecated min/max differ from min_value/max_value"
+                )
             } else {
-                #expect(stats.min == nil && stats.max == nil, "\(d.name): deprecated min/max written for a non-signed order")
+                #expect(
+                    stats.min == nil && stats.max == nil,
+                    "\(d.name): deprecated min/max written for a non-signed order"
+                )
             }
         }
     }
@@ -172,7 +193,11 @@ import TestSupport
             } else {
                 #expect(firstHeader.type == .dataPage, "\(name): a dictionary page without dictionary_page_offset")
             }
-            #expect(try raw.pages(of: meta).filter { $0.header.type == .dictionaryPage }.count == (meta.dictionaryPageOffset == nil ? 0 : 1), "\(name)")
+            #expect(
+                try raw.pages(of: meta).filter { $0.header.type == .dictionaryPage }.count
+                    == (meta.dictionaryPageOffset == nil ? 0 : 1),
+                "\(name)"
+            )
         }
         // The orders table has low-cardinality columns (status, seller_id), so some dictionaries.
         #expect((dictionaries > 0) == dictionary)
@@ -213,16 +238,22 @@ import TestSupport
                     counted.append(.init(pageType: .dictionaryPage, encoding: header.encoding, count: 1))
                 case .dataPage:
                     let header = try #require(page.header.dataPageHeader)
-                    #expect([.plain, .rleDictionary, .deltaBinaryPacked].contains(header.encoding), "\(name): \(header.encoding)")
+                    #expect(
+                        [.plain, .rleDictionary, .deltaBinaryPacked].contains(header.encoding),
+                        "\(name): \(header.encoding)"
+                    )
                     #expect(header.definitionLevelEncoding == .rle, "\(name)")
                     values += Int(header.numValues)
-                    if let i = counted.firstIndex(where: { $0.pageType == .dataPage && $0.encoding == header.encoding }) {
+                    if let i = counted.firstIndex(where: { $0.pageType == .dataPage && $0.encoding == header.encoding })
+                    {
                         counted[i].count += 1
                     } else {
                         counted.append(.init(pageType: .dataPage, encoding: header.encoding, count: 1))
                     }
                 default:
-                    Issue.record("\(name): a \(page.header.type) page; hyparquet reads only V1 data pages and dictionaries")
+                    Issue.record(
+                        "\(name): a \(page.header.type) page; hyparquet reads only V1 data pages and dictionaries"
+                    )
                 }
             }
             #expect(values == Int(meta.numValues), "\(name): pages hold \(values) values")
@@ -238,7 +269,10 @@ import TestSupport
             groupBytes += compressed
         }
         if let total = group.totalCompressedSize { #expect(total == groupBytes) }
-        #expect(group.fileOffset == group.columns.first.flatMap { $0.metaData.map { $0.dictionaryPageOffset ?? $0.dataPageOffset } })
+        #expect(
+            group.fileOffset
+                == group.columns.first.flatMap { $0.metaData.map { $0.dictionaryPageOffset ?? $0.dataPageOffset } }
+        )
     }
 
     /// What `close` reports per row group, which index.json publishes for the browser to prune
@@ -260,7 +294,10 @@ import TestSupport
             let g = published.index
             #expect(published.firstRow == firstRow && published.rows == Int(group.numRows), "row group \(g)")
             firstRow += published.rows
-            #expect(Int64(published.offset) == group.fileOffset && Int64(published.length) == group.totalCompressedSize, "row group \(g)")
+            #expect(
+                Int64(published.offset) == group.fileOffset && Int64(published.length) == group.totalCompressedSize,
+                "row group \(g)"
+            )
             #expect(published.columnMinMax.count == columns.count)
             for (c, chunk) in group.columns.enumerated() {
                 let stats = try #require(chunk.metaData?.statistics)
@@ -268,8 +305,14 @@ import TestSupport
                 let bounds = published.columnMinMax[c]
                 if columns[c].name == "long" {
                     let present = longValues[(g * 8)..<(g * 8 + 8)].compactMap { $0.map { Array($0.utf8) } }
-                    #expect(bounds?.min == present.min(by: { $0.lexicographicallyPrecedes($1) }), "\(name): untruncated min")
-                    #expect(bounds?.max == present.max(by: { $0.lexicographicallyPrecedes($1) }), "\(name): untruncated max")
+                    #expect(
+                        bounds?.min == present.min(by: { $0.lexicographicallyPrecedes($1) }),
+                        "\(name): untruncated min"
+                    )
+                    #expect(
+                        bounds?.max == present.max(by: { $0.lexicographicallyPrecedes($1) }),
+                        "\(name): untruncated max"
+                    )
                     #expect(stats.isMaxValueExact == false, "\(name): the footer's max is truncated")
                 } else {
                     #expect(bounds?.min == stats.minValue && bounds?.max == stats.maxValue, "\(name)")
@@ -283,7 +326,12 @@ import TestSupport
     @Test func aZeroRowFileIsAValidFile() throws {
         let directory = try TemporaryDirectory(prefix: "xr-contract")
         let columns = CrossReaderEveryTypeReadsBackExactly.table().map { c in
-            XRColumn(descriptor: c.descriptor, column: Column(values: .empty(for: c.descriptor)), expected: [], types: [:])
+            XRColumn(
+                descriptor: c.descriptor,
+                column: Column(values: .empty(for: c.descriptor)),
+                expected: [],
+                types: [:]
+            )
         }
         let url = directory.appending("empty.parquet")
         try XRFile.write(columns, to: url)

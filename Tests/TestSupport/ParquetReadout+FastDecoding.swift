@@ -64,7 +64,9 @@ private struct ReadoutScanner {
 
     mutating func expect(_ byte: UInt8) throws {
         skipSpace()
-        guard index < bytes.count, bytes[index] == byte else { throw failure("expected \(Character(UnicodeScalar(byte)))") }
+        guard index < bytes.count, bytes[index] == byte else {
+            throw failure("expected \(Character(UnicodeScalar(byte)))")
+        }
         index += 1
     }
 
@@ -77,7 +79,10 @@ private struct ReadoutScanner {
         case UInt8(ascii: "{"):
             index += 1
             skipSpace()
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return
+            }
             while true {
                 skipSpace()
                 let name = try scanString()
@@ -91,19 +96,28 @@ private struct ReadoutScanner {
                     try scan(depth: depth + 1, key: name, inColumns: false)
                 }
                 skipSpace()
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
                 try expect(UInt8(ascii: "}"))
                 return
             }
         case UInt8(ascii: "["):
             index += 1
             skipSpace()
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return
+            }
             let elementsAreColumns = depth == 1 && key == "columns"
             while true {
                 try scan(depth: depth + 1, key: nil, inColumns: elementsAreColumns)
                 skipSpace()
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
                 try expect(UInt8(ascii: "]"))
                 return
             }
@@ -116,12 +130,18 @@ private struct ReadoutScanner {
         try expect(UInt8(ascii: "["))
         var result: [ReadValue] = []
         skipSpace()
-        if bytes[index] == UInt8(ascii: "]") { index += 1; return result }
+        if bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return result
+        }
         while true {
             skipSpace()
             result.append(try scanScalar())
             skipSpace()
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
             try expect(UInt8(ascii: "]"))
             return result
         }
@@ -147,7 +167,9 @@ private struct ReadoutScanner {
             let start = index
             while index < bytes.count {
                 let byte = bytes[index]
-                guard (0x30...0x39).contains(byte) || byte == 0x2D || byte == 0x2B || byte == 0x2E || byte | 0x20 == 0x65 else { break }
+                guard
+                    (0x30...0x39).contains(byte) || byte == 0x2D || byte == 0x2B || byte == 0x2E || byte | 0x20 == 0x65
+                else { break }
                 index += 1
             }
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
@@ -190,7 +212,9 @@ private struct ReadoutScanner {
             case UInt8(ascii: "b"): utf8.append(0x08)
             case UInt8(ascii: "f"): utf8.append(0x0C)
             case UInt8(ascii: "u"):
-                guard index + 4 <= bytes.count, let unit = UInt32(String(decoding: bytes[index..<(index + 4)], as: UTF8.self), radix: 16) else {
+                guard index + 4 <= bytes.count,
+                    let unit = UInt32(String(decoding: bytes[index..<(index + 4)], as: UTF8.self), radix: 16)
+                else {
                     throw failure("bad \\u escape")
                 }
                 index += 4
@@ -212,27 +236,68 @@ private struct ReadoutScanner {
 extension PythonParquetReader {
     /// `read(_:with:)` for large files: the same readout, decoded with `decodeQuickly`.
     public func readQuickly(_ file: URL, with reader: Reader) throws -> ParquetReadout {
-        try readOutput([Self.scriptPath, "--reader", reader.rawValue, file.path], what: "\(reader) could not read \(file.lastPathComponent)")
+        try readOutput(
+            [Self.scriptPath, "--reader", reader.rawValue, file.path],
+            what: "\(reader) could not read \(file.lastPathComponent)"
+        )
     }
 
     /// Reads only the rows of `file` that the SQL condition `condition` keeps, with DuckDB or
     /// polars (`read_parquet.py --where`), which prune row groups by their statistics before
     /// they filter: a check that statistics and data agree, from a reader's side.
-    public func readFiltered(_ file: URL, where condition: String, with reader: Reader = .duckdb) throws -> ParquetReadout {
+    public func readFiltered(
+        _ file: URL,
+        where condition: String,
+        with reader: Reader = .duckdb
+    ) throws -> ParquetReadout {
         try readOutput(
             [Self.scriptPath, "--reader", reader.rawValue, "--where", condition, file.path],
-            what: "\(reader) could not read \(file.lastPathComponent) where \(condition)")
+            what: "\(reader) could not read \(file.lastPathComponent) where \(condition)"
+        )
+    }
+
+    /// How many rows of `file` each SQL condition keeps, as DuckDB or polars count them with
+    /// one filtered query per condition (`read_parquet.py --count-where`), in one process.
+    public func countRows(_ file: URL, where conditions: [String], with reader: Reader) throws -> [Int] {
+        struct Counts: Decodable { var counts: [Int] }
+        let arguments =
+            [Self.scriptPath, "--reader", reader.rawValue] + conditions.flatMap { ["--count-where", $0] } + [file.path]
+        let result = try runProcess(python, arguments)
+        guard result.succeeded else {
+            throw ProcessError(
+                command: [python] + arguments,
+                result: result,
+                message: "\(reader) could not count rows of \(file.lastPathComponent) (exit \(result.status))"
+            )
+        }
+        let counts = try JSONDecoder().decode(Counts.self, from: result.standardOutput).counts
+        guard counts.count == conditions.count else {
+            throw ProcessError(
+                command: [python] + arguments,
+                result: result,
+                message: "\(counts.count) counts for \(conditions.count) conditions"
+            )
+        }
+        return counts
     }
 
     private func readOutput(_ arguments: [String], what: String) throws -> ParquetReadout {
         let result = try runProcess(python, arguments)
         guard result.succeeded else {
-            throw ProcessError(command: [python] + arguments, result: result, message: "\(what) (exit \(result.status))")
+            throw ProcessError(
+                command: [python] + arguments,
+                result: result,
+                message: "\(what) (exit \(result.status))"
+            )
         }
         do {
             return try ParquetReadout.decodeQuickly(result.standardOutput)
         } catch {
-            throw ProcessError(command: [python] + arguments, result: result, message: "its output is not the expected JSON: \(error)")
+            throw ProcessError(
+                command: [python] + arguments,
+                result: result,
+                message: "its output is not the expected JSON: \(error)"
+            )
         }
     }
 }

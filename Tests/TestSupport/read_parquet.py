@@ -3,6 +3,8 @@
 
     read_parquet.py --reader pyarrow|duckdb|polars FILE
     read_parquet.py --reader duckdb|polars --where "SQL condition" FILE   (only the rows it keeps)
+    read_parquet.py --reader duckdb|polars --count-where COND [--count-where COND ...] FILE
+        prints {"reader", "reader_version", "counts": [rows each condition keeps]}
 
 The Swift tests (TestSupport/PythonParquetReader.swift) compare these values with what they
 wrote, exactly, so every value is encoded losslessly:
@@ -468,6 +470,25 @@ def polars_values(pl, series):
     return [encode_plain(v) for v in series.to_list()], None, None
 
 
+# --- counting filtered rows -------------------------------------------------------------------
+
+def count_where(reader, path, conditions):
+    """How many rows each SQL condition keeps, one query each (so each prunes on its own)."""
+    if reader == "duckdb":
+        import duckdb
+
+        connection = duckdb.connect()
+        source = "read_parquet(%s)" % sql_string(path)
+        counts = [connection.execute("SELECT count(*) FROM %s WHERE %s" % (source, condition)).fetchone()[0]
+                  for condition in conditions]
+        return {"reader": "duckdb", "reader_version": duckdb.__version__, "counts": counts}
+    import polars as pl
+
+    counts = [pl.scan_parquet(path).sql("SELECT * FROM self WHERE " + condition).select(pl.len()).collect().item()
+              for condition in conditions]
+    return {"reader": "polars", "reader_version": pl.__version__, "counts": counts}
+
+
 # --- main -------------------------------------------------------------------------------------
 
 READERS = {"pyarrow": read_pyarrow, "duckdb": read_duckdb, "polars": read_polars}
@@ -477,12 +498,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reader", choices=sorted(READERS), required=True)
     parser.add_argument("--where", help="DuckDB and polars: read just the rows this SQL condition keeps")
+    parser.add_argument("--count-where", action="append",
+                        help="DuckDB and polars: print how many rows this SQL condition keeps (repeatable)")
     parser.add_argument("file")
     arguments = parser.parse_args()
+    if (arguments.where is not None or arguments.count_where) and arguments.reader == "pyarrow":
+        parser.error("--where and --count-where are for --reader duckdb or polars")
     try:
-        if arguments.where is not None:
-            if arguments.reader == "pyarrow":
-                parser.error("--where is for --reader duckdb or polars")
+        if arguments.count_where:
+            document = count_where(arguments.reader, arguments.file, arguments.count_where)
+        elif arguments.where is not None:
             document = READERS[arguments.reader](arguments.file, arguments.where)
         else:
             document = READERS[arguments.reader](arguments.file)
