@@ -273,7 +273,7 @@ struct CrossReaderStatisticsFollowTheLogicalTypesOrder {
         let cases = Self.cases()
         let url = directory.appending("stats.parquet")
         try XRFile.write(cases.map(\.column), to: url, batches: [0..<8, 8..<16], endGroups: true)
-        let metadata = try #require(try python.readQuickly(url, with: .pyarrow).parquetMetadata)
+        let metadata = try #require(try python.readServed(url, with: .pyarrow).parquetMetadata)
         #expect(metadata.rowGroups.count == 2)
         for (g, group) in metadata.rowGroups.enumerated() {
             for c in cases {
@@ -321,7 +321,7 @@ struct CrossReaderStatisticsFollowTheLogicalTypesOrder {
         let directory = try TemporaryDirectory(prefix: "xr-stats")
         let url = directory.appending("stats.parquet")
         try XRFile.write(Self.cases().map(\.column), to: url, batches: [0..<8, 8..<16], endGroups: true)
-        let counts = try python.countRows(url, where: Self.conditions.map(\.condition), with: reader)
+        let counts = try python.countRowsServed(url, where: Self.conditions.map(\.condition), with: reader)
         for (expected, count) in zip(Self.conditions, counts) {
             #expect(count == expected.rows, "\(reader): \(expected.condition)")
         }
@@ -376,7 +376,7 @@ struct CrossReaderStatisticsFollowTheLogicalTypesOrder {
             "ascii": ascii.map { Array($0.utf8) }, "accented": accented.map { Array($0.utf8) },
             "last_scalar": lastScalar.map { Array($0.utf8) }, "ones": ones,
         ]
-        let readout = try python.readQuickly(url, with: .pyarrow)
+        let readout = try python.readServed(url, with: .pyarrow)
         for (_, readout) in try XRFile.readAll(url, with: python) {
             expectReadBack(readout, columns, rows: 3, checkTypes: false)
         }

@@ -198,16 +198,84 @@ enum XRFile {
         return try writer.close(keyValueMetadata: keyValueMetadata)
     }
 
-    /// Reads `url` with every reader, concurrently (each is a Python process of its own).
-    static func readAll(_ url: URL, with python: PythonParquetReader) throws -> [XRReader: ParquetReadout] {
+    /// Reads `url` with every reader (or those in `readers`), concurrently: each is a Python
+    /// process of its own, and starting one costs about half a second of CPU.
+    ///
+    /// With `crossCheckDecoding`, each output is also decoded with JSONDecoder and must give the
+    /// same readout as `ParquetReadout.decodeQuickly`, which the tests rely on.
+    static func readAll(
+        _ url: URL,
+        with python: PythonParquetReader,
+        only readers: [XRReader] = XRReader.allCases,
+        crossCheckDecoding: Bool = false,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> [XRReader: ParquetReadout] {
         let results = XRResults()
-        DispatchQueue.concurrentPerform(iterations: XRReader.allCases.count) { i in
-            let reader = XRReader.allCases[i]
-            results.set(reader, Result { try python.readQuickly(url, with: reader) })
+        DispatchQueue.concurrentPerform(iterations: readers.count) { i in
+            let reader = readers[i]
+            results.set(
+                reader,
+                Result { try read(url, with: reader, python: python, crossCheckDecoding: crossCheckDecoding) }
+            )
         }
         var readouts: [XRReader: ParquetReadout] = [:]
-        for reader in XRReader.allCases { readouts[reader] = try results.get(reader).get() }
+        for reader in readers {
+            let (readout, slow) = try results.get(reader).get()
+            readouts[reader] = readout
+            if let slow { expectSameReadout(readout, slow, sourceLocation: sourceLocation) }
+        }
         return readouts
+    }
+
+    private static func read(
+        _ url: URL,
+        with reader: XRReader,
+        python: PythonParquetReader,
+        crossCheckDecoding: Bool
+    ) throws -> (ParquetReadout, ParquetReadout?) {
+        guard crossCheckDecoding else { return (try python.readServed(url, with: reader), nil) }
+        let arguments = [PythonParquetReader.scriptPath, "--reader", reader.rawValue, url.path]
+        let output = try runProcess(python.python, arguments)
+        guard output.succeeded else {
+            throw TestEnvironmentError(
+                code: .pythonNotFound,
+                message:
+                    "\(reader) could not read \(url.lastPathComponent) (exit \(output.status)): \(output.errorOutput)"
+            )
+        }
+        return (
+            try ParquetReadout.decodeQuickly(output.standardOutput),
+            try JSONDecoder().decode(ParquetReadout.self, from: output.standardOutput)
+        )
+    }
+
+    static func expectSameReadout(_ quick: ParquetReadout, _ slow: ParquetReadout, sourceLocation: SourceLocation) {
+        let reader = quick.reader
+        #expect(quick.numRows == slow.numRows, "\(reader): quick decoding", sourceLocation: sourceLocation)
+        #expect(
+            quick.columns.map(\.name) == slow.columns.map(\.name),
+            "\(reader): quick decoding",
+            sourceLocation: sourceLocation
+        )
+        #expect(
+            quick.columns.map(\.logicalType) == slow.columns.map(\.logicalType),
+            "\(reader): quick decoding",
+            sourceLocation: sourceLocation
+        )
+        for (a, b) in zip(quick.columns, slow.columns) {
+            #expect(a.values == b.values, "\(reader): quick decoding of \(a.name)", sourceLocation: sourceLocation)
+            #expect(
+                a.unit == b.unit && a.tz == b.tz && a.physicalType == b.physicalType,
+                "\(reader): \(a.name)",
+                sourceLocation: sourceLocation
+            )
+        }
+        #expect(
+            quick.parquetMetadata?.rowGroups.first?.columns.map(\.statistics?.min)
+                == slow.parquetMetadata?.rowGroups.first?.columns.map(\.statistics?.min),
+            "\(reader): quick decoding of the statistics",
+            sourceLocation: sourceLocation
+        )
     }
 
     /// The whole file, for walking its pages and footer ourselves.
@@ -216,15 +284,15 @@ enum XRFile {
 
 private final class XRResults: @unchecked Sendable {
     private let lock = NSLock()
-    private var results: [XRReader: Result<ParquetReadout, any Error>] = [:]
+    private var results: [XRReader: Result<(ParquetReadout, ParquetReadout?), any Error>] = [:]
 
-    func set(_ reader: XRReader, _ result: Result<ParquetReadout, any Error>) {
+    func set(_ reader: XRReader, _ result: Result<(ParquetReadout, ParquetReadout?), any Error>) {
         lock.lock()
         results[reader] = result
         lock.unlock()
     }
 
-    func get(_ reader: XRReader) -> Result<ParquetReadout, any Error> {
+    func get(_ reader: XRReader) -> Result<(ParquetReadout, ParquetReadout?), any Error> {
         lock.lock()
         defer { lock.unlock() }
         return results[reader]!

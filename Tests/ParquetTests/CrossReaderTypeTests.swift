@@ -394,27 +394,21 @@ struct CrossReaderEveryTypeReadsBackExactly {
         return columns
     }
 
-    @Test(arguments: [Compression.zstd(level: 3), .uncompressed])
-    func everyTypeRequiredAndOptional(compression: Compression) throws {
-        let python = try XRFile.readers()
-        let directory = try TemporaryDirectory(prefix: "xr-types")
-        let columns = Self.table()
-        let url = directory.appending("types.parquet")
-        var options = ParquetWriterOptions()
-        options.compression = compression
-        try XRFile.write(columns, to: url, options: options)
-        for (_, readout) in try XRFile.readAll(url, with: python) {
-            expectReadBack(readout, columns, rows: Self.rows)
-        }
-    }
-
-    @Test func pyarrowSeesTheParquetTypesWeDeclared() throws {
+    /// Also checks, on this file with every type and escape in it, that the quick decoder the
+    /// tests use (`ParquetReadout.decodeQuickly`) gives exactly what JSONDecoder gives.
+    @Test func everyTypeRequiredAndOptional() throws {
         let python = try XRFile.readers()
         let directory = try TemporaryDirectory(prefix: "xr-types")
         let columns = Self.table()
         let url = directory.appending("types.parquet")
         try XRFile.write(columns, to: url)
-        let readout = try python.readQuickly(url, with: .pyarrow)
+        let readouts = try XRFile.readAll(url, with: python, crossCheckDecoding: true)
+        for (_, readout) in readouts {
+            expectReadBack(readout, columns, rows: Self.rows)
+        }
+
+        // pyarrow's view of the Parquet schema: the physical types and annotations we declared.
+        let readout = try #require(readouts[.pyarrow])
         let schema = try #require(readout.schema)
         #expect(schema.map(\.name) == columns.map(\.name))
         for (leaf, column) in zip(schema, columns) {
@@ -447,37 +441,5 @@ enum XRNames {
         case .byteArray: "BYTE_ARRAY"
         case .fixedLenByteArray: "FIXED_LEN_BYTE_ARRAY"
         }
-    }
-}
-
-/// The tests decode read_parquet.py's output with `ParquetReadout.decodeQuickly`; it must give
-/// exactly what JSONDecoder gives, on the file with every type and escape in it.
-@Suite(.requiresPythonReaders)
-struct CrossReaderQuickDecodingAgreesWithJSONDecoder {
-    @Test(arguments: XRReader.allCases)
-    func sameReadout(reader: XRReader) throws {
-        let python = try XRFile.readers()
-        let directory = try TemporaryDirectory(prefix: "xr-decode")
-        let columns = CrossReaderEveryTypeReadsBackExactly.table()
-        let url = directory.appending("types.parquet")
-        try XRFile.write(columns, to: url)
-        let output = try runProcess(
-            python.python,
-            [PythonParquetReader.scriptPath, "--reader", reader.rawValue, url.path]
-        )
-        #expect(output.succeeded)
-        let slow = try JSONDecoder().decode(ParquetReadout.self, from: output.standardOutput)
-        let quick = try ParquetReadout.decodeQuickly(output.standardOutput)
-        #expect(quick.numRows == slow.numRows)
-        #expect(quick.columns.map(\.name) == slow.columns.map(\.name))
-        #expect(quick.columns.map(\.logicalType) == slow.columns.map(\.logicalType))
-        for (a, b) in zip(quick.columns, slow.columns) {
-            #expect(a.values == b.values, "\(a.name)")
-            #expect(a.unit == b.unit && a.tz == b.tz && a.physicalType == b.physicalType, "\(a.name)")
-        }
-        #expect(
-            quick.parquetMetadata?.rowGroups.first?.columns.map(\.statistics?.min)
-                == slow.parquetMetadata?.rowGroups.first?.columns.map(\.statistics?.min)
-        )
     }
 }

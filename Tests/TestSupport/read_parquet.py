@@ -5,6 +5,12 @@
     read_parquet.py --reader duckdb|polars --where "SQL condition" FILE   (only the rows it keeps)
     read_parquet.py --reader duckdb|polars --count-where COND [--count-where COND ...] FILE
         prints {"reader", "reader_version", "counts": [rows each condition keeps]}
+    read_parquet.py --serve
+        reads requests from stdin, one JSON object a line: {"reader", "file", "where"?,
+        "count_where"?: [...]}; answers each with a line {"ok": true} and the document on the
+        next line, or one line {"ok": false, "error": "..."}; ends at the end of stdin. Tests
+        keep one such process per reader instead of starting Python (and importing the reader,
+        half a second of CPU) for every file.
 
 The Swift tests (TestSupport/PythonParquetReader.swift) compare these values with what they
 wrote, exactly, so every value is encoded losslessly:
@@ -494,7 +500,32 @@ def count_where(reader, path, conditions):
 READERS = {"pyarrow": read_pyarrow, "duckdb": read_duckdb, "polars": read_polars}
 
 
+def serve():
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+            reader, path = request["reader"], request["file"]
+            if request.get("count_where"):
+                document = count_where(reader, path, request["count_where"])
+            elif request.get("where") is not None:
+                document = READERS[reader](path, request["where"])
+            else:
+                document = READERS[reader](path)
+            body = json.dumps(document, allow_nan=False, ensure_ascii=False)
+        except Exception as error:  # ImportError included: the answer names it
+            sys.stdout.write(json.dumps({"ok": False, "error": "%s: %s" % (type(error).__name__, error)}) + "\n")
+        else:
+            sys.stdout.write('{"ok": true}\n')
+            sys.stdout.write(body + "\n")
+        sys.stdout.flush()
+    return 0
+
+
 def main():
+    if sys.argv[1:] == ["--serve"]:
+        return serve()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reader", choices=sorted(READERS), required=True)
     parser.add_argument("--where", help="DuckDB and polars: read just the rows this SQL condition keeps")
