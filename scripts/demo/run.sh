@@ -27,6 +27,8 @@ setup() {
         return
     fi
     rm -f "$DIR/loaded"
+    # A new database: what was published from an earlier one must not be merged into.
+    rm -rf "$DIR/public" "$DIR/state"
     say "starting a throwaway MariaDB in $SERVER"
     scripts/test-mariadb.sh start "$SERVER" >&2
     # shellcheck disable=SC1090
