@@ -24,6 +24,8 @@ final class DatasetSchedule: @unchecked Sendable {
     private(set) var failures = 0
     private(set) var errorsTotal = 0
     private(set) var refreshesTotal = 0
+    /// Set by a reload while a refresh runs: the next one starts as soon as it ends.
+    private var immediate = false
 
     init(dataset: DatasetConfiguration) {
         name = dataset.name
@@ -53,6 +55,7 @@ final class DatasetSchedule: @unchecked Sendable {
     /// The next delay: the interval with a little jitter (so datasets do not all hit the
     /// source at once), or the backoff after failures.
     func nextDelay() -> Duration {
+        if lock.withLock({ let now = immediate; immediate = false; return now }) { return .zero }
         let interval = dataset.every
         let intervalSeconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
         if failures > 0 {
@@ -61,6 +64,10 @@ final class DatasetSchedule: @unchecked Sendable {
         }
         let jitter = Double.random(in: 0...min(intervalSeconds * 0.05, 10))
         return .milliseconds(Int64((intervalSeconds + jitter) * 1000))
+    }
+
+    func requestImmediateRefresh() {
+        lock.withLock { immediate = true }
     }
 
     func replace(_ dataset: DatasetConfiguration) {

@@ -215,7 +215,9 @@ public final class Scheduler: @unchecked Sendable {
         }
         for schedule in schedules.values {
             // Now, unless it is refreshing; then right after.
-            if !schedule.snapshot.running {
+            if schedule.snapshot.running {
+                schedule.requestImmediateRefresh()
+            } else {
                 schedule.schedule(after: .zero) { [weak self] in self?.run($0) }
             }
         }
