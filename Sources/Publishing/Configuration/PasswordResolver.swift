@@ -115,6 +115,10 @@ public struct PasswordResolver: Sendable {
                 bytes = try FileOperations.readFile(optionPath)
             } catch let error as FileSystemError where error.code == .notFound && source.optionFile == nil {
                 bytes = nil  // no ~/.my.cnf: nothing to read.
+            } catch let error as FileSystemError where error.code == .permissionDenied && source.optionFile == nil {
+                // ~/.my.cnf was not asked for, and a sandboxed service (ProtectHome=) cannot read it.
+                warnings.append("\(optionPath) is not readable (\(error)); no password taken from it")
+                bytes = nil
             } catch let error as FileSystemError {
                 throw credentialError(
                     optionPath,
