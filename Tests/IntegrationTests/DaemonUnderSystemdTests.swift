@@ -87,7 +87,9 @@ struct DaemonUnderSystemd {
         let unit = try String(contentsOfFile: root.appendingPathComponent("systemd/parquet-publisher.service").path, encoding: .utf8)
             .replacingOccurrences(of: "@BINDIR@", with: (binary as NSString).deletingLastPathComponent)
             .replacingOccurrences(of: "@SYSCONFDIR@", with: etc)
-        let units = "/etc/systemd/system"
+        // /run is private to the sandbox (a tmpfs), and systemd reads runtime units there: the
+        // machine's own /etc/systemd stays untouched.
+        let units = "/run/systemd/system"
         let install = try sandbox(["exec", "bash", "-c", """
             cat > \(units)/parquet-publisher.service <<'UNIT'
             \(unit)
