@@ -90,5 +90,5 @@ demo: deps build
 install: build
 	@PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) scripts/install.sh
 
-bench-snapshot:
-	@echo "make $@: not yet (coming with a later issue)"
+bench-snapshot: deps build
+	@scripts/bench/snapshot.sh

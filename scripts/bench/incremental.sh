@@ -20,19 +20,7 @@ trap 'scripts/test-mariadb.sh stop "$SERVER" >/dev/null 2>&1 || true' EXIT
 sql() { MYSQL_PWD="$PP_TEST_MYSQL_ADMIN_PASSWORD" mariadb -u "$PP_TEST_MYSQL_ADMIN_USER" -S "$PP_TEST_MYSQL_SOCKET" "$PP_TEST_MYSQL_DATABASE" -N -B -e "$1"; }
 
 echo "bench-incremental: generating $ROWS orders" >&2
-sql "CREATE TABLE orders (
-  id BIGINT UNSIGNED NOT NULL PRIMARY KEY, offer_id INT NOT NULL, seller_id INT NOT NULL, buyer_id INT NOT NULL,
-  status ENUM('delivered','shipped','paid','cancelled','refunded') NOT NULL, quantity SMALLINT NOT NULL,
-  unit_price DECIMAL(12,2) NOT NULL, total DECIMAL(14,2) NOT NULL, currency CHAR(3) NOT NULL, country CHAR(2) NULL,
-  channel VARCHAR(16) NOT NULL, note VARCHAR(200) NULL, created_at DATETIME(6) NOT NULL, updated_at DATETIME(6) NOT NULL,
-  KEY (updated_at))"
-sql "INSERT INTO orders SELECT seq, 1 + (seq * 7919) % 2000000, 1 + (seq * 31) % 48000, 1 + (seq * 104729) % 1000000,
-  ELT(1 + seq % 5, 'delivered','shipped','paid','cancelled','refunded'), 1 + seq % 3, (seq % 200000) / 100 + 1,
-  ((seq % 200000) / 100 + 1) * (1 + seq % 3), ELT(1 + seq % 3, 'EUR','PLN','CZK'),
-  IF(seq % 17 = 0, NULL, ELT(1 + seq % 8, 'DE','PL','CZ','FR','NL','AT','SK','HU')), ELT(1 + seq % 4, 'web','ios','android','api'),
-  IF(seq % 5 = 0, CONCAT('please deliver after ', seq % 24, 'h'), NULL),
-  TIMESTAMPADD(SECOND, seq * 12, '2023-01-01'), TIMESTAMPADD(SECOND, seq * 12 + 30, '2023-01-01')
-  FROM seq_1_to_$ROWS"
+scripts/bench/orders-table.sh "$ROWS"
 
 printf '%s' "$PP_TEST_MYSQL_READER_PASSWORD" > "$DIR/reader-password"
 chmod 600 "$DIR/reader-password"
