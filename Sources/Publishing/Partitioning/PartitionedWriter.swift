@@ -70,20 +70,19 @@ final class PartitionedWriter {
         order = RowOrder(schema: schema, keyColumns: (layout.partitionColumn.map { [$0] } ?? []) + layout.primaryKey)
     }
 
-    /// The partition name of a bucket ("2024-05-17", "2024-05", "2024", "all", "null").
+    /// The partition name of a bucket ("2024-05-17", "2024-05", "2024", "all", "null"), as
+    /// `PartitionKey` names partitions in the published layout.
     static func partitionName(bucket: Int, unit: TemporalBuckets.Unit?) -> String {
-        guard let unit else { return "all" }
-        if bucket == TemporalBuckets.null { return "null" }
-        let (y, m, d) = TemporalBuckets.civil(TemporalBuckets.firstDay(ofBucket: bucket, unit))
-        func pad(_ v: Int, _ n: Int) -> String {
-            let s = String(v)
-            return s.count >= n ? s : String(repeating: "0", count: n - s.count) + s
-        }
+        guard let unit else { return PartitionKey.all.name }
+        if bucket == TemporalBuckets.null { return PartitionKey.null.name }
+        let granularity: PartitionGranularity
         switch unit {
-        case .day: return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
-        case .month: return "\(pad(y, 4))-\(pad(m, 2))"
-        case .year: return pad(y, 4)
+        case .day: granularity = .day
+        case .month: granularity = .month
+        case .year: granularity = .year
         }
+        let day = TemporalBuckets.firstDay(ofBucket: bucket, unit)
+        return PartitionKey(granularity: granularity, date: CivilDate(daysSinceEpoch: day)).name
     }
 
     func append(_ batch: RecordBatch) throws {
