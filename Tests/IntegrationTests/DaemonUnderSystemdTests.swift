@@ -44,11 +44,14 @@ struct DaemonUnderSystemd {
         try admin.execute("CREATE TABLE `\(table)` (id INT PRIMARY KEY, created_at DATETIME(6) NOT NULL, updated_at DATETIME(6) NOT NULL, KEY (updated_at))")
         try admin.execute("INSERT INTO `\(table)` SELECT seq, TIMESTAMPADD(DAY, seq, '2024-01-01'), UTC_TIMESTAMP(6) FROM seq_1_to_500")
 
-        // Everything the unit needs lives under build/ (the sandbox's /tmp is private).
-        let work = root.appendingPathComponent("build/systemd-test/\(table)").path
+        // Everything the unit needs lives outside /tmp and /var/tmp, which are private to the
+        // sandbox (the repository itself may be under /tmp): the binary is copied there too.
+        let work = "/var/lib/parquet-publisher-tests/\(table)"
         let etc = work + "/etc"
         try FileManager.default.createDirectory(atPath: etc + "/parquet-publisher", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: work + "/bin", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
+        try FileManager.default.copyItem(atPath: binary, toPath: work + "/bin/parquet-publisher")
         try Data(server.reader.password.utf8).write(to: URL(fileURLWithPath: etc + "/parquet-publisher/mysql-password"))
         chmod(etc + "/parquet-publisher/mysql-password", 0o600)
         // systemd's credentials (LoadCredential=) stay empty in a namespace-booted systemd (no
@@ -85,7 +88,7 @@ struct DaemonUnderSystemd {
         // The unit as `make install` writes it, then a drop-in for the test's paths: the
         // dynamic user could not write under the repository, and the watchdog is short.
         let unit = try String(contentsOfFile: root.appendingPathComponent("systemd/parquet-publisher.service").path, encoding: .utf8)
-            .replacingOccurrences(of: "@BINDIR@", with: (binary as NSString).deletingLastPathComponent)
+            .replacingOccurrences(of: "@BINDIR@", with: work + "/bin")
             .replacingOccurrences(of: "@SYSCONFDIR@", with: etc)
         // /run is private to the sandbox (a tmpfs), and systemd reads runtime units there: the
         // machine's own /etc/systemd stays untouched.
@@ -101,7 +104,7 @@ struct DaemonUnderSystemd {
             User=root
             PrivateUsers=no
             ReadWritePaths=\(work)
-            WatchdogSec=4
+            WatchdogSec=10
             TimeoutAbortSec=2
             RestartSec=1
             UNIT
@@ -116,7 +119,7 @@ struct DaemonUnderSystemd {
         let startJournal = try sandbox(["exec", "journalctl", "-u", "parquet-publisher", "--no-pager", "-n", "30"], in: sandboxDirectory).output
         #expect(start.status == 0, "start failed: \(start.errorOutput) \(startJournal)")
         #expect(try property("ActiveState", in: sandboxDirectory) == "active")
-        let showedV1 = try eventually(30) { try property("StatusText", in: sandboxDirectory).contains("daemon v1") }
+        let showedV1 = try eventually(60) { try property("StatusText", in: sandboxDirectory).contains("daemon v1") }
         let statusText = try property("StatusText", in: sandboxDirectory)
         #expect(showedV1, "STATUS never showed v1: \(statusText)")
 
@@ -133,7 +136,7 @@ struct DaemonUnderSystemd {
         let wedged = try property("MainPID", in: sandboxDirectory)
         try #require(Int(wedged).map { $0 > 0 } == true, "no main process to wedge (MainPID \(wedged))")
         #expect(try sandbox(["exec", "kill", "-STOP", wedged], in: sandboxDirectory).status == 0)
-        let restarted = try eventually(30) {
+        let restarted = try eventually(60) {
             let pid = try property("MainPID", in: sandboxDirectory)
             let state = try property("ActiveState", in: sandboxDirectory)
             return pid != wedged && pid != "0" && state == "active"
