@@ -6,8 +6,11 @@
 #   scripts/demo/run.sh publish   check-config, then refresh every dataset
 #   scripts/demo/run.sh show      the published tree, manifest.json, an index.json excerpt
 #   scripts/demo/run.sh query     revenue per month and top sellers, with DuckDB on the files
+#   scripts/demo/run.sh daemon    the daemon in the foreground while a writer simulates order
+#                                 traffic, so each cycle publishes a new version; Ctrl-C ends it
+#                                 (without a terminal it runs DEMO_SECONDS, default 60)
 #   scripts/demo/run.sh stop      stop the server
-#   scripts/demo/run.sh all       setup, publish, show, query, then stop unless KEEP=1
+#   scripts/demo/run.sh all       setup, publish, show, query, daemon, then stop unless KEEP=1
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DIR=build/demo
@@ -68,7 +71,7 @@ updated_at = "updated_at"
 partition_by = "created_at"
 partition_granularity = "month"
 row_group_granularity = "day"
-every = "1m"
+every = "10s"
 lookback = "48h"
 
 [[dataset]]
@@ -131,6 +134,39 @@ print(f"both queries in {time.perf_counter() - start:.2f} s")
 PY
 }
 
+# New orders and status changes every second, with updated_at from the server's clock.
+traffic() {
+    # shellcheck disable=SC1090
+    . "$(scripts/test-mariadb.sh env "$SERVER")"
+    while true; do
+        MYSQL_PWD="$PP_TEST_MYSQL_ADMIN_PASSWORD" mariadb -u "$PP_TEST_MYSQL_ADMIN_USER" -S "$PP_TEST_MYSQL_SOCKET" shop -e "
+            INSERT INTO orders (id, offer_id, seller_id, buyer_id, status, quantity, unit_price, total, currency, country, channel, created_at, updated_at)
+            SELECT m.id + seq, f.id, f.seller_id, 1 + FLOOR(RAND() * 900000), 'new', 1, f.price, f.price, 'EUR', 'DE', 'web', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)
+            FROM (SELECT MAX(id) AS id FROM orders) AS m JOIN seq_1_to_20 JOIN offers AS f ON f.id = 1 + (m.id + seq) * 7919 % 2000000;
+            UPDATE orders SET status = 'paid', updated_at = UTC_TIMESTAMP(6) WHERE status = 'new' ORDER BY id DESC LIMIT 10;" 2>/dev/null || return 0
+        sleep 1
+    done
+}
+
+daemon() {
+    [ -f "$DIR/config.toml" ] || write_config
+    say "the daemon in the foreground, with simulated order traffic (Ctrl-C to end)"
+    traffic &
+    local writer=$!
+    if [ -t 0 ]; then
+        "$BIN" run --config "$DIR/config.toml" || true
+    else
+        "$BIN" run --config "$DIR/config.toml" &
+        local pid=$!
+        sleep "${DEMO_SECONDS:-60}"
+        kill -TERM "$pid"
+        wait "$pid" || true
+    fi
+    kill "$writer" 2>/dev/null || true
+    wait "$writer" 2>/dev/null || true
+    "$BIN" status --config "$DIR/config.toml"
+}
+
 stop() {
     scripts/test-mariadb.sh stop "$SERVER" >&2
     rm -f "$DIR/loaded"
@@ -141,6 +177,7 @@ case "${1:-all}" in
     publish) publish ;;
     show) show ;;
     query) query ;;
+    daemon) daemon ;;
     stop) stop ;;
     all)
         start=$(seconds)
@@ -148,6 +185,7 @@ case "${1:-all}" in
         publish
         show
         query
+        daemon
         say "demo done in $(elapsed "$start")"
         if [ "${KEEP:-0}" = 1 ]; then
             echo "the server keeps running (KEEP=1); stop it with scripts/demo/run.sh stop" >&2
@@ -155,5 +193,5 @@ case "${1:-all}" in
             stop
         fi
         ;;
-    *) echo "usage: $0 setup|publish|show|query|stop|all" >&2; exit 2 ;;
+    *) echo "usage: $0 setup|publish|show|query|daemon|stop|all" >&2; exit 2 ;;
 esac
