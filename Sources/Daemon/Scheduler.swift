@@ -86,7 +86,11 @@ public final class Scheduler: @unchecked Sendable {
     }
 
     private func checkDirectories(_ configuration: Configuration) throws {
-        for path in [configuration.publish.directory, configuration.publish.stateDirectory] {
+        var directories = [configuration.publish.directory, configuration.publish.stateDirectory]
+        if let metrics = configuration.publish.metricsFile, let slash = metrics.lastIndex(of: "/"), slash != metrics.startIndex {
+            directories.append(String(metrics[..<slash]))
+        }
+        for path in directories {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         }
         let manifest = ManifestStore(root: configuration.publish.directory)
