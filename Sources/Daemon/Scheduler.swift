@@ -236,8 +236,8 @@ public final class Scheduler: @unchecked Sendable {
                 "refresh failed\(stopping ? "" : "; retrying in \(delay)"): \(error)",
                 metadata: ["dataset": "\(dataset.name)", "error": "\(error)", "duration_ms": "\(milliseconds)", "phase": "failed"])
         }
-        writeStatusFiles()
         if !stopping { arm(schedule, after: delay) }
+        writeStatusFiles()
     }
 
     /// After `refresh_timeout`, logs the refresh as overdue and marks it in STATUS=, status.json

@@ -54,8 +54,10 @@ public struct StderrLogHandler: LogHandler {
 
     /// UTC to the millisecond, ISO 8601 with a Z.
     static func timestamp(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let millis = ((milliseconds % 1000) + 1000) % 1000
+        // Whole microseconds first: 0.999 s is 998.999… ms in binary floating point.
+        let microseconds = Int64((date.timeIntervalSince1970 * 1e6).rounded())
+        let milliseconds = microseconds >= 0 ? microseconds / 1000 : (microseconds - 999) / 1000
+        let millis = milliseconds - (milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000) * 1000
         var seconds = time_t((milliseconds - millis) / 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
