@@ -8,10 +8,10 @@ import Systemd
 /// The daemon: one schedule per dataset, a limit on refreshes running at once, signals,
 /// systemd notifications, the watchdog, status.json and the metrics file.
 ///
-/// Threads: the main queue handles signals, the heartbeat and STATUS=; each dataset refreshes
-/// on its own serial queue (libmariadb, zstd and fsync block there); status files are written
-/// on a queue of their own. The main queue never blocks on I/O, so its heartbeat proves the
-/// scheduler alive to the watchdog however long a refresh takes.
+/// Threads: the control queue (the main queue in the daemon) handles signals, the heartbeat and
+/// STATUS=; each dataset refreshes on its own serial queue (libmariadb, zstd and fsync block
+/// there); status files are written on a queue of their own. The control queue never blocks on
+/// I/O, so its heartbeat proves the scheduler alive to the watchdog however long a refresh takes.
 public final class Scheduler: @unchecked Sendable {
     private let configurationPath: String
     private let logger: Logger
@@ -20,10 +20,15 @@ public final class Scheduler: @unchecked Sendable {
     private let statusWriter: StatusWriter
     private let statusQueue = DispatchQueue(label: "parquet-publisher.status")
     private let startedAt = Date()
+    /// Signals, the heartbeat, reload and stop run here; `start`, `reload` and `stop` must be
+    /// called on it.
+    private let control: DispatchQueue
+    /// What a finished stop does: exit(0) in the daemon.
+    private let exit: @Sendable () -> Void
 
     /// The configuration and connector refreshes start with; replaced by a reload.
     private let current: Mutex<(Configuration, SourceConnector)>
-    /// Main queue only.
+    /// Control queue only.
     private var schedules: [String: DatasetSchedule] = [:]
     private var signalSources: [any DispatchSourceSignal] = []
     private var heartbeatTimer: (any DispatchSourceTimer)?
@@ -31,7 +36,7 @@ public final class Scheduler: @unchecked Sendable {
     private var lastStatus = ""
     private var ticks = 0
 
-    /// CLOCK_MONOTONIC microseconds of the main queue's last tick.
+    /// CLOCK_MONOTONIC microseconds of the control queue's last tick.
     private let heartbeat = Atomic<UInt64>(0)
     /// A dataset timer that should have fired long ago and did not.
     private let timersStalled = Atomic<Bool>(false)
@@ -40,10 +45,17 @@ public final class Scheduler: @unchecked Sendable {
     /// How old the heartbeat may be for the watchdog to keep pinging.
     private var healthWindow: Duration = .seconds(15)
 
+    /// - Parameters:
+    ///   - control: the queue for signals, timers and status; the main queue for the daemon,
+    ///     which then runs `dispatchMain()`.
+    ///   - exit: called on `control` once a stop has finished; the daemon exits 0.
     public init(
         configuration: Configuration, configurationPath: String, logger: Logger,
-        notifier: SystemdNotifier = SystemdNotifier()
+        notifier: SystemdNotifier = SystemdNotifier(), control: DispatchQueue = .main,
+        exit: @escaping @Sendable () -> Void = { Glibc.exit(0) }
     ) throws {
+        self.control = control
+        self.exit = exit
         self.configurationPath = configurationPath
         self.logger = logger
         self.notifier = notifier
@@ -57,11 +69,12 @@ public final class Scheduler: @unchecked Sendable {
     // MARK: Start
 
     /// Checks the published state, arms every dataset, starts the watchdog and reports READY=1.
-    /// Call on the main thread, then run the main queue (`dispatchMain()`).
-    public func start() throws {
+    /// Call on the control queue (the daemon: the main thread, then `dispatchMain()`).
+    /// `handlingSignals`: SIGHUP, SIGTERM and SIGINT through dispatch sources (the daemon).
+    public func start(handlingSignals: Bool = true) throws {
         let configuration = self.configuration
         try checkDirectories(configuration)
-        installSignalHandlers()
+        if handlingSignals { installSignalHandlers() }
         startHeartbeat()
         for (index, dataset) in configuration.datasets.enumerated() {
             let schedule = DatasetSchedule(dataset: dataset)
@@ -130,7 +143,7 @@ public final class Scheduler: @unchecked Sendable {
 
     // MARK: Health
 
-    /// The scheduler is alive: the main queue ticked within the health window, and no dataset
+    /// The scheduler is alive: the control queue ticked within the health window, and no dataset
     /// timer is long overdue. The watchdog pings only while this holds.
     var isHealthy: Bool {
         let age = SystemCallClock.monotonicMicroseconds() &- heartbeat.load(ordering: .acquiring)
@@ -139,14 +152,14 @@ public final class Scheduler: @unchecked Sendable {
 
     private func startHeartbeat() {
         heartbeat.store(SystemCallClock.monotonicMicroseconds(), ordering: .releasing)
-        let timer = DispatchSource.makeTimerSource(queue: .main)
+        let timer = DispatchSource.makeTimerSource(queue: control)
         timer.schedule(deadline: .now(), repeating: .seconds(1), leeway: .milliseconds(50))
         timer.setEventHandler { [weak self] in self?.tick() }
         timer.resume()
         heartbeatTimer = timer
     }
 
-    /// Every second on the main queue: the heartbeat, STATUS= when it changed, the status
+    /// Every second on the control queue: the heartbeat, STATUS= when it changed, the status
     /// files every five seconds.
     private func tick() {
         heartbeat.store(SystemCallClock.monotonicMicroseconds(), ordering: .releasing)
@@ -173,7 +186,7 @@ public final class Scheduler: @unchecked Sendable {
     /// The STATUS= line now.
     func statusLine() -> String { StatusSummary.line(snapshots) }
 
-    /// Writes status.json and the metrics off the main queue; skipped while a write is pending.
+    /// Writes status.json and the metrics off the control queue; skipped while a write is pending.
     private func writeStatusFiles(stopped: Bool = false, then completion: (@Sendable () -> Void)? = nil) {
         let snapshots = self.snapshots
         let configuration = self.configuration
@@ -245,7 +258,7 @@ public final class Scheduler: @unchecked Sendable {
     /// safely from another thread, and each statement is already bounded by the source's
     /// `read_timeout`, after which the refresh fails and publishes nothing.
     private func watchTimeout(of schedule: DatasetSchedule, dataset: DatasetConfiguration) -> any DispatchSourceTimer {
-        let timer = DispatchSource.makeTimerSource(queue: .main)
+        let timer = DispatchSource.makeTimerSource(queue: control)
         let timeout = dataset.refreshTimeout
         timer.schedule(deadline: .now() + .nanoseconds(Int(timeout / .nanoseconds(1))))
         timer.setEventHandler { [logger] in
@@ -282,7 +295,7 @@ public final class Scheduler: @unchecked Sendable {
         for signal in [SIGHUP, SIGTERM, SIGINT] {
             // The default action would end the process before the dispatch source sees it.
             Glibc.signal(signal, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signal, queue: .main)
+            let source = DispatchSource.makeSignalSource(signal: signal, queue: control)
             source.setEventHandler { [weak self] in
                 guard let self else { return }
                 if signal == SIGHUP { self.reload() } else { self.stop(signal: signal == SIGTERM ? "SIGTERM" : "SIGINT") }
@@ -294,7 +307,8 @@ public final class Scheduler: @unchecked Sendable {
 
     /// SIGHUP: RELOADING=1, re-read and validate the configuration (keeping the old one when the
     /// new one is invalid), refresh every dataset at once, READY=1.
-    func reload() {
+    public func reload() {
+        dispatchPrecondition(condition: .onQueue(control))
         guard !stopping.load(ordering: .acquiring) else { return }
         notifier.reloading()
         logger.info("reloading the configuration from \(configurationPath)", metadata: ["phase": "reload"])
@@ -342,7 +356,8 @@ public final class Scheduler: @unchecked Sendable {
 
     /// SIGTERM/SIGINT: STOPPING=1, no new refresh starts, running ones finish their atomic
     /// publish (a version is whole or absent, never half there), the status is written, exit 0.
-    func stop(signal: String) {
+    public func stop(signal: String) {
+        dispatchPrecondition(condition: .onQueue(control))
         guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else {
             logger.notice("\(signal) again: already stopping")
             return
@@ -361,10 +376,12 @@ public final class Scheduler: @unchecked Sendable {
         DispatchQueue.global().async { [self] in
             for schedule in all { schedule.drain() }
             writeStatusFiles(stopped: true) {
-                DispatchQueue.main.async { [self] in
+                self.control.async { [self] in
                     watchdog?.stop()
+                    heartbeatTimer?.cancel()
+                    for source in signalSources { source.cancel() }
                     logger.info("stopped", metadata: ["phase": "stopped"])
-                    exit(0)
+                    exit()
                 }
             }
         }
