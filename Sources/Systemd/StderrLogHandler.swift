@@ -38,7 +38,11 @@ public struct StderrLogHandler: LogHandler {
         let leading = leadingKeys.filter { metadata[$0] != nil }
         let rest = metadata.keys.filter { $0 != "dataset" && !leadingKeys.contains($0) }.sorted()
         for key in leading + rest {
-            text += " \(key)=\(quoted(SystemdLogging.redacted(key, metadata[key]!)))"
+            let value = SystemdLogging.redacted(key, metadata[key]!)
+            // An error the message already spells out is not repeated (the journal keeps it as
+            // its own ERROR field).
+            if key == "error", !value.isEmpty, message.contains(value) { continue }
+            text += " \(key)=\(quoted(value))"
         }
         return text
     }

@@ -29,6 +29,17 @@ import Testing
         #expect(line.hasSuffix(#" a="two words" b="say \"hi\"" c="" d="x=y" e="line\nbreak""#), "\(line)")
     }
 
+    @Test func anErrorTheMessageAlreadyCarriesIsNotRepeated() {
+        let line = StderrLogHandler.line(
+            date: instant, level: .error, message: "refresh failed: connection refused",
+            metadata: ["dataset": "orders", "error": "connection refused", "phase": "failed"])
+        #expect(line == "2026-11-25T01:02:03.456Z error orders: refresh failed: connection refused phase=failed")
+        let fields = JournaldLogHandler.fields(
+            level: .error, message: "refresh failed: connection refused", metadata: ["error": "connection refused"],
+            file: "f", function: "g", line: 1)
+        #expect(fields.contains("ERROR=connection refused"))
+    }
+
     @Test func withoutADatasetTheMessageFollowsTheLevel() {
         #expect(StderrLogHandler.line(date: instant, level: .notice, message: "started", metadata: [:])
             == "2026-11-25T01:02:03.456Z notice started")
