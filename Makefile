@@ -87,8 +87,10 @@ bench-encode: deps build
 demo: deps build
 	@scripts/demo/run.sh all
 
+# The binary, the unit, its system user (sysusers.d) and an example config that never
+# replaces an existing one. SYSCONFDIR defaults to /etc.
 install: build
-	@PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) scripts/install.sh
+	@PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) SYSCONFDIR=$(or $(SYSCONFDIR),/etc) scripts/install.sh
 
 bench-snapshot: deps build
 	@scripts/bench/snapshot.sh

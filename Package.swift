@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MySQLSourceTests", dependencies: ["MySQLSource", "TestSupport"]),
         .testTarget(name: "PublishingTests", dependencies: ["Publishing", "TestSupport"]),
-        .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
+        .testTarget(name: "SystemdTests", dependencies: ["Systemd", "Daemon", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Publishing", "MySQLSource", "Parquet", "TestSupport"]),
     ]
 )

@@ -43,7 +43,15 @@ start)
     echo "$unshare_pid" > "$dir/unshare.pid"
     for _ in $(seq 120); do
         state=$(inside systemctl is-system-running 2>/dev/null || true)
-        case "$state" in running|degraded) echo "systemd-sandbox: $state (pid $child)" >&2; exit 0 ;; esac
+        case "$state" in
+        running|degraded)
+            # Keep this systemd's journal in its private /run: the machine's /var/log/journal
+            # is shared with every other sandbox and with the machine itself.
+            inside journalctl --relinquish-var >/dev/null 2>&1 || true
+            echo "systemd-sandbox: $state (pid $child)" >&2
+            exit 0
+            ;;
+        esac
         sleep 0.5
     done
     echo "systemd-sandbox: not running after 60 s (state: ${state:-none}); see $dir/systemd.log" >&2
@@ -55,6 +63,7 @@ exec)
 stop)
     [ -f "$pidfile" ] || exit 0
     pid=$(cat "$pidfile")
+    # PID 1 of the namespace: when it dies, the kernel kills every process inside.
     kill -KILL "$pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     [ -f "$dir/unshare.pid" ] && kill -KILL "$(cat "$dir/unshare.pid")" 2>/dev/null || true

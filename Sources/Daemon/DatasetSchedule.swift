@@ -1,106 +1,182 @@
 import Dispatch
 import Foundation
-import Logging
 import Publishing
 
-/// One dataset's timer and its serial queue: a refresh runs on the queue, and the next one is
-/// armed only when it ends, so a dataset never overlaps itself. Failures retry with
-/// exponential backoff capped at the interval.
+/// One dataset's timer and its serial queue. A refresh runs on the queue and the next timer is
+/// armed only when it ends, so a dataset never overlaps itself. Everything `status`, STATUS=
+/// and the metrics show about the dataset is kept here, under a lock.
 final class DatasetSchedule: @unchecked Sendable {
-    let name: String
-    private(set) var dataset: DatasetConfiguration
-    private let queue: DispatchQueue
-    private var timer: (any DispatchSourceTimer)?
-    private let lock = NSLock()
-    private var stopped = false
+    /// Where the dataset is in its cycle.
+    enum Activity: String, Sendable {
+        /// The timer is armed (or the daemon stops).
+        case idle
+        /// The timer fired; waiting for a `max_concurrent_refreshes` slot.
+        case waiting
+        case refreshing
+    }
 
-    // What STATUS, status.json and the metrics show; guarded by `lock`.
-    private(set) var running = false
-    private(set) var progress: RefreshProgress?
-    private(set) var lastResult: RefreshResult?
-    private(set) var lastError: String?
-    private(set) var lastSuccess: Date?
-    private(set) var nextRun: Date?
-    private(set) var failures = 0
-    private(set) var errorsTotal = 0
-    private(set) var refreshesTotal = 0
-    /// Set by a reload while a refresh runs: the next one starts as soon as it ends.
+    /// What the dataset is doing and has done; a copy taken under the lock.
+    struct Snapshot: Sendable {
+        var name: String
+        var dataset: DatasetConfiguration
+        var activity = Activity.idle
+        var progress: RefreshProgress?
+        /// Rows the running refresh is expected to read, when it reads the whole dataset and
+        /// the previous version's count is known; nil: show rows so far instead of a percent.
+        var expectedRows: Int?
+        var startedAt: Date?
+        /// The running refresh passed `refresh_timeout`.
+        var overdue = false
+        var reconciling = false
+        var lastResult: RefreshResult?
+        var lastError: String?
+        var lastErrorAt: Date?
+        var lastSuccess: Date?
+        var nextRun: Date?
+        var failures = 0
+        var errorsTotal = 0
+        var refreshesTotal = 0
+        var timeoutsTotal = 0
+        /// What the state file says was last published; nil before the first refresh.
+        var published: DatasetState?
+
+        init(dataset: DatasetConfiguration) {
+            name = dataset.name
+            self.dataset = dataset
+        }
+    }
+
+    let name: String
+    private let queue: DispatchQueue
+    private let lock = NSLock()
+    private var timer: (any DispatchSourceTimer)?
+    private var stopped = false
     private var immediate = false
+    private var state: Snapshot
 
     init(dataset: DatasetConfiguration) {
         name = dataset.name
-        self.dataset = dataset
         queue = DispatchQueue(label: "parquet-publisher.dataset.\(dataset.name)")
+        state = Snapshot(dataset: dataset)
     }
 
-    /// Arms the timer `delay` from now; `run` does the refresh on the dataset's queue.
+    var snapshot: Snapshot { lock.withLock { state } }
+    var dataset: DatasetConfiguration { lock.withLock { state.dataset } }
+    var isStopped: Bool { lock.withLock { stopped } }
+
+    /// Arms the one-shot timer `delay` from now; `run` does the refresh on the dataset's queue.
     func schedule(after delay: Duration, run: @escaping @Sendable (DatasetSchedule) -> Void) {
         lock.lock()
         defer { lock.unlock() }
         guard !stopped else { return }
         timer?.cancel()
+        let nanoseconds = max(0, Int(delay / .nanoseconds(1)))
         let timer = DispatchSource.makeTimerSource(queue: queue)
-        let (seconds, attoseconds) = delay.components
-        let nanoseconds = max(0, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-        timer.schedule(deadline: .now() + .nanoseconds(nanoseconds))
+        timer.schedule(deadline: .now() + .nanoseconds(nanoseconds), leeway: .milliseconds(100))
         timer.setEventHandler { [weak self] in
             guard let self else { return }
             run(self)
         }
-        nextRun = Date().addingTimeInterval(Double(nanoseconds) / 1e9)
+        state.nextRun = Date().addingTimeInterval(Double(nanoseconds) / 1e9)
         self.timer = timer
         timer.resume()
     }
 
-    /// The next delay: the interval with a little jitter (so datasets do not all hit the
-    /// source at once), or the backoff after failures.
-    func nextDelay() -> Duration {
-        if lock.withLock({ let now = immediate; immediate = false; return now }) { return .zero }
-        let interval = dataset.every
-        let intervalSeconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
-        if failures > 0 {
-            let backoff = min(intervalSeconds, 5 * pow(2, Double(failures - 1)))
-            return .milliseconds(Int64(backoff * 1000))
-        }
-        let jitter = Double.random(in: 0...min(intervalSeconds * 0.05, 10))
-        return .milliseconds(Int64((intervalSeconds + jitter) * 1000))
-    }
-
+    /// Asks for a refresh as soon as possible: the caller arms a zero timer when idle; when
+    /// waiting or refreshing, the next one starts right after (`nextDelay()` is then zero).
     func requestImmediateRefresh() {
         lock.withLock { immediate = true }
     }
 
-    func replace(_ dataset: DatasetConfiguration) {
-        lock.withLock { self.dataset = dataset }
-    }
-
-    func began() {
+    /// The delay before the next refresh: zero when one was requested meanwhile, the backoff
+    /// after failures, else the interval with a little jitter.
+    func nextDelay() -> Duration {
         lock.withLock {
-            running = true
-            progress = nil
-            nextRun = nil
+            if immediate { return .zero }
+            let every = state.dataset.every
+            if state.failures > 0 { return Self.backoff(failures: state.failures, every: every) }
+            return every + Self.jitter(every: every)
         }
     }
 
+    /// Exponential backoff after `failures` consecutive failures: 5 s, 10 s, 20 s, … never more
+    /// than the interval, so a failing dataset is retried at least as often as a healthy one runs.
+    static func backoff(failures: Int, every: Duration) -> Duration {
+        let exponent = min(max(failures - 1, 0), 30)
+        return min(.seconds(5) * (1 << exponent), every)
+    }
+
+    /// Up to 5% of the interval and at most 10 s, so datasets with the same `every` do not all
+    /// hit the source in the same second. `random` is in 0...1.
+    static func jitter(every: Duration, random: Double = Double.random(in: 0...1)) -> Duration {
+        min(every / 20, .seconds(10)) * random
+    }
+
+    func replace(_ dataset: DatasetConfiguration) {
+        lock.withLock { state.dataset = dataset }
+    }
+
+    func waiting() {
+        lock.withLock {
+            state.activity = .waiting
+            state.nextRun = nil
+        }
+    }
+
+    func idle() {
+        lock.withLock { state.activity = .idle }
+    }
+
+    /// A refresh starts; a pending request for an immediate one is satisfied by it.
+    func began(expectedRows: Int?, reconciling: Bool) {
+        lock.withLock {
+            immediate = false
+            state.activity = .refreshing
+            state.progress = nil
+            state.expectedRows = expectedRows
+            state.reconciling = reconciling
+            state.startedAt = Date()
+            state.overdue = false
+        }
+    }
+
+    /// Records what the state file says, after a refresh and at start-up.
+    func record(_ published: DatasetState?) {
+        lock.withLock { state.published = published }
+    }
+
     func update(_ progress: RefreshProgress) {
-        lock.withLock { self.progress = progress }
+        lock.withLock { state.progress = progress }
+    }
+
+    func markOverdue() {
+        lock.withLock {
+            guard state.activity == .refreshing, !state.overdue else { return }
+            state.overdue = true
+            state.timeoutsTotal += 1
+        }
     }
 
     func finished(_ result: Result<RefreshResult, any Error>) {
         lock.withLock {
-            running = false
-            progress = nil
-            refreshesTotal += 1
+            state.activity = .idle
+            state.progress = nil
+            state.expectedRows = nil
+            state.startedAt = nil
+            state.overdue = false
+            state.reconciling = false
+            state.refreshesTotal += 1
             switch result {
             case .success(let value):
-                lastResult = value
-                lastSuccess = Date()
-                lastError = nil
-                failures = 0
+                state.lastResult = value
+                state.lastSuccess = Date()
+                state.lastError = nil
+                state.failures = 0
             case .failure(let error):
-                lastError = "\(error)"
-                failures += 1
-                errorsTotal += 1
+                state.lastError = "\(error)"
+                state.lastErrorAt = Date()
+                state.failures += 1
+                state.errorsTotal += 1
             }
         }
     }
@@ -111,33 +187,12 @@ final class DatasetSchedule: @unchecked Sendable {
             stopped = true
             timer?.cancel()
             timer = nil
+            state.nextRun = nil
         }
     }
 
     /// Blocks until the refresh on the queue, if any, has ended.
     func drain() {
         queue.sync {}
-    }
-
-    struct Snapshot {
-        var name: String
-        var running: Bool
-        var progress: RefreshProgress?
-        var lastResult: RefreshResult?
-        var lastError: String?
-        var lastSuccess: Date?
-        var nextRun: Date?
-        var failures: Int
-        var errorsTotal: Int
-        var refreshesTotal: Int
-    }
-
-    var snapshot: Snapshot {
-        lock.withLock {
-            Snapshot(
-                name: name, running: running, progress: progress, lastResult: lastResult, lastError: lastError,
-                lastSuccess: lastSuccess, nextRun: nextRun, failures: failures, errorsTotal: errorsTotal,
-                refreshesTotal: refreshesTotal)
-        }
     }
 }

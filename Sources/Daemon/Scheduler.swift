@@ -5,264 +5,394 @@ import Publishing
 import Synchronization
 import Systemd
 
-/// The daemon: one schedule per dataset, a limit on refreshes running at once (the source is
-/// fragile), signals, systemd notifications, the watchdog, status.json and the metrics file.
+/// The daemon: one schedule per dataset, a limit on refreshes running at once, signals,
+/// systemd notifications, the watchdog, status.json and the metrics file.
 ///
-/// Blocking work (libmariadb, zstd, fsync) runs on each dataset's own serial queue; the main
-/// queue only handles signals, timers and status, so its heartbeat proves the scheduler alive.
+/// Threads: the control queue (the main queue in the daemon) handles signals, the heartbeat and
+/// STATUS=; each dataset refreshes on its own serial queue (libmariadb, zstd and fsync block
+/// there); status files are written on a queue of their own. The control queue never blocks on
+/// I/O, so its heartbeat proves the scheduler alive to the watchdog however long a refresh takes.
 public final class Scheduler: @unchecked Sendable {
-    private var configuration: Configuration
     private let configurationPath: String
     private let logger: Logger
-    private let notifier = SystemdNotifier()
+    private let notifier: SystemdNotifier
+    private let limiter: RefreshLimiter
+    private let statusWriter: StatusWriter
+    private let statusQueue = DispatchQueue(label: "parquet-publisher.status")
+    private let startedAt = Date()
+    /// Signals, the heartbeat, reload and stop run here; `start`, `reload` and `stop` must be
+    /// called on it.
+    private let control: DispatchQueue
+    /// What a finished stop does: exit(0) in the daemon.
+    private let exit: @Sendable () -> Void
+
+    /// The configuration and connector refreshes start with; replaced by a reload.
+    private let current: Mutex<(Configuration, SourceConnector)>
+    /// Control queue only.
     private var schedules: [String: DatasetSchedule] = [:]
-    private var connector: SourceConnector
-    private let slots: DispatchSemaphore
     private var signalSources: [any DispatchSourceSignal] = []
     private var heartbeatTimer: (any DispatchSourceTimer)?
     private var watchdog: WatchdogPinger?
-    private let heartbeat = Atomic<UInt64>(0)
-    private let stopping = Atomic<Bool>(false)
-    private let statusWriter: StatusWriter
+    private var lastStatus = ""
+    private var ticks = 0
 
-    public init(configuration: Configuration, configurationPath: String, logger: Logger) throws {
-        self.configuration = configuration
+    /// CLOCK_MONOTONIC microseconds of the control queue's last tick.
+    private let heartbeat = Atomic<UInt64>(0)
+    /// A dataset timer that should have fired long ago and did not.
+    private let timersStalled = Atomic<Bool>(false)
+    private let stopping = Atomic<Bool>(false)
+    private let statusPending = Atomic<Bool>(false)
+    /// How old the heartbeat may be for the watchdog to keep pinging.
+    private var healthWindow: Duration = .seconds(15)
+
+    /// - Parameters:
+    ///   - control: the queue for signals, timers and status; the main queue for the daemon,
+    ///     which then runs `dispatchMain()`.
+    ///   - exit: called on `control` once a stop has finished; the daemon exits 0.
+    public init(
+        configuration: Configuration, configurationPath: String, logger: Logger,
+        notifier: SystemdNotifier = SystemdNotifier(), control: DispatchQueue = .main,
+        exit: @escaping @Sendable () -> Void = { Glibc.exit(0) }
+    ) throws {
+        self.control = control
+        self.exit = exit
         self.configurationPath = configurationPath
         self.logger = logger
-        connector = try SourceConnector(configuration: configuration, logger: logger)
-        slots = DispatchSemaphore(value: max(1, configuration.publish.maxConcurrentRefreshes))
+        self.notifier = notifier
+        current = Mutex((configuration, try SourceConnector(configuration: configuration, logger: logger)))
+        limiter = RefreshLimiter(limit: configuration.publish.maxConcurrentRefreshes)
         statusWriter = StatusWriter(logger: logger)
     }
 
-    /// Checks the published state, arms every dataset, reports READY, and returns; the caller
-    /// then runs the main queue (`dispatchMain()`).
-    public func start() throws {
-        try checkState()
-        installSignalHandlers()
+    private var configuration: Configuration { current.withLock { $0.0 } }
+
+    // MARK: Start
+
+    /// Checks the published state, arms every dataset, starts the watchdog and reports READY=1.
+    /// Call on the control queue (the daemon: the main thread, then `dispatchMain()`).
+    /// `handlingSignals`: SIGHUP, SIGTERM and SIGINT through dispatch sources (the daemon).
+    public func start(handlingSignals: Bool = true) throws {
+        let configuration = self.configuration
+        try checkDirectories(configuration)
+        if handlingSignals { installSignalHandlers() }
         startHeartbeat()
-        for dataset in configuration.datasets {
+        for (index, dataset) in configuration.datasets.enumerated() {
             let schedule = DatasetSchedule(dataset: dataset)
             schedules[dataset.name] = schedule
-            // The first cycle right away, spread by a few seconds between datasets.
-            schedule.schedule(after: .milliseconds(Int64(schedules.count - 1) * 2000)) { [weak self] in self?.run($0) }
+            prepare(schedule, configuration: configuration)
+            // The first cycle at once, datasets a second apart.
+            arm(schedule, after: .seconds(index))
         }
         if let interval = notifier.watchdogInterval {
+            healthWindow = min(.seconds(15), max(.seconds(3), interval / 2))
             let pinger = WatchdogPinger(notifier: notifier, interval: interval) { [weak self] in self?.isHealthy ?? false }
             pinger.start()
             watchdog = pinger
-            logger.info("watchdog enabled, pinging every \(interval / 2) while the scheduler is alive")
+            logger.info("watchdog: pinging every \(interval / 2) while the scheduler's heartbeat is under \(healthWindow) old")
         }
-        notifier.ready(status: statusLine())
+        let line = statusLine()
         logger.info(
-            "started: \(configuration.datasets.count) datasets, at most \(configuration.publish.maxConcurrentRefreshes) refreshing at once",
+            "state checked; ready: \(configuration.datasets.count) datasets, at most \(configuration.publish.maxConcurrentRefreshes) refreshing at once",
             metadata: ["phase": "ready"])
+        notifier.ready(status: line)
+        lastStatus = line
     }
 
-    /// Repairs what a crash may have left: a manifest pointing at the previous version,
-    /// temporary files of the manifest and the state store.
-    private func checkState() throws {
+    private func checkDirectories(_ configuration: Configuration) throws {
+        var directories = [configuration.publish.directory, configuration.publish.stateDirectory]
+        if let metrics = configuration.publish.metricsFile, let slash = metrics.lastIndex(of: "/"), slash != metrics.startIndex {
+            directories.append(String(metrics[..<slash]))
+        }
+        for path in directories {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
         let manifest = ManifestStore(root: configuration.publish.directory)
-        try FileManager.default.createDirectory(atPath: configuration.publish.directory, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: configuration.publish.stateDirectory, withIntermediateDirectories: true)
-        _ = try manifest.removeLeftovers()
-        _ = try StateStore(directory: configuration.publish.stateDirectory).removeLeftovers()
-        for dataset in configuration.datasets {
-            // A torn state file is an error now, not at the first refresh.
-            _ = try StateStore(directory: configuration.publish.stateDirectory).load(dataset: dataset.name)
+        let manifests = try manifest.removeLeftovers()
+        let states = try StateStore(directory: configuration.publish.stateDirectory).removeLeftovers()
+        if !manifests.isEmpty || !states.isEmpty {
+            logger.notice("removed temporary files of an interrupted write", metadata: ["files": "\(manifests + states)"])
         }
     }
 
-    /// Alive when the main queue ticked within the last 15 seconds.
+    /// What a crash may have left of one dataset, repaired before READY=1: staging directories
+    /// and versions never made current, a manifest entry behind `current`. A dataset whose
+    /// state cannot be used is logged and left to fail its refreshes with the same clear error;
+    /// the other datasets keep being published.
+    private func prepare(_ schedule: DatasetSchedule, configuration: Configuration) {
+        let name = schedule.name
+        let directory = DatasetDirectory(root: configuration.publish.directory, dataset: name)
+        // Removing a large leftover snapshot can take a while: ask systemd for the time.
+        notifier.extendTimeout(.seconds(60))
+        do {
+            let removed = try directory.removeLeftovers()
+            if !removed.isEmpty {
+                logger.notice("removed leftovers of an interrupted publish", metadata: ["dataset": "\(name)", "files": "\(removed)"])
+            }
+            if try ManifestStore(root: configuration.publish.directory).repair(directory) {
+                logger.notice("manifest.json repaired to name the current version", metadata: ["dataset": "\(name)"])
+            }
+        } catch {
+            logger.error("cannot check the published directory", metadata: ["dataset": "\(name)", "error": "\(error)"])
+        }
+        do {
+            schedule.record(try StateStore(directory: configuration.publish.stateDirectory).load(dataset: name))
+        } catch {
+            logger.error("the dataset's state cannot be used; its refreshes fail until it is fixed", metadata: ["dataset": "\(name)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: Health
+
+    /// The scheduler is alive: the control queue ticked within the health window, and no dataset
+    /// timer is long overdue. The watchdog pings only while this holds.
     var isHealthy: Bool {
-        let last = heartbeat.load(ordering: .relaxed)
-        return Self.monotonicSeconds() - last < 15
+        let age = SystemCallClock.monotonicMicroseconds() &- heartbeat.load(ordering: .acquiring)
+        return Duration.microseconds(Int64(age)) < healthWindow && !timersStalled.load(ordering: .relaxed)
     }
 
     private func startHeartbeat() {
-        heartbeat.store(Self.monotonicSeconds(), ordering: .relaxed)
-        let timer = DispatchSource.makeTimerSource(queue: .main)
-        timer.schedule(deadline: .now(), repeating: .seconds(1))
-        timer.setEventHandler { [weak self] in
-            guard let self else { return }
-            self.heartbeat.store(Self.monotonicSeconds(), ordering: .relaxed)
-            self.publishStatus()
-        }
+        heartbeat.store(SystemCallClock.monotonicMicroseconds(), ordering: .releasing)
+        let timer = DispatchSource.makeTimerSource(queue: control)
+        timer.schedule(deadline: .now(), repeating: .seconds(1), leeway: .milliseconds(50))
+        timer.setEventHandler { [weak self] in self?.tick() }
         timer.resume()
         heartbeatTimer = timer
     }
 
-    private var lastStatus = ""
-    private var statusTicks = 0
-
-    /// STATUS= when it changed; status.json and metrics every few seconds.
-    private func publishStatus() {
-        let line = statusLine()
-        if line != lastStatus {
+    /// Every second on the control queue: the heartbeat, STATUS= when it changed, the status
+    /// files every five seconds.
+    private func tick() {
+        heartbeat.store(SystemCallClock.monotonicMicroseconds(), ordering: .releasing)
+        let now = Date()
+        let snapshots = self.snapshots
+        // A timer a minute late on an idle dataset means the scheduler lost it.
+        let stalled = snapshots.contains { s in
+            s.activity == .idle && s.nextRun.map { now.timeIntervalSince($0) > 60 } == true
+        }
+        timersStalled.store(stalled && !stopping.load(ordering: .relaxed), ordering: .relaxed)
+        let line = StatusSummary.line(snapshots, now: now)
+        if line != lastStatus, !stopping.load(ordering: .relaxed) {
             notifier.status(line)
             lastStatus = line
         }
-        statusTicks += 1
-        if statusTicks % 5 == 0 { writeStatusFiles() }
+        ticks += 1
+        if ticks % 5 == 0 { writeStatusFiles() }
     }
 
-    private func writeStatusFiles() {
-        let snapshots = schedules.values.map(\.snapshot).sorted { $0.name < $1.name }
-        let states = Dictionary(uniqueKeysWithValues: snapshots.map {
-            ($0.name, (try? StateStore(directory: configuration.publish.stateDirectory).load(dataset: $0.name)) ?? nil)
-        })
-        statusWriter.write(snapshots: snapshots, states: states, configuration: configuration)
+    private var snapshots: [DatasetSchedule.Snapshot] {
+        schedules.values.map(\.snapshot).sorted { $0.name < $1.name }
     }
 
-    /// "orders v124 5.0M rows 2m ago; offers refreshing 40%".
-    func statusLine() -> String {
-        let parts = schedules.values.map(\.snapshot).sorted { $0.name < $1.name }.map { s -> String in
-            if s.running {
-                if let p = s.progress {
-                    if let previous = s.lastResult?.rows, previous > 0, p.phase == .fetching, s.lastResult?.full == true {
-                        return "\(s.name) refreshing \(min(99, p.rows * 100 / previous))%"
-                    }
-                    return "\(s.name) \(p.phase.rawValue) \(StatusFormat.count(p.rows)) rows"
-                }
-                return "\(s.name) refreshing"
-            }
-            var text = s.name
-            if let result = s.lastResult {
-                if let version = result.version { text += " v\(version)" }
-                text += " \(StatusFormat.count(result.rows)) rows"
-            }
-            if let success = s.lastSuccess { text += " \(StatusFormat.age(since: success)) ago" }
-            if s.failures > 0 { text += " (failing: \(s.failures)x)" }
-            return text
+    /// The STATUS= line now.
+    func statusLine() -> String { StatusSummary.line(snapshots) }
+
+    /// Writes status.json and the metrics off the control queue; skipped while a write is pending.
+    private func writeStatusFiles(stopped: Bool = false, then completion: (@Sendable () -> Void)? = nil) {
+        let snapshots = self.snapshots
+        let configuration = self.configuration
+        let startedAt = self.startedAt
+        guard completion != nil || !statusPending.exchange(true, ordering: .acquiring) else { return }
+        statusQueue.async { [self] in
+            statusWriter.write(snapshots, configuration: configuration, startedAt: startedAt, stopped: stopped)
+            statusPending.store(false, ordering: .releasing)
+            completion?()
         }
-        return parts.isEmpty ? "no datasets" : parts.joined(separator: "; ")
     }
 
+    // MARK: Refreshes
+
+    private func arm(_ schedule: DatasetSchedule, after delay: Duration) {
+        schedule.schedule(after: delay) { [weak self] in self?.run($0) }
+    }
+
+    /// One cycle of one dataset, on its queue: wait for a slot, refresh, record, re-arm.
     private func run(_ schedule: DatasetSchedule) {
-        guard !stopping.load(ordering: .relaxed) else { return }
-        slots.wait()
-        defer { slots.signal() }
-        guard !stopping.load(ordering: .relaxed) else { return }
+        guard !stopping.load(ordering: .acquiring), !schedule.isStopped else { return }
+        schedule.waiting()
+        guard limiter.acquire() else {
+            schedule.idle()
+            return
+        }
+        defer { limiter.release() }
+        guard !stopping.load(ordering: .acquiring), !schedule.isStopped else {
+            schedule.idle()
+            return
+        }
+        let (configuration, connector) = current.withLock { $0 }
         let dataset = schedule.dataset
+        let store = StateStore(directory: configuration.publish.stateDirectory)
+        let previous = (try? store.load(dataset: dataset.name)) ?? nil
+        let reconcile = Self.reconcileDue(dataset: dataset, state: previous, now: Date())
+        schedule.began(expectedRows: Self.readsWholeDataset(dataset, state: previous) ? previous?.rows : nil, reconciling: reconcile)
+        if reconcile {
+            logger.info("reconciliation is due (every \(dataset.reconcileEvery))", metadata: ["dataset": "\(dataset.name)", "phase": "reconciling"])
+        }
+
         let refresher = DatasetRefresher(configuration: configuration, dataset: dataset, connector: connector, logger: logger)
         refresher.progress = { schedule.update($0) }
-        schedule.began()
+        let overdue = watchTimeout(of: schedule, dataset: dataset)
         let started = ContinuousClock.now
-        let timeout = dataset.refreshTimeout
-        // A blocking libmariadb call cannot be cancelled safely; read_timeout bounds each one.
-        // Past refresh_timeout the refresh is reported as overdue, and carries on.
-        let overdue = DispatchSource.makeTimerSource(queue: .main)
-        overdue.schedule(deadline: .now() + .seconds(Int(timeout.components.seconds)))
-        overdue.setEventHandler { [logger] in
-            logger.error("refresh exceeds refresh_timeout (\(timeout)); it continues until the source answers", metadata: ["dataset": "\(dataset.name)", "phase": "timeout"])
-        }
-        overdue.resume()
+        let result: Result<RefreshResult, any Error>
         do {
-            let result = try refresher.refresh()
-            schedule.finished(.success(result))
+            result = .success(try refresher.refresh(full: false, reconcile: reconcile))
         } catch {
-            schedule.finished(.failure(error))
-            logger.error(
-                "refresh failed: \(error)",
-                metadata: ["dataset": "\(dataset.name)", "error": "\(error)", "duration_ms": "\(Int((ContinuousClock.now - started) / .milliseconds(1)))", "phase": "failed"])
+            result = .failure(error)
         }
         overdue.cancel()
-        DispatchQueue.main.async { self.writeStatusFiles() }
-        if !stopping.load(ordering: .relaxed) {
-            let delay = schedule.nextDelay()
-            schedule.schedule(after: delay) { [weak self] in self?.run($0) }
+        schedule.record(((try? store.load(dataset: dataset.name)) ?? nil) ?? previous)
+        schedule.finished(result)
+        let stopping = self.stopping.load(ordering: .acquiring)
+        let delay = schedule.nextDelay()
+        if case .failure(let error) = result {
+            let milliseconds = Int((ContinuousClock.now - started) / .milliseconds(1))
+            logger.error(
+                "refresh failed\(stopping ? "" : "; retrying in \(delay)"): \(error)",
+                metadata: ["dataset": "\(dataset.name)", "error": "\(error)", "duration_ms": "\(milliseconds)", "phase": "failed"])
         }
+        if !stopping { arm(schedule, after: delay) }
+        writeStatusFiles()
+    }
+
+    /// After `refresh_timeout`, logs the refresh as overdue and marks it in STATUS=, status.json
+    /// and the metrics. It is not interrupted: a blocking libmariadb call cannot be cancelled
+    /// safely from another thread, and each statement is already bounded by the source's
+    /// `read_timeout`, after which the refresh fails and publishes nothing.
+    private func watchTimeout(of schedule: DatasetSchedule, dataset: DatasetConfiguration) -> any DispatchSourceTimer {
+        let timer = DispatchSource.makeTimerSource(queue: control)
+        let timeout = dataset.refreshTimeout
+        timer.schedule(deadline: .now() + .nanoseconds(Int(timeout / .nanoseconds(1))))
+        timer.setEventHandler { [logger] in
+            schedule.markOverdue()
+            logger.error(
+                "refresh exceeds refresh_timeout (\(timeout)); it carries on, each statement bounded by read_timeout",
+                metadata: ["dataset": "\(dataset.name)", "phase": "timeout"])
+        }
+        timer.resume()
+        return timer
+    }
+
+    /// Whether this cycle should also reconcile: `reconcile_every` has passed since the last
+    /// reconciliation (a full snapshot counts as one). Datasets read in full every time never
+    /// need one.
+    static func reconcileDue(dataset: DatasetConfiguration, state: DatasetState?, now: Date) -> Bool {
+        guard let state, state.version > 0, !readsWholeDataset(dataset, state: state) else { return false }
+        guard let last = state.lastReconcile else { return true }
+        return now.timeIntervalSince(last) >= dataset.reconcileEvery.inSeconds
+    }
+
+    /// Whether the next refresh reads every row (a snapshot), so that the previous version's
+    /// row count estimates its progress: no `updated_at`, a query, or nothing published yet.
+    static func readsWholeDataset(_ dataset: DatasetConfiguration, state: DatasetState?) -> Bool {
+        if dataset.updatedAt == nil { return true }
+        if case .query = dataset.source { return true }
+        guard let state else { return true }
+        return state.watermark == nil || state.version == 0
     }
 
     // MARK: Signals
 
     private func installSignalHandlers() {
         for signal in [SIGHUP, SIGTERM, SIGINT] {
+            // The default action would end the process before the dispatch source sees it.
             Glibc.signal(signal, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signal, queue: .main)
+            let source = DispatchSource.makeSignalSource(signal: signal, queue: control)
             source.setEventHandler { [weak self] in
                 guard let self else { return }
-                if signal == SIGHUP { self.reload() } else { self.stop() }
+                if signal == SIGHUP { self.reload() } else { self.stop(signal: signal == SIGTERM ? "SIGTERM" : "SIGINT") }
             }
             source.resume()
             signalSources.append(source)
         }
     }
 
-    /// SIGHUP: reload and validate the configuration (keeping the old one on error), then
-    /// refresh every dataset at once.
-    func reload() {
+    /// SIGHUP: RELOADING=1, re-read and validate the configuration (keeping the old one when the
+    /// new one is invalid), refresh every dataset at once, READY=1.
+    public func reload() {
+        dispatchPrecondition(condition: .onQueue(control))
+        guard !stopping.load(ordering: .acquiring) else { return }
         notifier.reloading()
-        logger.info("reloading \(configurationPath)", metadata: ["phase": "reload"])
+        logger.info("reloading the configuration from \(configurationPath)", metadata: ["phase": "reload"])
         do {
             let fresh = try Configuration.load(contentsOf: configurationPath)
-            connector = try SourceConnector(configuration: fresh, logger: logger)
-            configuration = fresh
+            let connector = try SourceConnector(configuration: fresh, logger: logger)
+            try checkDirectories(fresh)
+            current.withLock { $0 = (fresh, connector) }
+            limiter.setLimit(fresh.publish.maxConcurrentRefreshes)
             let names = Set(fresh.datasets.map(\.name))
+            var added: [String] = []
+            var removed: [String] = []
             for (name, schedule) in schedules where !names.contains(name) {
                 schedule.stop()
                 schedules[name] = nil
-                logger.info("dataset removed from the configuration", metadata: ["dataset": "\(name)"])
+                removed.append(name)
             }
             for dataset in fresh.datasets {
                 if let schedule = schedules[dataset.name] {
                     schedule.replace(dataset)
                 } else {
-                    schedules[dataset.name] = DatasetSchedule(dataset: dataset)
+                    let schedule = DatasetSchedule(dataset: dataset)
+                    schedules[dataset.name] = schedule
+                    prepare(schedule, configuration: fresh)
+                    added.append(dataset.name)
                 }
             }
+            var metadata: Logger.Metadata = ["phase": "reload"]
+            if !added.isEmpty { metadata["added"] = "\(added.sorted())" }
+            if !removed.isEmpty { metadata["removed"] = "\(removed.sorted())" }
+            logger.info("configuration reloaded: \(fresh.datasets.count) datasets", metadata: metadata)
         } catch {
-            logger.error("the new configuration is invalid; keeping the old one: \(error)", metadata: ["phase": "reload", "error": "\(error)"])
+            logger.error(
+                "the new configuration is invalid; keeping the old one: \(error)", metadata: ["phase": "reload", "error": "\(error)"])
         }
         for schedule in schedules.values {
-            // Now, unless it is refreshing; then right after.
-            if schedule.snapshot.running {
-                schedule.requestImmediateRefresh()
-            } else {
-                schedule.schedule(after: .zero) { [weak self] in self?.run($0) }
-            }
+            schedule.requestImmediateRefresh()
+            if schedule.snapshot.activity == .idle { arm(schedule, after: .zero) }
         }
         logger.info("reloaded; refreshing every dataset now", metadata: ["phase": "reload"])
-        notifier.ready(status: statusLine())
+        let line = statusLine()
+        notifier.ready(status: line)
+        lastStatus = line
     }
 
-    /// SIGTERM/SIGINT: stop the timers, let running refreshes end at their atomic publish,
-    /// write the status, exit 0.
-    func stop() {
-        guard !stopping.exchange(true, ordering: .relaxed) else { return }
+    /// SIGTERM/SIGINT: STOPPING=1, no new refresh starts, running ones finish their atomic
+    /// publish (a version is whole or absent, never half there), the status is written, exit 0.
+    public func stop(signal: String) {
+        dispatchPrecondition(condition: .onQueue(control))
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else {
+            logger.notice("\(signal) again: already stopping")
+            return
+        }
         notifier.stopping()
-        logger.info("stopping: waiting for running refreshes to finish", metadata: ["phase": "stopping"])
-        for schedule in schedules.values { schedule.stop() }
-        let schedules = Array(self.schedules.values)
-        DispatchQueue.global().async {
-            for schedule in schedules { schedule.drain() }
-            DispatchQueue.main.async {
-                self.writeStatusFiles()
-                self.watchdog?.stop()
-                self.logger.info("stopped", metadata: ["phase": "stopped"])
-                exit(0)
+        limiter.cancel()
+        let all = Array(schedules.values)
+        for schedule in all { schedule.stop() }
+        let running = all.filter { $0.snapshot.activity == .refreshing }.map(\.name).sorted()
+        if running.isEmpty {
+            logger.info("\(signal): stopping", metadata: ["phase": "stopping"])
+        } else {
+            logger.info("\(signal): stopping after the running refreshes publish: \(running.joined(separator: ", "))", metadata: ["phase": "stopping"])
+            notifier.status("stopping: waiting for \(running.joined(separator: ", ")) to finish")
+        }
+        DispatchQueue.global().async { [self] in
+            for schedule in all { schedule.drain() }
+            writeStatusFiles(stopped: true) {
+                self.control.async { [self] in
+                    watchdog?.stop()
+                    heartbeatTimer?.cancel()
+                    for source in signalSources { source.cancel() }
+                    logger.info("stopped", metadata: ["phase": "stopped"])
+                    exit()
+                }
             }
         }
-    }
-
-    static func monotonicSeconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec)
     }
 }
 
-/// Short human figures for STATUS.
-enum StatusFormat {
-    static func count(_ n: Int) -> String {
-        if n >= 1_000_000 { return String(format: "%.1fM", Double(n) / 1e6) }
-        if n >= 10_000 { return String(format: "%.0fk", Double(n) / 1e3) }
-        return String(n)
-    }
-
-    static func age(since date: Date) -> String {
-        let seconds = Int(Date().timeIntervalSince(date))
-        if seconds < 60 { return "\(seconds)s" }
-        if seconds < 3600 { return "\(seconds / 60)m" }
-        return "\(seconds / 3600)h"
+/// The monotonic clock the heartbeat is measured in.
+enum SystemCallClock {
+    static func monotonicMicroseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
     }
 }

@@ -14,7 +14,8 @@ public struct SystemdNotifier: Sendable {
     public init() {}
 
     /// Sends `state` (newline-separated assignments). Returns false when nothing listens or
-    /// the send failed; the daemon keeps running either way.
+    /// the send failed; the daemon keeps running either way. The corresponding C function is
+    /// `sd_notify`.
     @discardableResult
     public func send(_ state: String) -> Bool {
         sd_notify(0, state) > 0
@@ -39,7 +40,8 @@ public struct SystemdNotifier: Sendable {
         return send("EXTEND_TIMEOUT_USEC=\(seconds * 1_000_000 + attoseconds / 1_000_000_000_000)")
     }
 
-    /// The WatchdogSec= systemd expects pings within; nil when the watchdog is off.
+    /// The WatchdogSec= systemd expects pings within; nil when the watchdog is off (or meant
+    /// for another process: WATCHDOG_PID). The corresponding C function is `sd_watchdog_enabled`.
     public var watchdogInterval: Duration? {
         var microseconds: UInt64 = 0
         guard sd_watchdog_enabled(0, &microseconds) > 0, microseconds > 0 else { return nil }
@@ -50,9 +52,6 @@ public struct SystemdNotifier: Sendable {
         String(text.map { $0 == "\n" || $0 == "\r" ? " " : $0 })
     }
 
-    static func monotonicMicroseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
-    }
+    /// CLOCK_MONOTONIC in microseconds, the clock MONOTONIC_USEC= is read against.
+    static func monotonicMicroseconds() -> UInt64 { SystemCall.monotonicMicroseconds() }
 }
