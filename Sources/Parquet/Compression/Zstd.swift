@@ -15,7 +15,8 @@ public enum Compression: Sendable, Hashable {
 /// reallocating its tables for every page.
 final class ZstdCompressor {
     private let context: OpaquePointer
-    let level: Int32
+    /// Passed with every call, so one context serves any level.
+    var level: Int32
 
     init(level: Int32) throws {
         guard let context = ZSTD_createCCtx() else {

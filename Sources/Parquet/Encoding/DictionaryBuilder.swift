@@ -127,12 +127,17 @@ struct ByteArrayDictionary {
             i += 8
         }
         if i < n {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(bytes[i]) << shift
-                shift += 8
-                i += 1
+            // The last 1-7 bytes (all of a short string: "EUR", "DE", "paid") in at most two
+            // loads rather than a loop over bytes.
+            let left = n - i
+            let tail: UInt64
+            if n >= 8 {
+                tail = bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            } else if left >= 4 {
+                tail = UInt64(bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self)) << 32
+                    | UInt64(bytes.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+            } else {
+                tail = UInt64(bytes[i]) << 16 | UInt64(bytes[i + left / 2]) << 8 | UInt64(bytes[n - 1])
             }
             h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
             h ^= h >> 29

@@ -38,10 +38,12 @@ struct EncodedColumnChunk: Sendable {
 /// a dictionary where it is smaller than the alternative (strings, low-cardinality numbers),
 /// falling back for the rest of the chunk once the dictionary outgrows its limit;
 /// DELTA_BINARY_PACKED for integers whose deltas are small; PLAIN otherwise.
-struct ColumnChunkEncoder {
+struct ColumnChunkEncoder: @unchecked Sendable {
     private(set) var descriptor: ColumnDescriptor
-    let options: ParquetWriterOptions
-    let compressor: ZstdCompressor?
+    private(set) var options: ParquetWriterOptions
+    /// Nil while pages are written uncompressed. Not thread-safe: an encoder (and so its
+    /// context) belongs to one thread at a time, which `ColumnEncoderPool` guarantees.
+    private(set) var compressor: ZstdCompressor?
 
     private var chunk = EncodedColumnChunk()
     private var body: [UInt8] = []
@@ -57,6 +59,17 @@ struct ColumnChunkEncoder {
             compressor = nil
         }
         order = descriptor.valueOrder
+    }
+
+    /// Takes the options of another writer; the ZSTD context and scratch buffers stay.
+    mutating func adopt(_ options: ParquetWriterOptions) throws {
+        self.options = options
+        switch options.compression {
+        case .zstd(let level):
+            if let compressor { compressor.level = level } else { compressor = try ZstdCompressor(level: level) }
+        case .uncompressed:
+            compressor = nil
+        }
     }
 
     /// Encodes `column` as `descriptor` (default: the one given at init). One encoder serves
@@ -114,6 +127,13 @@ struct ColumnChunkEncoder {
                     }
                     indices.append(UInt32(index))
                     if i + 1 == probe && !Self.dictionaryPays(entries: dictionary.count, entryBytes: width * dictionary.count, values: probe, plainBytes: probe * width) {
+                        covered = 0
+                        break
+                    }
+                    // Keys, timestamps and amounts are distinct value after value: once the
+                    // first values are all different the dictionary is given up early
+                    // rather than after hashing the whole probe.
+                    if i + 1 == Self.distinctProbe && dictionary.count == Self.distinctProbe {
                         covered = 0
                         break
                     }
@@ -239,6 +259,10 @@ struct ColumnChunkEncoder {
                         indices.append(UInt32(index))
                         seen += 1
                         seenBytes += 4 + value.count
+                        if seen == Self.distinctProbe && dictionary.count == Self.distinctProbe {
+                            coveredRows = 0
+                            break
+                        }
                         if seen == probe && !Self.dictionaryPays(entries: dictionary.count, entryBytes: dictionary.valueBytes + 4 * dictionary.count, values: seen, plainBytes: seenBytes) {
                             coveredRows = 0
                             break
@@ -444,6 +468,9 @@ struct ColumnChunkEncoder {
     }
 
     // MARK: Helpers
+
+    /// Values after which a chunk whose values were all distinct stops trying a dictionary.
+    static let distinctProbe = 1024
 
     /// Whether dictionary encoding (the entries once, plus bit-packed indices) beats the values themselves.
     static func dictionaryPays(entries: Int, entryBytes: Int, values: Int, plainBytes: Int) -> Bool {

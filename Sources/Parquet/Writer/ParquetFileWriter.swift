@@ -194,10 +194,11 @@ public final class ParquetFileWriter {
         let results = ResultSlots<EncodedColumnChunk>(count: columns.count)
         let schema = self.schema
         let options = self.options
-        // Each worker keeps one encoder (scratch buffers, ZSTD context) for every column it takes.
+        // Each worker takes one encoder (scratch buffers, ZSTD context) from the pool for
+        // every column it encodes, and returns it for the next row group.
         let work: @Sendable (inout ColumnChunkEncoder?, Int) -> Void = { encoder, i in
             do {
-                if encoder == nil { encoder = try ColumnChunkEncoder(descriptor: schema.columns[i], options: options) }
+                if encoder == nil { encoder = try ColumnEncoderPool.shared.checkOut(descriptor: schema.columns[i], options: options) }
                 results.set(i, .success(try encoder!.encode(columns[i], as: schema.columns[i])))
             } catch let error as ParquetError {
                 results.set(i, .failure(error))
@@ -214,10 +215,12 @@ public final class ParquetFileWriter {
                     if i >= columns.count { break }
                     work(&encoder, i)
                 }
+                if let encoder { ColumnEncoderPool.shared.checkIn(encoder) }
             }
         } else {
             var encoder: ColumnChunkEncoder?
             for i in columns.indices { work(&encoder, i) }
+            if let encoder { ColumnEncoderPool.shared.checkIn(encoder) }
         }
         return try results.values()
     }

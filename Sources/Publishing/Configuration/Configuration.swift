@@ -77,6 +77,6 @@ public enum ConfigurationKeys {
     public static let dataset = [
         "name", "table", "query", "columns", "primary_key", "updated_at", "partition_by",
         "partition_granularity", "row_group_granularity", "every", "lookback", "max_rows_per_row_group",
-        "reconcile_every", "deleted_column", "compression_level", "refresh_timeout",
+        "reconcile_every", "deleted_column", "compression_level", "refresh_timeout", "chunk_rows",
     ]
 }

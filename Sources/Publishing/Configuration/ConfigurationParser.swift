@@ -382,6 +382,7 @@ struct ConfigurationParser {
             minimum: .milliseconds(1),
             default: DatasetConfiguration.defaultRefreshTimeout
         )
+        let chunkRows = r.integer("chunk_rows", in: 1...Int.max) ?? DatasetConfiguration.defaultChunkRows
         r.finish()
 
         guard r.errors.isEmpty, let name, let datasetSource, let primaryKey, let every, let lookback,
@@ -404,7 +405,8 @@ struct ConfigurationParser {
                 reconcileEvery: reconcileEvery,
                 deletedColumn: deletedColumn,
                 compressionLevel: compression,
-                refreshTimeout: refreshTimeout
+                refreshTimeout: refreshTimeout,
+                chunkRows: chunkRows
             )
         )
     }

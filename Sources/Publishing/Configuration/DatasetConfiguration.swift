@@ -28,6 +28,9 @@ public struct DatasetConfiguration: Sendable, Equatable {
     public var compressionLevel: Int
     /// How long one refresh of this dataset may take before it is abandoned.
     public var refreshTimeout: Duration
+    /// Rows per keyset statement (`WHERE key > ? ORDER BY key LIMIT n`): each statement stays
+    /// short on a fragile server, and a failed snapshot resumes from the last chunk it read.
+    public var chunkRows: Int
 
     public init(
         name: String,
@@ -44,7 +47,8 @@ public struct DatasetConfiguration: Sendable, Equatable {
         reconcileEvery: Duration = DatasetConfiguration.defaultReconcileEvery,
         deletedColumn: String? = nil,
         compressionLevel: Int = PublishConfiguration.defaultCompressionLevel,
-        refreshTimeout: Duration = DatasetConfiguration.defaultRefreshTimeout
+        refreshTimeout: Duration = DatasetConfiguration.defaultRefreshTimeout,
+        chunkRows: Int = DatasetConfiguration.defaultChunkRows
     ) {
         self.name = name
         self.source = source
@@ -61,12 +65,14 @@ public struct DatasetConfiguration: Sendable, Equatable {
         self.deletedColumn = deletedColumn
         self.compressionLevel = compressionLevel
         self.refreshTimeout = refreshTimeout
+        self.chunkRows = chunkRows
     }
 
     public static let defaultLookback: Duration = .seconds(48 * 3600)
     public static let defaultMaxRowsPerRowGroup = 1_000_000
     public static let defaultReconcileEvery: Duration = .seconds(24 * 3600)
     public static let defaultRefreshTimeout: Duration = .seconds(30 * 60)
+    public static let defaultChunkRows = 250_000
 }
 
 /// Where a dataset's rows come from.

@@ -16,12 +16,13 @@ public final class DatasetRefresher: @unchecked Sendable {
     /// Rows per fetch and per hand-off to the encoder.
     public var batchRows = 65_536
     /// Rows per keyset statement: keeps every statement short on a fragile server.
-    public var chunkRows = 250_000
+    public var chunkRows: Int
 
     public init(configuration: Configuration, dataset: DatasetConfiguration, connector: SourceConnector, logger: Logger) {
         self.configuration = configuration
         self.dataset = dataset
         self.connector = connector
+        self.chunkRows = dataset.chunkRows
         var logger = logger
         logger[metadataKey: "dataset"] = "\(dataset.name)"
         self.logger = logger

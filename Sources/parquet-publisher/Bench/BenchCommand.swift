@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print figures for `make bench-*` to compare against peers.",
-        subcommands: [BenchEncodeCommand.self])
+        subcommands: [BenchEncodeCommand.self, BenchFetchCommand.self])
 }
 
 struct BenchEncodeCommand: ParsableCommand {
