@@ -1,7 +1,7 @@
 import Parquet
 
 /// Rows of one statement, read unbuffered through the binary protocol straight into typed
-/// column builders: integers, doubles and day/microsecond counts are copied out of reusable
+/// column memory (`FetchColumn`): integers, doubles and day/microsecond counts are copied out of reusable
 /// bind buffers, DECIMAL text is parsed in place, strings and blobs are appended to one
 /// contiguous buffer per column. No value becomes a `String` or an `Any` on the way.
 ///
@@ -18,7 +18,7 @@ public final class RowStream: @unchecked Sendable {
     private var statement: MariaDBStatement?
     private let buffers: ResultBuffers
     private let decoders: [ValueDecoder]
-    private var builders: [ColumnBuilder]
+    private var fetchColumns: [FetchColumn]
     /// Per column: zero dates at `c`, invalid dates at `count + c`. A raw buffer rather than
     /// arrays in stored properties: the row loop must not pay for exclusivity checks.
     private let dateProblems: UnsafeMutablePointer<Int>
@@ -58,7 +58,7 @@ public final class RowStream: @unchecked Sendable {
         self.schema = ParquetSchema(columns: columns.map(\.parquet))
         self.buffers = ResultBuffers(bindings)
         self.decoders = decoders
-        self.builders = columns.map { ColumnBuilder(for: $0.parquet) }
+        self.fetchColumns = columns.map { FetchColumn(for: $0.parquet) }
         self.dateProblems = .allocate(capacity: 2 * max(1, columns.count))
         self.dateProblems.initialize(repeating: 0, count: 2 * max(1, columns.count))
         try statement.bindResults(buffers)
@@ -66,6 +66,7 @@ public final class RowStream: @unchecked Sendable {
 
     deinit {
         close()
+        for c in fetchColumns.indices { fetchColumns[c].deallocate() }
         longValue.deallocate()
         wideDecimal.deallocate()
         dateProblems.deallocate()
@@ -98,15 +99,15 @@ public final class RowStream: @unchecked Sendable {
     public func next(maxRows: Int) throws -> RecordBatch? {
         precondition(maxRows > 0, "maxRows must be positive")
         guard let statement else { return nil }
-        // The builders move into a local for the loop: stored properties of a class are
+        // The columns move into a local for the loop: stored properties of a class are
         // checked for exclusive access on every mutation, locals are not.
-        var builders = self.builders
-        self.builders = []
-        defer { self.builders = builders }
-        for c in builders.indices { builders[c].reserveCapacity(maxRows) }
+        var fetchColumns = self.fetchColumns
+        self.fetchColumns = []
+        defer { self.fetchColumns = fetchColumns }
+        for c in fetchColumns.indices { fetchColumns[c].prepare(rows: maxRows) }
         var rows = 0
         do {
-            try builders.withUnsafeMutableBufferPointer { builders in
+            try fetchColumns.withUnsafeMutableBufferPointer { output in
                 try decoders.withUnsafeBufferPointer { decoders in
                     fetching: while rows < maxRows {
                         switch statement.fetch() {
@@ -119,7 +120,7 @@ public final class RowStream: @unchecked Sendable {
                             throw statement.error(.statementFailed, "reading rows of: \(MariaDBHandle.abbreviate(sql))")
                         }
                         for c in 0..<decoders.count {
-                            try decode(column: c, decoders[c], into: &builders[c], statement: statement)
+                            try decode(column: c, decoders[c], into: &output[c], row: rows, statement: statement)
                         }
                         rows += 1
                     }
@@ -132,8 +133,8 @@ public final class RowStream: @unchecked Sendable {
         if rows == 0 { return nil }
         rowCount += rows
         var built: [Column] = []
-        built.reserveCapacity(builders.count)
-        for c in builders.indices { built.append(builders[c].finish()) }
+        built.reserveCapacity(fetchColumns.count)
+        for c in fetchColumns.indices { built.append(fetchColumns[c].finish(rows: rows)) }
         return RecordBatch(schema: schema, columns: built)
     }
 
@@ -151,7 +152,8 @@ public final class RowStream: @unchecked Sendable {
     private func decode(
         column c: Int,
         _ decoder: ValueDecoder,
-        into builder: inout ColumnBuilder,
+        into output: inout FetchColumn,
+        row: Int,
         statement: MariaDBStatement
     ) throws {
         if buffers.isNull(c) {
@@ -161,51 +163,51 @@ public final class RowStream: @unchecked Sendable {
                     "column \(columns[c].name) is NOT NULL in its description but the server sent NULL; describe the table again"
                 )
             }
-            builder.appendNull()
+            output.storeNull(at: row)
             return
         }
         switch decoder {
         case .int8(let signed):
             let raw = buffers.int8(c)
-            builder.append(signed ? Int32(raw) : Int32(UInt8(bitPattern: raw)))
+            output.store(signed ? Int32(raw) : Int32(UInt8(bitPattern: raw)), at: row)
         case .int16(let signed):
             let raw = buffers.int16(c)
-            builder.append(signed ? Int32(raw) : Int32(UInt16(bitPattern: raw)))
+            output.store(signed ? Int32(raw) : Int32(UInt16(bitPattern: raw)), at: row)
         case .int32:
-            builder.append(buffers.int32(c))
+            output.store(buffers.int32(c), at: row)
         case .int64:
-            builder.append(buffers.int64(c))
+            output.store(buffers.int64(c), at: row)
         case .bit:
             var value: UInt64 = 0
             for byte in try bytes(c, statement) { value = value << 8 | UInt64(byte) }
-            builder.append(Int64(bitPattern: value))
+            output.store(Int64(bitPattern: value), at: row)
         case .float:
-            builder.append(buffers.float(c))
+            output.store(buffers.float(c), at: row)
         case .double:
-            builder.append(buffers.double(c))
+            output.store(buffers.double(c), at: row)
         case .decimal32(let precision, let scale):
             guard let value = DecimalText.unscaledInt64(buffers.bytes(c), precision: precision, scale: scale) else {
                 throw badDecimal(c)
             }
-            builder.append(Int32(truncatingIfNeeded: value))
+            output.store(Int32(truncatingIfNeeded: value), at: row)
         case .decimal64(let precision, let scale):
             guard let value = DecimalText.unscaledInt64(buffers.bytes(c), precision: precision, scale: scale) else {
                 throw badDecimal(c)
             }
-            builder.append(value)
+            output.store(value, at: row)
         case .decimalFixed(let precision, let scale, let width):
-            let output = UnsafeMutableRawBufferPointer(rebasing: wideDecimal[0..<width])
-            guard DecimalText.unscaledBigEndian(buffers.bytes(c), precision: precision, scale: scale, into: output)
+            let wide = UnsafeMutableRawBufferPointer(rebasing: wideDecimal[0..<width])
+            guard DecimalText.unscaledBigEndian(buffers.bytes(c), precision: precision, scale: scale, into: wide)
             else { throw badDecimal(c) }
-            builder.append(bytes: UnsafeRawBufferPointer(output))
+            output.store(bytes: UnsafeRawBufferPointer(wide), at: row)
         case .date:
             let t = buffers.temporal(c)
-            guard checkDate(c, t, &builder) else { return }
-            builder.append(Int32(CivilCalendar.daysFromCivil(year: t.year, month: t.month, day: t.day)))
+            guard checkDate(c, t, &output, row) else { return }
+            output.store(Int32(CivilCalendar.daysFromCivil(year: t.year, month: t.month, day: t.day)), at: row)
         case .datetime:
             let t = buffers.temporal(c)
-            guard checkDate(c, t, &builder) else { return }
-            builder.append(
+            guard checkDate(c, t, &output, row) else { return }
+            output.store(
                 CivilCalendar.microseconds(
                     year: t.year,
                     month: t.month,
@@ -214,16 +216,17 @@ public final class RowStream: @unchecked Sendable {
                     minute: t.minute,
                     second: t.second,
                     microsecond: t.microsecond
-                )
+                ),
+                at: row
             )
         case .time:
             let t = buffers.temporal(c)
             // The connector folds days into hours for TIME ('100:00:00' has hour 100).
             let seconds = Int64(t.hour) * 3600 + Int64(t.minute) * 60 + Int64(t.second)
             let micros = seconds * CivilCalendar.microsecondsPerSecond + Int64(t.microsecond)
-            builder.append(t.isNegative ? -micros : micros)
+            output.store(t.isNegative ? -micros : micros, at: row)
         case .bytes:
-            builder.append(bytes: try bytes(c, statement))
+            output.store(bytes: try bytes(c, statement), at: row)
         }
     }
 
@@ -245,15 +248,15 @@ public final class RowStream: @unchecked Sendable {
     /// Appends NULL and counts it when the date is zero or does not exist; true when it is a
     /// real date the caller should append.
     @inline(__always)
-    private func checkDate(_ c: Int, _ t: TemporalValue, _ builder: inout ColumnBuilder) -> Bool {
+    private func checkDate(_ c: Int, _ t: TemporalValue, _ output: inout FetchColumn, _ row: Int) -> Bool {
         if t.month == 0 || t.day == 0 {
             dateProblems[c] += 1
-            builder.appendNull()
+            output.storeNull(at: row)
             return false
         }
         if !CivilCalendar.isValidDate(year: t.year, month: t.month, day: t.day) {
             dateProblems[columns.count + c] += 1
-            builder.appendNull()
+            output.storeNull(at: row)
             return false
         }
         return true

@@ -71,7 +71,7 @@ public enum ConfigurationKeys {
         "ssl_mode", "ssl_ca", "ssl_cert", "ssl_key", "connect_timeout", "read_timeout",
     ]
     public static let publish = [
-        "directory", "state_directory", "keep_versions_for", "compression_level", "metrics_file",
+        "directory", "state_directory", "keep_versions_for", "compression_level", "metrics_file", "encoding_priority",
         "max_concurrent_refreshes",
     ]
     public static let dataset = [

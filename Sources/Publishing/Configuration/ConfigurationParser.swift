@@ -178,6 +178,7 @@ struct ConfigurationParser {
             ?? PublishConfiguration.defaultCompressionLevel
         let metricsFile = r.path("metrics_file")
         let maxConcurrent = r.integer("max_concurrent_refreshes", in: 1...Int.max) ?? 1
+        let encodingPriority = r.choice("encoding_priority", EncodingPriority.self) ?? .idle
         r.finish()
 
         guard let directory, let stateDirectory, let keep else { return nil }
@@ -187,7 +188,8 @@ struct ConfigurationParser {
             keepVersionsFor: keep,
             compressionLevel: level,
             metricsFile: metricsFile,
-            maxConcurrentRefreshes: maxConcurrent
+            maxConcurrentRefreshes: maxConcurrent,
+            encodingPriority: encodingPriority
         )
     }
 

@@ -16,7 +16,10 @@ public struct PartitionFile: Sendable {
 /// day arrives. Rows that arrive out of order for a partition already written are kept
 /// aside and merged by rewriting that partition at the end; memory is one pending row group
 /// per open partition plus those late rows.
-final class PartitionedWriter {
+///
+/// Not thread-safe; a snapshot hands it from the calling thread to its encoding thread and
+/// back, one at a time.
+final class PartitionedWriter: @unchecked Sendable {
     struct Layout {
         var partitionColumn: Int?
         var partitionUnit: TemporalBuckets.Unit?

@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import MySQLSource
+import Parquet
+
+/// Reads every row of a dataset for a full snapshot and hands it on in batches.
+///
+/// A table is read in keyset chunks, and when the connection breaks or a statement is
+/// killed partway (a restarted server, a DBA's KILL, a lock wait timeout), the read goes on
+/// from the key of the last batch it delivered, on a new connection, instead of starting
+/// the whole snapshot again. Rows of the broken batch were never delivered, so nothing is
+/// repeated or skipped. The rows read after a resume come from a later read view than
+/// those before it; the watermark is taken before the first row, so the next incremental
+/// refresh (with its lookback) covers anything that changed in between.
+///
+/// A `query` dataset has no key to resume from and is read in one statement.
+final class SnapshotFetcher: @unchecked Sendable {
+    let plan: DatasetPlan
+    let connector: SourceConnector
+    let chunkRows: Int
+    let batchRows: Int
+    let logger: Logger
+    /// Resumes allowed before the error is passed on.
+    var maxResumes = 3
+    /// Wait before the first resume, doubled for each further one.
+    var resumeDelay: Duration = .seconds(1)
+    private(set) var resumes = 0
+    private let lock = NSLock()
+    private var collected = FetchWarnings()
+    private var connection: MySQLConnection
+    /// A connection this fetcher opened itself (after a resume) and must close.
+    private var ownConnection: MySQLConnection?
+
+    init(plan: DatasetPlan, connection: MySQLConnection, connector: SourceConnector, chunkRows: Int, batchRows: Int, logger: Logger) {
+        self.plan = plan
+        self.connection = connection
+        self.connector = connector
+        self.chunkRows = chunkRows
+        self.batchRows = batchRows
+        self.logger = logger
+    }
+
+    deinit { ownConnection?.close() }
+
+    /// Zero and invalid dates read as NULL, once `run` has returned.
+    var warnings: FetchWarnings { lock.withLock { collected } }
+
+    /// Reads every row, calling `deliver` with each batch until it returns false.
+    func run(_ deliver: (RecordBatch) -> Bool) throws {
+        switch plan.dataset.source {
+        case .query(let sql):
+            let stream = try connection.stream(sql: sql, columns: plan.columns)
+            defer { stream.close() }
+            while let batch = try stream.next(maxRows: batchRows) {
+                if !deliver(batch) { break }
+            }
+            lock.withLock { collected.merge(stream.warnings) }
+        case .table:
+            let query = try KeysetQuery(
+                table: plan.table!, columns: plan.columns.map(\.name), key: plan.primaryKey.map { plan.columns[$0].name },
+                chunkSize: chunkRows, context: "dataset \"\(plan.dataset.name)\"")
+            var position: KeysetPosition?
+            var rows = 0
+            while true {
+                let scan = try KeysetScan(connection: connection, query: query, columns: plan.columns, resumingAfter: position)
+                do {
+                    defer {
+                        scan.close()
+                        lock.withLock { collected.merge(scan.warnings) }
+                    }
+                    while let batch = try scan.next(maxRows: batchRows) {
+                        position = scan.position
+                        rows += batch.rowCount
+                        if !deliver(batch) { return }
+                    }
+                    return
+                } catch let error as MySQLError where error.isTransient && resumes < maxResumes {
+                    resumes += 1
+                    let delay = resumeDelay * (1 << (resumes - 1))
+                    logger.warning(
+                        "reading broke off after \(rows) rows; resuming after the last row read on a new connection (\(resumes) of \(maxResumes))",
+                        metadata: ["error": "\(error)", "phase": "fetching", "rows": "\(rows)"])
+                    Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+                    try reconnect()
+                }
+            }
+        }
+    }
+
+    /// Replaces the connection with a new one, in a read-only transaction of its own.
+    private func reconnect() throws {
+        ownConnection?.close()
+        let fresh = try connector.connect()
+        do {
+            try fresh.startReadOnlySnapshot()
+        } catch {
+            fresh.close()
+            throw error
+        }
+        ownConnection = fresh
+        connection = fresh
+    }
+
+    /// Ends the read-only transaction of a connection this fetcher opened.
+    func finish() {
+        if let ownConnection {
+            try? ownConnection.commit()
+            ownConnection.close()
+            self.ownConnection = nil
+        }
+    }
+}
