@@ -264,7 +264,9 @@ random_password() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
 create_users() {
     local admin_password="$1" reader_password="$2"
     # Accounts for both ways in: 'localhost' is the unix socket, '127.0.0.1' is TCP
-    # (skip-name-resolve keeps the address as the host).
+    # (skip-name-resolve keeps the address as the host). The admin plays the DBA too: it
+    # sees and kills other sessions (PROCESS, CONNECTION ADMIN), as tests of broken
+    # connections need.
     local sql="CREATE DATABASE IF NOT EXISTS \`$DATABASE\` CHARACTER SET utf8mb4;
 CREATE DATABASE IF NOT EXISTS \`$OTHER_DATABASE\` CHARACTER SET utf8mb4;
 "
@@ -274,6 +276,7 @@ CREATE DATABASE IF NOT EXISTS \`$OTHER_DATABASE\` CHARACTER SET utf8mb4;
 ALTER USER '$ADMIN_USER'@'$host' IDENTIFIED BY '$admin_password';
 GRANT ALL PRIVILEGES ON \`$DATABASE\`.* TO '$ADMIN_USER'@'$host';
 GRANT ALL PRIVILEGES ON \`$OTHER_DATABASE\`.* TO '$ADMIN_USER'@'$host';
+GRANT PROCESS, CONNECTION ADMIN ON *.* TO '$ADMIN_USER'@'$host';
 CREATE USER IF NOT EXISTS '$READER_USER'@'$host';
 ALTER USER '$READER_USER'@'$host' IDENTIFIED BY '$reader_password';
 GRANT SELECT ON \`$DATABASE\`.* TO '$READER_USER'@'$host';

@@ -460,6 +460,12 @@ internal final class MariaDBStatement {
         -> MySQLError
     {
         let errno = mysql_stmt_errno(stmt)
+        if errno == 0 {
+            // A connection killed or lost while rows stream in leaves the statement's error
+            // empty; the connection handle has it (2013, 1927...).
+            let fromConnection = connection.error(code, what, function: function, line: line)
+            if fromConnection.mysqlErrno != nil { return fromConnection }
+        }
         let detail = String(cString: mysql_stmt_error(stmt))
         let state = String(cString: mysql_stmt_sqlstate(stmt))
         return MySQLError(
