@@ -1,8 +1,10 @@
+import Parquet
+
 /// Proleptic Gregorian calendar arithmetic for DATE, DATETIME and TIMESTAMP values.
 ///
-/// Howard Hinnant's `days_from_civil` / `civil_from_days`
-/// (https://howardhinnant.github.io/date_algorithms.html): exact for every year MySQL can
-/// store, branch-light and allocation-free, so it can run once per value on the hot path.
+/// Day numbers come from Parquet's `CivilDays` (Howard Hinnant's algorithms): exact for every
+/// year MySQL can store, branch-light and allocation-free, so they run once per value on the
+/// hot path. This adds what MySQL values need: validity, microseconds, text.
 public enum CivilCalendar {
     public static let microsecondsPerSecond: Int64 = 1_000_000
     public static let microsecondsPerDay: Int64 = 86_400 * 1_000_000
@@ -10,26 +12,13 @@ public enum CivilCalendar {
     /// Days since 1970-01-01 of a (year, month 1...12, day 1...31) date.
     @inline(__always)
     public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400  // [0, 399]
-        let mp = month > 2 ? month - 3 : month + 9  // March = 0
-        let doy = (153 * mp + 2) / 5 + day - 1  // [0, 365]
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy  // [0, 146096]
-        return era * 146_097 + doe - 719_468
+        CivilDays.from(year: year, month: month, day: day)
     }
 
     /// The (year, month, day) of a count of days since 1970-01-01.
+    @inline(__always)
     public static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097  // [0, 146096]
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365  // [0, 399]
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)  // [0, 365]
-        let mp = (5 * doy + 2) / 153  // [0, 11]
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (month <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, month, day)
+        CivilDays.civil(days)
     }
 
     @inline(__always)

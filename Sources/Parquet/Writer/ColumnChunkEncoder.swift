@@ -119,6 +119,13 @@ struct ColumnChunkEncoder: @unchecked Sendable {
             var covered = dense.count
             let probe = min(dense.count, 16_384)
             dense.withUnsafeBufferPointer { d in
+                // Keys and timestamps of a sorted row group rise value after value: all
+                // distinct, so a dictionary cannot pay. Seen in the first values, the
+                // dictionary is not tried rather than given up after hashing the probe.
+                if d.count > Self.monotonicProbe && T.isStrictlyIncreasing(UnsafeBufferPointer(rebasing: d[0..<Self.monotonicProbe])) {
+                    covered = 0
+                    return
+                }
                 for i in 0..<d.count {
                     let index = dictionary.index(of: d[i].dictionaryKey)
                     if dictionary.count > limitEntries {
@@ -130,13 +137,7 @@ struct ColumnChunkEncoder: @unchecked Sendable {
                         covered = 0
                         break
                     }
-                    // Keys, timestamps and amounts are distinct value after value: once the
-                    // first values are all different the dictionary is given up early
-                    // rather than after hashing the whole probe.
-                    if i + 1 == Self.distinctProbe && dictionary.count == Self.distinctProbe {
-                        covered = 0
-                        break
-                    }
+
                 }
             }
             let pays = covered > 0 && Self.dictionaryPays(
@@ -259,10 +260,6 @@ struct ColumnChunkEncoder: @unchecked Sendable {
                         indices.append(UInt32(index))
                         seen += 1
                         seenBytes += 4 + value.count
-                        if seen == Self.distinctProbe && dictionary.count == Self.distinctProbe {
-                            coveredRows = 0
-                            break
-                        }
                         if seen == probe && !Self.dictionaryPays(entries: dictionary.count, entryBytes: dictionary.valueBytes + 4 * dictionary.count, values: seen, plainBytes: seenBytes) {
                             coveredRows = 0
                             break
@@ -469,8 +466,8 @@ struct ColumnChunkEncoder: @unchecked Sendable {
 
     // MARK: Helpers
 
-    /// Values after which a chunk whose values were all distinct stops trying a dictionary.
-    static let distinctProbe = 1024
+    /// Leading values that, strictly increasing, tell a key or timestamp column.
+    static let monotonicProbe = 1024
 
     /// Whether dictionary encoding (the entries once, plus bit-packed indices) beats the values themselves.
     static func dictionaryPays(entries: Int, entryBytes: Int, values: Int, plainBytes: Int) -> Bool {

@@ -9,6 +9,20 @@ protocol FixedWidthValue: Sendable {
     static func encodeDelta(_ values: UnsafeBufferPointer<Self>, into out: inout [UInt8])
     /// Bytes DELTA_BINARY_PACKED would take, estimated in one cheap pass.
     static func estimateDeltaSize(_ values: UnsafeBufferPointer<Self>) -> Int
+    /// Whether every value is greater than the one before (in the type's own order; floats
+    /// answer false, their dictionary is always tried).
+    static func isStrictlyIncreasing(_ values: UnsafeBufferPointer<Self>) -> Bool
+}
+
+extension FixedWidthValue where Self: FixedWidthInteger {
+    static func isStrictlyIncreasing(_ values: UnsafeBufferPointer<Self>) -> Bool {
+        var i = 1
+        while i < values.count {
+            if values[i] <= values[i - 1] { return false }
+            i += 1
+        }
+        return true
+    }
 }
 
 extension FixedWidthValue where Self: FixedWidthInteger & SignedInteger {
@@ -68,6 +82,8 @@ extension FixedWidthValue where Self: BinaryFloatingPoint {
     }
 
     static func estimateDeltaSize(_ values: UnsafeBufferPointer<Self>) -> Int { Int.max }
+
+    static func isStrictlyIncreasing(_ values: UnsafeBufferPointer<Self>) -> Bool { false }
 }
 
 extension Float: FixedWidthValue {

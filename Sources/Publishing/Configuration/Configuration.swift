@@ -71,8 +71,8 @@ public enum ConfigurationKeys {
         "ssl_mode", "ssl_ca", "ssl_cert", "ssl_key", "connect_timeout", "read_timeout",
     ]
     public static let publish = [
-        "directory", "state_directory", "keep_versions_for", "compression_level", "metrics_file", "encoding_priority",
-        "max_concurrent_refreshes",
+        "directory", "state_directory", "keep_versions_for", "compression_level", "metrics_file",
+        "max_concurrent_refreshes", "encoding_priority",
     ]
     public static let dataset = [
         "name", "table", "query", "columns", "primary_key", "updated_at", "partition_by",

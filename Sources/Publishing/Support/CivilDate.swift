@@ -1,6 +1,8 @@
+import Parquet
+
 /// A proleptic Gregorian calendar date, converted to and from days since 1970-01-01 with
-/// Howard Hinnant's `days_from_civil` / `civil_from_days` algorithms: pure integer arithmetic,
-/// no time zones, no Foundation calendars. Partition keys and index timestamps use it, for
+/// `CivilDays` (Howard Hinnant's algorithms): pure integer arithmetic, no time zones, no
+/// Foundation calendars. Partition keys and index timestamps use it, for
 /// DATETIME (local wall clock) and TIMESTAMP (UTC) values alike.
 public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var year: Int
@@ -15,25 +17,11 @@ public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible
 
     /// The date `days` days after 1970-01-01 (negative before it).
     public init(daysSinceEpoch days: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
+        let (year, month, day) = CivilDays.civil(days)
+        self.init(year: year, month: month, day: day)
     }
 
-    public var daysSinceEpoch: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
+    public var daysSinceEpoch: Int { CivilDays.from(year: year, month: month, day: day) }
 
     /// Whether the fields name a real date (1-12, 1-28..31).
     public var isValid: Bool {
