@@ -11,7 +11,8 @@ public final class DatasetRefresher: @unchecked Sendable {
     public let dataset: DatasetConfiguration
     public let connector: SourceConnector
     public let logger: Logger
-    /// Called from the refreshing thread after each batch and phase change.
+    /// Called after each batch and phase change, from the refreshing thread or, while a
+    /// snapshot streams, from its encoding thread: the handler must be thread-safe.
     public var progress: (@Sendable (RefreshProgress) -> Void)?
     /// Rows per fetch and per hand-off to the encoder.
     public var batchRows = 65_536
