@@ -26,12 +26,14 @@ struct ParquetPublisher: ParsableCommand {
     /// A refresh allocates and frees the same few large column buffers thousands of times
     /// (one batch of 64k rows, one row group). glibc serves blocks over 128 KiB with mmap and
     /// returns them on free, so every batch paid for fresh zeroed pages (a tenth of a
-    /// snapshot's CPU in page faults). Keeping blocks up to 32 MiB in the heap, and not
-    /// trimming it below 128 MiB, reuses them instead; the peak is unchanged.
+    /// snapshot's CPU in page faults). Keeping blocks up to 4 MiB in the heap (a batch's
+    /// column is at most a few MiB), and up to 16 MiB of free heap untrimmed, reuses them
+    /// instead. Larger limits kept more free memory resident: 127 MB peak at 5M rows
+    /// instead of 85.
     static func tuneAllocator() {
         #if os(Linux)
-        _ = glibcMallopt(glibcMmapThreshold, 32 << 20)
-        _ = glibcMallopt(glibcTrimThreshold, 128 << 20)
+        _ = glibcMallopt(glibcMmapThreshold, 4 << 20)
+        _ = glibcMallopt(glibcTrimThreshold, 16 << 20)
         #endif
     }
 }
