@@ -28,8 +28,7 @@ public struct JournaldLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var metadata = SystemdLogging.merged(metadata, provider: metadataProvider, event: event.metadata)
-        if let error = event.error, metadata["error"] == nil { metadata["error"] = "\(error)" }
+        let metadata = SystemdLogging.merged(metadata, provider: metadataProvider, event: event.metadata, error: event.error)
         let fields = Self.fields(
             level: event.level, message: "\(event.message)", metadata: metadata, identifier: identifier,
             file: event.file, function: event.function, line: event.line)

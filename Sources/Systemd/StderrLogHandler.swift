@@ -22,8 +22,7 @@ public struct StderrLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var metadata = SystemdLogging.merged(metadata, provider: metadataProvider, event: event.metadata)
-        if let error = event.error, metadata["error"] == nil { metadata["error"] = "\(error)" }
+        let metadata = SystemdLogging.merged(metadata, provider: metadataProvider, event: event.metadata, error: event.error)
         let text = Self.line(date: Date(), level: event.level, message: "\(event.message)", metadata: metadata)
         SystemCall.writeStandardError(Array((text + "\n").utf8))
     }

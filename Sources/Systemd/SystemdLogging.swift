@@ -41,12 +41,15 @@ public enum SystemdLogging {
     }
 
     /// The handler's metadata, then the provider's, then the event's (later ones win).
+    /// An event's error, when there is one, becomes the `error` field unless the metadata
+    /// already names one.
     static func merged(
-        _ handler: Logger.Metadata, provider: Logger.MetadataProvider?, event: Logger.Metadata?
+        _ handler: Logger.Metadata, provider: Logger.MetadataProvider?, event: Logger.Metadata?, error: (any Error)? = nil
     ) -> Logger.Metadata {
         var metadata = handler
         if let provided = provider?.get(), !provided.isEmpty { metadata.merge(provided) { $1 } }
         if let event, !event.isEmpty { metadata.merge(event) { $1 } }
+        if let error, metadata["error"] == nil { metadata["error"] = "\(error)" }
         return metadata
     }
 }

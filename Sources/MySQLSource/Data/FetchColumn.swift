@@ -85,23 +85,11 @@ struct FetchColumn {
         nulls = 0
     }
 
-    @inline(__always) mutating func store(_ value: Int32, at row: Int) {
-        values.unsafelyUnwrapped.storeBytes(of: value, toByteOffset: row &* 4, as: Int32.self)
-        validity.unsafelyUnwrapped[row] = true
-    }
-
-    @inline(__always) mutating func store(_ value: Int64, at row: Int) {
-        values.unsafelyUnwrapped.storeBytes(of: value, toByteOffset: row &* 8, as: Int64.self)
-        validity.unsafelyUnwrapped[row] = true
-    }
-
-    @inline(__always) mutating func store(_ value: Float, at row: Int) {
-        values.unsafelyUnwrapped.storeBytes(of: value, toByteOffset: row &* 4, as: Float.self)
-        validity.unsafelyUnwrapped[row] = true
-    }
-
-    @inline(__always) mutating func store(_ value: Double, at row: Int) {
-        values.unsafelyUnwrapped.storeBytes(of: value, toByteOffset: row &* 8, as: Double.self)
+    /// An INT32, INT64, FLOAT or DOUBLE value: `T` is Int32, Int64, Float or Double, as the
+    /// column's physical type says.
+    @inline(__always) mutating func store<T: BitwiseCopyable>(_ value: T, at row: Int) {
+        assert(MemoryLayout<T>.size == width, "a \(T.self) stored into a \(physicalType) column")
+        values.unsafelyUnwrapped.storeBytes(of: value, toByteOffset: row &* MemoryLayout<T>.size, as: T.self)
         validity.unsafelyUnwrapped[row] = true
     }
 

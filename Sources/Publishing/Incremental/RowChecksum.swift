@@ -145,7 +145,7 @@ enum Digits {
     }
 
     static func appendDate(days: Int, to out: inout [UInt8]) {
-        let (y, m, d) = TemporalBuckets.civil(days)
+        let (y, m, d) = CivilDays.civil(days)
         padded(UInt64(y), width: 4, to: &out)
         out.append(UInt8(ascii: "-"))
         padded(UInt64(m), width: 2, to: &out)

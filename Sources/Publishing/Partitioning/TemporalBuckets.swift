@@ -51,9 +51,9 @@ public enum TemporalBuckets {
         switch unit {
         case .day: return day
         case .month:
-            let (y, m, _) = civil(day)
+            let (y, m, _) = CivilDays.civil(day)
             return y * 12 + (m - 1)
-        case .year: return civil(day).year
+        case .year: return CivilDays.civil(day).year
         }
     }
 
@@ -61,14 +61,8 @@ public enum TemporalBuckets {
     static func firstDay(ofBucket bucket: Int, _ unit: Unit) -> Int {
         switch unit {
         case .day: return bucket
-        case .month: return daysFromCivil(year: bucket / 12, month: bucket % 12 + 1, day: 1)
-        case .year: return daysFromCivil(year: bucket, month: 1, day: 1)
+        case .month: return CivilDays.from(year: bucket / 12, month: bucket % 12 + 1, day: 1)
+        case .year: return CivilDays.from(year: bucket, month: 1, day: 1)
         }
-    }
-
-    static func civil(_ days: Int) -> (year: Int, month: Int, day: Int) { CivilDays.civil(days) }
-
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        CivilDays.from(year: year, month: month, day: day)
     }
 }

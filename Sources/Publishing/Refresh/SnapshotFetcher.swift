@@ -14,7 +14,7 @@ import Parquet
 /// refresh (with its lookback) covers anything that changed in between.
 ///
 /// A `query` dataset has no key to resume from and is read in one statement.
-final class SnapshotFetcher: @unchecked Sendable {
+public final class SnapshotFetcher: @unchecked Sendable {
     let plan: DatasetPlan
     let connector: SourceConnector
     let chunkRows: Int
@@ -31,7 +31,8 @@ final class SnapshotFetcher: @unchecked Sendable {
     /// A connection this fetcher opened itself (after a resume) and must close.
     private var ownConnection: MySQLConnection?
 
-    init(plan: DatasetPlan, connection: MySQLConnection, connector: SourceConnector, chunkRows: Int, batchRows: Int, logger: Logger) {
+    /// `connection` is in the read-only transaction the snapshot reads in; the caller ends it.
+    public init(plan: DatasetPlan, connection: MySQLConnection, connector: SourceConnector, chunkRows: Int, batchRows: Int, logger: Logger) {
         self.plan = plan
         self.connection = connection
         self.connector = connector
@@ -43,10 +44,10 @@ final class SnapshotFetcher: @unchecked Sendable {
     deinit { ownConnection?.close() }
 
     /// Zero and invalid dates read as NULL, once `run` has returned.
-    var warnings: FetchWarnings { lock.withLock { collected } }
+    public var warnings: FetchWarnings { lock.withLock { collected } }
 
     /// Reads every row, calling `deliver` with each batch until it returns false.
-    func run(_ deliver: (RecordBatch) -> Bool) throws {
+    public func run(_ deliver: (RecordBatch) -> Bool) throws {
         switch plan.dataset.source {
         case .query(let sql):
             let stream = try connection.stream(sql: sql, columns: plan.columns)
@@ -102,7 +103,7 @@ final class SnapshotFetcher: @unchecked Sendable {
     }
 
     /// Ends the read-only transaction of a connection this fetcher opened.
-    func finish() {
+    public func finish() {
         if let ownConnection {
             try? ownConnection.commit()
             ownConnection.close()

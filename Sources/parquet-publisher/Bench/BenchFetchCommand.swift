@@ -1,11 +1,10 @@
 import ArgumentParser
 import Foundation
-import MySQLSource
-import Parquet
 import Publishing
 
-/// Fetch-only: what `refresh --full` does up to the encoder (keyset statements, binary
-/// protocol, decoding into column buffers), then the batches are dropped. Set beside the
+/// Fetch-only: what `refresh --full` does up to the encoder (the same `SnapshotFetcher`:
+/// keyset statements, binary protocol, decoding into column buffers), then the batches are
+/// dropped. Set beside the
 /// C floor and a full refresh, it tells how much of a snapshot is fetching and how much
 /// is encoding.
 struct BenchFetchCommand: ParsableCommand {
@@ -33,23 +32,21 @@ struct BenchFetchCommand: ParsableCommand {
         let connection = try connector.connect()
         defer { connection.close() }
         let plan = try DatasetPlan.describe(dataset, on: connection)
-        guard let table = plan.table else {
-            throw ValidationError("dataset \"\(dataset.name)\" is a query; bench fetch reads tables")
-        }
         let start = DispatchTime.now()
         try connection.startReadOnlySnapshot()
-        let query = try KeysetQuery(
-            table: table, columns: plan.columns.map(\.name), key: plan.primaryKey.map { plan.columns[$0].name },
-            chunkSize: chunkRows ?? dataset.chunkRows, context: "dataset \"\(dataset.name)\"")
-        let scan = try KeysetScan(connection: connection, query: query, columns: plan.columns)
+        let fetcher = SnapshotFetcher(
+            plan: plan, connection: connection, connector: connector, chunkRows: chunkRows ?? dataset.chunkRows,
+            batchRows: batchRows, logger: logger)
         var rows = 0
-        while let batch = try scan.next(maxRows: batchRows) { rows += batch.rowCount }
-        scan.close()
+        try fetcher.run { batch in
+            rows += batch.rowCount
+            return true
+        }
+        fetcher.finish()
         try connection.commit()
         let seconds = BenchEncodeCommand.seconds(since: start)
         let result: [String: Any] = [
             "rows": rows,
-            "statements": scan.chunkCount,
             "fetch_seconds": (seconds * 1000).rounded() / 1000,
             "rows_per_second": Int(Double(rows) / seconds),
             "max_rss_mb": BenchEncodeCommand.maxResidentMegabytes(),
