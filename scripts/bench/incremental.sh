@@ -22,32 +22,7 @@ sql() { MYSQL_PWD="$PP_TEST_MYSQL_ADMIN_PASSWORD" mariadb -u "$PP_TEST_MYSQL_ADM
 echo "bench-incremental: generating $ROWS orders" >&2
 scripts/bench/orders-table.sh "$ROWS"
 
-printf '%s' "$PP_TEST_MYSQL_READER_PASSWORD" > "$DIR/reader-password"
-chmod 600 "$DIR/reader-password"
-cat > "$DIR/config.toml" <<TOML
-[source]
-host = "$PP_TEST_MYSQL_HOST"
-port = $PP_TEST_MYSQL_PORT
-user = "$PP_TEST_MYSQL_READER_USER"
-password_file = "reader-password"
-database = "$PP_TEST_MYSQL_DATABASE"
-
-[publish]
-directory = "public"
-state_directory = "state"
-keep_versions_for = "1h"
-
-[[dataset]]
-name = "orders"
-table = "orders"
-primary_key = ["id"]
-updated_at = "updated_at"
-partition_by = "created_at"
-partition_granularity = "month"
-row_group_granularity = "day"
-every = "5m"
-lookback = "48h"
-TOML
+scripts/bench/orders-config.sh "$DIR" tcp
 
 full=$("$BIN" refresh --full --json --config "$DIR/config.toml" 2>/dev/null)
 # The changes: recent updates, late commits (an updated_at set back within the lookback),

@@ -20,31 +20,7 @@ PP_MARIADB_BUFFER_POOL=2G scripts/test-mariadb.sh start "$SERVER" >/dev/null
 trap 'scripts/test-mariadb.sh stop "$SERVER" >/dev/null 2>&1 || true' EXIT
 # shellcheck disable=SC1090
 . "$(scripts/test-mariadb.sh env "$SERVER")"
-printf '%s' "$PP_TEST_MYSQL_READER_PASSWORD" > "$DIR/reader-password"
-chmod 600 "$DIR/reader-password"
-config() {
-    cat > "$DIR/config.toml" <<TOML
-[source]
-socket = "$PP_TEST_MYSQL_SOCKET"
-user = "$PP_TEST_MYSQL_READER_USER"
-password_file = "reader-password"
-database = "$PP_TEST_MYSQL_DATABASE"
-[publish]
-directory = "public"
-state_directory = "state"
-keep_versions_for = "1h"
-[[dataset]]
-name = "orders"
-table = "orders"
-primary_key = ["id"]
-updated_at = "updated_at"
-partition_by = "created_at"
-partition_granularity = "month"
-row_group_granularity = "day"
-every = "5m"
-TOML
-}
-config
+scripts/bench/orders-config.sh "$DIR" socket
 ours() { rm -rf "$DIR/public" "$DIR/state"; $MEASURE "$BIN" refresh --full --config "$DIR/config.toml" 2>/dev/null; }
 floor() { MYSQL_PWD="$PP_TEST_MYSQL_READER_PASSWORD" $MEASURE "$DIR/fetch_floor" "$PP_TEST_MYSQL_SOCKET" "$PP_TEST_MYSQL_READER_USER" "$PP_TEST_MYSQL_DATABASE" "SELECT * FROM orders" 2>/dev/null; }
 polars() {
