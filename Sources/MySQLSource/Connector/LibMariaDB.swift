@@ -308,9 +308,21 @@ extension Substring {
 
 // MARK: - Prepared statements
 
+/// The result callback: one call per column of each fetched row, with a pointer to the value
+/// (nil for NULL) that must be left just past it, where the next column starts.
+private let rowValueCallback: ps_result_callback = { context, column, row in
+    let decoder = Unmanaged<BinaryRowDecoder>.fromOpaque(context!)
+    guard let row, let value = row.pointee else {
+        _ = decoder._withUnsafeGuaranteedRef { $0.decode(column: Int(column), value: nil) }
+        return
+    }
+    let length = decoder._withUnsafeGuaranteedRef { $0.decode(column: Int(column), value: UnsafePointer(value)) }
+    row.pointee = value + length
+}
+
 /// What `mysql_stmt_fetch` reported.
 internal enum FetchStatus {
-    /// A row is in the bound buffers.
+    /// A row is in the bound buffers, or was handed to the statement's row decoder.
     case row
     /// A row is in the buffers, but at least one value did not fit its buffer.
     case truncated
@@ -410,6 +422,15 @@ internal final class MariaDBStatement {
         guard status == 0 else { throw error(.statementFailed, "executing: \(MariaDBHandle.abbreviate(sql))") }
     }
 
+    /// Hands every value of every row `fetch` reads to `decoder`, where it lies in the packet,
+    /// instead of converting it into bound buffers (`STMT_ATTR_CB_RESULT`, Connector/C 3.1+;
+    /// it applies to statements without `mysql_stmt_bind_result`). The statement keeps an
+    /// unowned reference: the caller keeps `decoder` alive while it fetches.
+    func decodeRows(with decoder: BinaryRowDecoder) {
+        _ = mysql_stmt_attr_set(stmt, STMT_ATTR_CB_USER_DATA, Unmanaged.passUnretained(decoder).toOpaque())
+        _ = mysql_stmt_attr_set(stmt, STMT_ATTR_CB_RESULT, unsafeBitCast(rowValueCallback, to: UnsafeRawPointer.self))
+    }
+
     /// `mysql_stmt_bind_result`.
     func bindResults(_ buffers: ResultBuffers) throws {
         if mysql_stmt_bind_result(stmt, buffers.binds) != 0 {
@@ -417,7 +438,7 @@ internal final class MariaDBStatement {
         }
     }
 
-    /// `mysql_stmt_fetch`: reads the next row into the bound buffers.
+    /// `mysql_stmt_fetch`: reads the next row into the bound buffers or through the decoder.
     @inline(__always)
     func fetch() -> FetchStatus {
         switch mysql_stmt_fetch(stmt) {
@@ -561,35 +582,9 @@ private final class ParameterBuffers {
 
 // MARK: - Result buffers
 
-/// How one result column is bound for fetching.
-internal enum ResultBinding: Sendable {
-    /// Integers bound at their wire width (1, 2, 4 or 8 bytes), so that the connector copies
-    /// them without conversion.
-    case integer(width: Int, unsigned: Bool)
-    case float
-    case double
-    /// DATE, DATETIME, TIMESTAMP or TIME into a `MYSQL_TIME`.
-    case temporal(FieldType)
-    /// Text (and DECIMAL text) into a buffer of `capacity` bytes.
-    case text(capacity: Int)
-    /// Bytes (BINARY, BLOB, BIT) into a buffer of `capacity` bytes.
-    case binary(capacity: Int)
-}
-
-/// A MYSQL_TIME read out of a bind buffer: plain integers, no allocation.
-internal struct TemporalValue {
-    var year: Int
-    var month: Int
-    var day: Int
-    var hour: Int
-    var minute: Int
-    var second: Int
-    var microsecond: Int
-    var isNegative: Bool
-}
-
-/// The `MYSQL_BIND` array and the reusable buffers one result row is fetched into. Allocated
-/// once per statement; every row overwrites it.
+/// The `MYSQL_BIND` array and reusable text buffers one result row is fetched into, for small
+/// metadata results read as strings (`queryStrings`). Allocated once per statement; every
+/// row overwrites it. Rows of data do not come through here but through `decodeRows`.
 internal final class ResultBuffers {
     let count: Int
     fileprivate let binds: UnsafeMutablePointer<MYSQL_BIND>
@@ -599,8 +594,10 @@ internal final class ResultBuffers {
     private let data: UnsafeMutablePointer<UnsafeMutableRawPointer>
     private let capacities: UnsafeMutablePointer<Int>
 
-    init(_ bindings: [ResultBinding]) {
-        count = bindings.count
+    /// `columns` text buffers of `capacity` bytes each; longer values are fetched whole with
+    /// `MariaDBStatement.fetchColumn`.
+    init(textColumns columns: Int, capacity: Int) {
+        count = columns
         let n = max(1, count)
         binds = .allocate(capacity: n)
         binds.initialize(repeating: MYSQL_BIND(), count: n)
@@ -612,52 +609,15 @@ internal final class ResultBuffers {
         errors.initialize(repeating: 0, count: n)
         data = .allocate(capacity: n)
         capacities = .allocate(capacity: n)
-        for (i, binding) in bindings.enumerated() {
-            let type: enum_field_types
-            var unsigned = false
-            let capacity: Int
-            switch binding {
-            case .integer(let width, let isUnsigned):
-                type =
-                    switch width {
-                    case 1: MYSQL_TYPE_TINY
-                    case 2: MYSQL_TYPE_SHORT
-                    case 4: MYSQL_TYPE_LONG
-                    default: MYSQL_TYPE_LONGLONG
-                    }
-                unsigned = isUnsigned
-                capacity = 8
-            case .float:
-                type = MYSQL_TYPE_FLOAT
-                capacity = 8
-            case .double:
-                type = MYSQL_TYPE_DOUBLE
-                capacity = 8
-            case .temporal(let fieldType):
-                type =
-                    switch fieldType {
-                    case .date, .newdate: MYSQL_TYPE_DATE
-                    case .time: MYSQL_TYPE_TIME
-                    case .timestamp: MYSQL_TYPE_TIMESTAMP
-                    default: MYSQL_TYPE_DATETIME
-                    }
-                capacity = MemoryLayout<MYSQL_TIME>.size
-            case .text(let size):
-                type = MYSQL_TYPE_STRING
-                capacity = max(1, size)
-            case .binary(let size):
-                type = MYSQL_TYPE_BLOB
-                capacity = max(1, size)
-            }
+        for i in 0..<count {
             // One spare byte: the connector NUL-terminates strings that leave room.
             let memory = UnsafeMutableRawPointer.allocate(byteCount: capacity + 1, alignment: 16)
             memory.initializeMemory(as: UInt8.self, repeating: 0, count: capacity + 1)
             data[i] = memory
             capacities[i] = capacity
             binds[i].buffer = memory
-            binds[i].buffer_type = type
+            binds[i].buffer_type = MYSQL_TYPE_STRING
             binds[i].buffer_length = UInt(capacity)
-            binds[i].is_unsigned = unsigned ? 1 : 0
             binds[i].length = lengths + i
             binds[i].is_null = nulls + i
             binds[i].error = errors + i
@@ -686,29 +646,8 @@ internal final class ResultBuffers {
     /// Whether the value did not fit its buffer; fetch it whole with `fetchColumn`.
     @inline(__always) func isTruncated(_ i: Int) -> Bool { Int(lengths[i]) > capacities[i] }
 
-    @inline(__always) func int8(_ i: Int) -> Int8 { data[i].load(as: Int8.self) }
-    @inline(__always) func int16(_ i: Int) -> Int16 { data[i].load(as: Int16.self) }
-    @inline(__always) func int32(_ i: Int) -> Int32 { data[i].load(as: Int32.self) }
-    @inline(__always) func int64(_ i: Int) -> Int64 { data[i].load(as: Int64.self) }
-    @inline(__always) func float(_ i: Int) -> Float { data[i].load(as: Float.self) }
-    @inline(__always) func double(_ i: Int) -> Double { data[i].load(as: Double.self) }
-
     /// The bytes of a text or binary value that fit the buffer.
     @inline(__always) func bytes(_ i: Int) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: data[i], count: min(Int(lengths[i]), capacities[i]))
-    }
-
-    @inline(__always) func temporal(_ i: Int) -> TemporalValue {
-        let t = data[i].assumingMemoryBound(to: MYSQL_TIME.self).pointee
-        return TemporalValue(
-            year: Int(t.year),
-            month: Int(t.month),
-            day: Int(t.day),
-            hour: Int(t.hour),
-            minute: Int(t.minute),
-            second: Int(t.second),
-            microsecond: Int(t.second_part),
-            isNegative: t.neg != 0
-        )
     }
 }

@@ -78,7 +78,7 @@ public final class MySQLConnection: @unchecked Sendable {
             try statement.execute(parameters, sql: sql)
             return []
         }
-        let buffers = ResultBuffers(fields.map { _ in .text(capacity: 256) })
+        let buffers = ResultBuffers(textColumns: fields.count, capacity: 256)
         try statement.execute(parameters, sql: sql)
         try statement.bindResults(buffers)
         var rows: [[String?]] = []

@@ -1,7 +1,7 @@
 /// Exact DECIMAL conversion: the binary protocol sends a DECIMAL as its decimal text
 /// ("-1234.50"); Parquet stores the unscaled integer (-123450 at scale 2).
 ///
-/// Parsing works on the bytes in the bind buffer, with no `Double` (which would round) and no
+/// Parsing works on the bytes where they lie in the packet, with no `Double` (which would round) and no
 /// `String` (which would allocate once per value).
 public enum DecimalText {
     /// The unscaled value of `text` at `scale`, or nil when the text is not a decimal number,

@@ -99,8 +99,12 @@ struct FetchColumn {
         case .variable:
             let count = value.count
             if byteCount &+ count > byteCapacity { growBytes(toFit: byteCount + count) }
-            if count > 0 {
-                (bytes.unsafelyUnwrapped + byteCount).copyMemory(from: value.baseAddress!, byteCount: count)
+            let target = bytes.unsafelyUnwrapped + byteCount
+            if count <= 16 {
+                // Most values are short codes and names: a byte loop beats a call to memcpy.
+                for i in 0..<count { target.storeBytes(of: value[i], toByteOffset: i, as: UInt8.self) }
+            } else {
+                target.copyMemory(from: value.baseAddress!, byteCount: count)
             }
             byteCount &+= count
             offsets.unsafelyUnwrapped[row &+ 1] = byteCount
