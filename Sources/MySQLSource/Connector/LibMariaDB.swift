@@ -311,13 +311,11 @@ extension Substring {
 /// The result callback: one call per column of each fetched row, with a pointer to the value
 /// (nil for NULL) that must be left just past it, where the next column starts.
 private let rowValueCallback: ps_result_callback = { context, column, row in
-    let decoder = Unmanaged<BinaryRowDecoder>.fromOpaque(context!)
-    guard let row, let value = row.pointee else {
-        _ = decoder._withUnsafeGuaranteedRef { $0.decode(column: Int(column), value: nil) }
-        return
+    Unmanaged<BinaryRowDecoder>.fromOpaque(context!)._withUnsafeGuaranteedRef { decoder in
+        let value = row?.pointee
+        let length = decoder.decode(column: Int(column), value: value.map { UnsafePointer($0) })
+        if let value { row!.pointee = value + length }
     }
-    let length = decoder._withUnsafeGuaranteedRef { $0.decode(column: Int(column), value: UnsafePointer(value)) }
-    row.pointee = value + length
 }
 
 /// What `mysql_stmt_fetch` reported.

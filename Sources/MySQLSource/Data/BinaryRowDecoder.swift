@@ -19,7 +19,7 @@ final class BinaryRowDecoder {
     let columns: [SourceColumn]
     /// The batch being filled, one per column; valid from `prepare` to `finish`.
     private let output: UnsafeMutablePointer<FetchColumn>
-    private let decoders: UnsafeMutablePointer<ValueDecoder>
+    private let decodings: UnsafeMutablePointer<ValueDecoding>
     private let isOptional: UnsafeMutablePointer<Bool>
     /// Per column: zero dates at `c`, invalid dates at `count + c`.
     private let dateProblems: UnsafeMutablePointer<Int>
@@ -30,14 +30,14 @@ final class BinaryRowDecoder {
     /// The first value that could not be stored since `prepare`.
     private(set) var failure: MySQLError?
 
-    init(columns: [SourceColumn], decoders: [ValueDecoder]) {
-        precondition(columns.count == decoders.count)
+    init(columns: [SourceColumn], decodings: [ValueDecoding]) {
+        precondition(columns.count == decodings.count)
         self.columns = columns
         let n = max(1, columns.count)
         output = .allocate(capacity: n)
         output.initialize(from: columns.map { FetchColumn(for: $0.parquet) }, count: columns.count)
-        self.decoders = .allocate(capacity: n)
-        self.decoders.initialize(from: decoders, count: decoders.count)
+        self.decodings = .allocate(capacity: n)
+        self.decodings.initialize(from: decodings, count: decodings.count)
         isOptional = .allocate(capacity: n)
         isOptional.initialize(from: columns.map(\.parquet.isOptional), count: columns.count)
         dateProblems = .allocate(capacity: 2 * n)
@@ -48,8 +48,8 @@ final class BinaryRowDecoder {
         for c in 0..<columns.count { output[c].deallocate() }
         output.deinitialize(count: columns.count)
         output.deallocate()
-        decoders.deinitialize(count: columns.count)
-        decoders.deallocate()
+        decodings.deinitialize(count: columns.count)
+        decodings.deallocate()
         isOptional.deallocate()
         dateProblems.deallocate()
         wideDecimal.deallocate()
@@ -95,13 +95,19 @@ final class BinaryRowDecoder {
             return 0
         }
         let raw = UnsafeRawPointer(p)
-        switch decoders[c] {
-        case .int8(let signed):
-            out.pointee.store(signed ? Int32(Int8(bitPattern: p[0])) : Int32(p[0]), at: row)
+        let decoding = decodings + c
+        switch decoding.pointee.kind {
+        case .int8:
+            out.pointee.store(Int32(Int8(bitPattern: p[0])), at: row)
             return 1
-        case .int16(let signed):
-            let bits = UInt16(littleEndian: raw.loadUnaligned(as: UInt16.self))
-            out.pointee.store(signed ? Int32(Int16(bitPattern: bits)) : Int32(bits), at: row)
+        case .uint8:
+            out.pointee.store(Int32(p[0]), at: row)
+            return 1
+        case .int16:
+            out.pointee.store(Int32(Int16(littleEndian: raw.loadUnaligned(as: Int16.self))), at: row)
+            return 2
+        case .uint16:
+            out.pointee.store(Int32(UInt16(littleEndian: raw.loadUnaligned(as: UInt16.self))), at: row)
             return 2
         case .int32:
             out.pointee.store(Int32(littleEndian: raw.loadUnaligned(as: Int32.self)), at: row)
@@ -144,26 +150,26 @@ final class BinaryRowDecoder {
             for byte in bytes { value = value << 8 | UInt64(byte) }
             out.pointee.store(Int64(bitPattern: value), at: row)
             return wire
-        case .decimal32(let precision, let scale):
+        case .decimal32:
             let (text, wire) = Self.lengthEncodedBytes(p)
-            if let value = DecimalText.unscaledInt64(text, precision: precision, scale: scale) {
+            if let value = DecimalText.unscaledInt64(text, precision: decoding.pointee.precision, scale: decoding.pointee.scale) {
                 out.pointee.store(Int32(truncatingIfNeeded: value), at: row)
             } else {
                 badDecimal(c, text, out)
             }
             return wire
-        case .decimal64(let precision, let scale):
+        case .decimal64:
             let (text, wire) = Self.lengthEncodedBytes(p)
-            if let value = DecimalText.unscaledInt64(text, precision: precision, scale: scale) {
+            if let value = DecimalText.unscaledInt64(text, precision: decoding.pointee.precision, scale: decoding.pointee.scale) {
                 out.pointee.store(value, at: row)
             } else {
                 badDecimal(c, text, out)
             }
             return wire
-        case .decimalFixed(let precision, let scale, let width):
+        case .decimalFixed:
             let (text, wire) = Self.lengthEncodedBytes(p)
-            let wide = UnsafeMutableRawBufferPointer(rebasing: wideDecimal[0..<width])
-            if DecimalText.unscaledBigEndian(text, precision: precision, scale: scale, into: wide) {
+            let wide = UnsafeMutableRawBufferPointer(rebasing: wideDecimal[0..<decoding.pointee.width])
+            if DecimalText.unscaledBigEndian(text, precision: decoding.pointee.precision, scale: decoding.pointee.scale, into: wide) {
                 out.pointee.store(bytes: UnsafeRawBufferPointer(wide), at: row)
             } else {
                 badDecimal(c, text, out)

@@ -33,13 +33,13 @@ public final class RowStream: @unchecked Sendable {
                 "the statement returns \(fields.count) columns (\(fields.map(\.name).joined(separator: ", "))) but \(columns.count) were described (\(columns.map(\.name).joined(separator: ", "))): \(MariaDBHandle.abbreviate(sql))"
             )
         }
-        let decoders = try zip(columns, fields).map { try Self.plan($0, $1) }
+        let decodings = try zip(columns, fields).map { try Self.plan($0, $1) }
         self.connection = connection
         self.statement = statement
         self.sql = sql
         self.columns = columns
         self.schema = ParquetSchema(columns: columns.map(\.parquet))
-        self.decoder = BinaryRowDecoder(columns: columns, decoders: decoders)
+        self.decoder = BinaryRowDecoder(columns: columns, decodings: decodings)
         statement.decodeRows(with: decoder)
     }
 
@@ -103,7 +103,7 @@ public final class RowStream: @unchecked Sendable {
     /// How a column is decoded, after checking that the server's field has the type the
     /// description promised (if not, the table changed since it was described). The field type
     /// also fixes the value's wire format, which the decoder relies on to step over it.
-    static func plan(_ column: SourceColumn, _ field: FieldInfo) throws -> ValueDecoder {
+    static func plan(_ column: SourceColumn, _ field: FieldInfo) throws -> ValueDecoding {
         func mismatch() -> MySQLError {
             MySQLError(
                 .schemaMismatch,
@@ -122,32 +122,33 @@ public final class RowStream: @unchecked Sendable {
                 }
             guard field.type == expected, field.isUnsigned == !signed else { throw mismatch() }
             switch bits {
-            case 8: return .int8(signed: signed)
-            case 16: return .int16(signed: signed)
-            case 24, 32: return .int32
-            default: return .int64
+            case 8: return ValueDecoding(signed ? .int8 : .uint8)
+            case 16: return ValueDecoding(signed ? .int16 : .uint16)
+            case 24, 32: return ValueDecoding(.int32)
+            default: return ValueDecoding(.int64)
             }
         case .year:
             guard field.type == .year else { throw mismatch() }
-            return .int16(signed: false)
+            return ValueDecoding(.uint16)
         case .bit:
             guard field.type == .bit else { throw mismatch() }
-            return .bit
+            return ValueDecoding(.bit)
         case .float:
             guard field.type == .float else { throw mismatch() }
-            return .float
+            return ValueDecoding(.float)
         case .double:
             guard field.type == .double else { throw mismatch() }
-            return .double
+            return ValueDecoding(.double)
         case .decimal(let precision, let scale):
             guard field.type == .newdecimal || field.type == .decimal, field.decimals == scale else {
                 throw mismatch()
             }
             switch column.parquet.physicalType {
-            case .int32: return .decimal32(precision: precision, scale: scale)
-            case .int64: return .decimal64(precision: precision, scale: scale)
+            case .int32: return ValueDecoding(.decimal32, precision: precision, scale: scale)
+            case .int64: return ValueDecoding(.decimal64, precision: precision, scale: scale)
             default:
-                return .decimalFixed(
+                return ValueDecoding(
+                    .decimalFixed,
                     precision: precision,
                     scale: scale,
                     width: column.parquet.typeLength ?? ColumnDescriptor.decimalByteWidth(precision: precision)
@@ -155,42 +156,65 @@ public final class RowStream: @unchecked Sendable {
             }
         case .date:
             guard field.type == .date || field.type == .newdate else { throw mismatch() }
-            return .date
+            return ValueDecoding(.date)
         case .datetime:
             guard field.type == .datetime else { throw mismatch() }
-            return .datetime
+            return ValueDecoding(.datetime)
         case .timestamp:
             guard field.type == .timestamp else { throw mismatch() }
-            return .datetime
+            return ValueDecoding(.datetime)
         case .time:
             guard field.type == .time else { throw mismatch() }
-            return .time
+            return ValueDecoding(.time)
         case .string, .enumeration, .set, .json, .binary:
             guard field.type?.isStringLike == true else { throw mismatch() }
-            return .bytes
+            return ValueDecoding(.bytes)
         }
     }
 }
 
 /// What to do with a fetched value; one per column, chosen once per statement.
-enum ValueDecoder: Sendable, Hashable {
-    case int8(signed: Bool)
-    case int16(signed: Bool)
-    /// INT and MEDIUMINT; unsigned INT keeps its bit pattern.
-    case int32
-    /// BIGINT; unsigned keeps its bit pattern.
-    case int64
-    case bit
-    case float
-    case double
-    case decimal32(precision: Int, scale: Int)
-    case decimal64(precision: Int, scale: Int)
-    case decimalFixed(precision: Int, scale: Int, width: Int)
-    case date
-    /// DATETIME and TIMESTAMP: microseconds since the epoch.
-    case datetime
-    case time
-    case bytes
+///
+/// A payload-free kind plus the DECIMAL shape beside it, rather than an enum with associated
+/// values: the decoder switches on it once per value, and a plain `UInt8` kind compiles to a
+/// jump table where associated values made a chain of comparisons.
+struct ValueDecoding: Sendable, Hashable {
+    enum Kind: UInt8, Sendable {
+        case int8
+        case uint8
+        case int16
+        case uint16
+        /// INT and MEDIUMINT; unsigned INT keeps its bit pattern.
+        case int32
+        /// BIGINT; unsigned keeps its bit pattern.
+        case int64
+        case bit
+        case float
+        case double
+        /// DECIMAL into INT32, INT64 or FIXED_LEN_BYTE_ARRAY(`width`).
+        case decimal32
+        case decimal64
+        case decimalFixed
+        case date
+        /// DATETIME and TIMESTAMP: microseconds since the epoch.
+        case datetime
+        case time
+        case bytes
+    }
+
+    var kind: Kind
+    /// DECIMAL only.
+    var precision = 0
+    var scale = 0
+    /// FIXED_LEN_BYTE_ARRAY DECIMAL only: bytes per value.
+    var width = 0
+
+    init(_ kind: Kind, precision: Int = 0, scale: Int = 0, width: Int = 0) {
+        self.kind = kind
+        self.precision = precision
+        self.scale = scale
+        self.width = width
+    }
 }
 
 extension FieldType {
