@@ -116,20 +116,20 @@ import Testing
 
 @Suite struct DictionaryBuilding {
     @Test func indicesFollowFirstAppearance() {
-        var dictionary = IntegerDictionary()
+        let dictionary = IntegerDictionary()
         let indices = [5, 3, 5, 9, 3].map { dictionary.index(of: UInt64($0)) }
         #expect(indices == [0, 1, 0, 2, 1])
         #expect(dictionary.values == [5, 3, 9])
     }
 
     @Test func growsPastItsInitialCapacity() {
-        var dictionary = IntegerDictionary()
+        let dictionary = IntegerDictionary()
         for i in 0..<100_000 { #expect(dictionary.index(of: UInt64(i * 7919)) == i) }
         for i in stride(from: 0, to: 100_000, by: 997) { #expect(dictionary.index(of: UInt64(i * 7919)) == i) }
     }
 
     @Test func byteStringsOfEveryShortLengthCompareExactly() {
-        var dictionary = ByteArrayDictionary()
+        let dictionary = ByteArrayDictionary()
         let words = (0..<40).map { n in [UInt8]((0..<n).map { UInt8(($0 * 31 + n) & 0xFF) }) }
         for (i, word) in words.enumerated() {
             #expect(word.withUnsafeBytes { dictionary.index(of: $0) } == i)

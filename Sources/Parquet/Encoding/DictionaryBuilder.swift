@@ -1,94 +1,161 @@
 /// Dictionaries for RLE_DICTIONARY: each distinct value gets the next index, in order of
 /// first appearance. Open addressing with linear probing keeps a lookup to a multiply, a
 /// shift and usually one comparison; no value is boxed or hashed through `Hashable`.
-struct IntegerDictionary {
+///
+/// Both are classes over raw memory: a lookup runs once per value of every dictionary
+/// column, and arrays in a mutable struct cost a bounds check per read and a uniqueness
+/// check per write there. One dictionary serves one column chunk.
+
+/// A dictionary of fixed-width values by their 64-bit pattern.
+final class IntegerDictionary {
     /// Distinct values as bit patterns (Float and Double by `bitPattern`, so -0.0 and 0.0
-    /// stay distinct and the dictionary is exact).
-    private(set) var values: [UInt64] = []
-    private var slots: [Int32]
-    private var shift: UInt64
+    /// stay distinct and the dictionary is exact), in index order.
+    private var keys: UnsafeMutablePointer<UInt64>
+    private var keyCapacity: Int
+    private var slots: HashSlots
+    private(set) var count = 0
 
     init(expectedCount: Int = 1024) {
-        var capacity = 1024
-        while capacity < expectedCount * 2 { capacity <<= 1 }
-        slots = [Int32](repeating: -1, count: capacity)
-        shift = UInt64(64 - capacity.trailingZeroBitCount)
+        slots = HashSlots(expectedCount: expectedCount)
+        keyCapacity = max(64, expectedCount)
+        keys = .allocate(capacity: keyCapacity)
     }
 
-    var count: Int { values.count }
+    deinit {
+        keys.deallocate()
+        slots.deallocate()
+    }
+
+    /// The distinct values in index order.
+    var values: [UInt64] { Array(UnsafeBufferPointer(start: keys, count: count)) }
 
     @inline(__always)
-    mutating func index(of key: UInt64) -> Int {
-        if values.count * 2 >= slots.count { grow() }
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-        return slots.withUnsafeMutableBufferPointer { table in
-            while true {
-                let entry = table[slot]
-                if entry < 0 {
-                    table[slot] = Int32(values.count)
-                    values.append(key)
-                    return values.count - 1
-                }
-                if values[Int(entry)] == key { return Int(entry) }
-                slot = (slot + 1) & mask
+    func index(of key: UInt64) -> Int {
+        if count &* 2 >= slots.capacity { grow() }
+        var slot = slots.home(key)
+        while true {
+            let entry = slots.table[slot]
+            if entry < 0 {
+                if count == keyCapacity { growKeys() }
+                slots.table[slot] = Int32(truncatingIfNeeded: count)
+                keys[count] = key
+                count &+= 1
+                return count &- 1
             }
+            if keys[Int(entry)] == key { return Int(entry) }
+            slot = (slot &+ 1) & slots.mask
         }
     }
 
-    private mutating func grow() {
-        let capacity = slots.count * 2
-        slots = [Int32](repeating: -1, count: capacity)
-        shift = UInt64(64 - capacity.trailingZeroBitCount)
-        let mask = capacity - 1
-        for (i, key) in values.enumerated() {
-            var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(i)
-        }
+    private func grow() {
+        slots.rehash(capacity: slots.capacity * 2, entries: count) { keys[$0] }
+    }
+
+    private func growKeys() {
+        let grown = UnsafeMutablePointer<UInt64>.allocate(capacity: keyCapacity * 2)
+        grown.moveInitialize(from: keys, count: count)
+        keys.deallocate()
+        keys = grown
+        keyCapacity *= 2
     }
 }
 
 /// A dictionary of variable- or fixed-length byte strings.
-struct ByteArrayDictionary {
-    private(set) var values = ByteArrayBuffer()
-    private var hashes: [UInt64] = []
-    private var slots: [Int32]
-    private var shift: UInt64
+final class ByteArrayDictionary {
+    private var hashes: UnsafeMutablePointer<UInt64>
+    /// Entry `e` is `bytes[offsets[e]..<offsets[e + 1]]`.
+    private var offsets: UnsafeMutablePointer<Int>
+    private var entryCapacity: Int
+    private var bytes: UnsafeMutableRawPointer
+    private var byteCapacity: Int
+    private var slots: HashSlots
+    private(set) var count = 0
 
     init(expectedCount: Int = 1024) {
-        var capacity = 1024
-        while capacity < expectedCount * 2 { capacity <<= 1 }
-        slots = [Int32](repeating: -1, count: capacity)
-        shift = UInt64(64 - capacity.trailingZeroBitCount)
+        slots = HashSlots(expectedCount: expectedCount)
+        entryCapacity = max(64, expectedCount)
+        hashes = .allocate(capacity: entryCapacity)
+        offsets = .allocate(capacity: entryCapacity + 1)
+        offsets[0] = 0
+        byteCapacity = 16 * entryCapacity
+        bytes = .allocate(byteCount: byteCapacity, alignment: 16)
     }
 
-    var count: Int { values.count }
+    deinit {
+        hashes.deallocate()
+        offsets.deallocate()
+        bytes.deallocate()
+        slots.deallocate()
+    }
+
     /// Bytes of the values alone.
-    var valueBytes: Int { values.bytes.count }
+    var valueBytes: Int { offsets[count] }
+
+    /// Entry `index`, valid until the next insertion.
+    @inline(__always)
+    func value(at index: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: bytes + offsets[index], count: offsets[index &+ 1] &- offsets[index])
+    }
+
+    /// The distinct values in index order.
+    var values: ByteArrayBuffer {
+        var buffer = ByteArrayBuffer()
+        buffer.reserveCapacity(count, bytes: valueBytes)
+        for e in 0..<count { buffer.append(value(at: e)) }
+        return buffer
+    }
 
     @inline(__always)
-    mutating func index(of key: UInt64, bytes value: UnsafeRawBufferPointer) -> Int {
-        if values.count * 2 >= slots.count { grow() }
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    func index(of key: UInt64, bytes value: UnsafeRawBufferPointer) -> Int {
+        if count &* 2 >= slots.capacity { grow() }
+        var slot = slots.home(key)
         while true {
-            let entry = slots[slot]
+            let entry = slots.table[slot]
             if entry < 0 {
-                slots[slot] = Int32(values.count)
-                values.append(value)
-                hashes.append(key)
-                return values.count - 1
+                insert(value, hash: key)
+                slots.table[slot] = Int32(truncatingIfNeeded: count &- 1)
+                return count &- 1
             }
             let e = Int(entry)
-            if hashes[e] == key && values.withValue(at: e, { Self.equal($0, value) }) { return e }
-            slot = (slot + 1) & mask
+            if hashes[e] == key && Self.equal(self.value(at: e), value) { return e }
+            slot = (slot &+ 1) & slots.mask
         }
     }
 
     @inline(__always)
-    mutating func index(of value: UnsafeRawBufferPointer) -> Int {
+    func index(of value: UnsafeRawBufferPointer) -> Int {
         index(of: Self.hash(value), bytes: value)
+    }
+
+    private func insert(_ value: UnsafeRawBufferPointer, hash: UInt64) {
+        if count == entryCapacity {
+            let grownHashes = UnsafeMutablePointer<UInt64>.allocate(capacity: entryCapacity * 2)
+            grownHashes.moveInitialize(from: hashes, count: count)
+            hashes.deallocate()
+            hashes = grownHashes
+            let grownOffsets = UnsafeMutablePointer<Int>.allocate(capacity: entryCapacity * 2 + 1)
+            grownOffsets.moveInitialize(from: offsets, count: count + 1)
+            offsets.deallocate()
+            offsets = grownOffsets
+            entryCapacity *= 2
+        }
+        let start = offsets[count]
+        if start + value.count > byteCapacity {
+            let capacity = max(byteCapacity * 2, start + value.count)
+            let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+            grown.copyMemory(from: bytes, byteCount: start)
+            bytes.deallocate()
+            bytes = grown
+            byteCapacity = capacity
+        }
+        if value.count > 0 { (bytes + start).copyMemory(from: value.baseAddress!, byteCount: value.count) }
+        hashes[count] = hash
+        offsets[count + 1] = start + value.count
+        count += 1
+    }
+
+    private func grow() {
+        slots.rehash(capacity: slots.capacity * 2, entries: count) { hashes[$0] }
     }
 
     /// Byte equality; short values (most dictionary strings) compare by word loads, not memcmp.
@@ -108,8 +175,8 @@ struct ByteArrayDictionary {
                     && a.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
                         == b.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
             }
-            for i in 0..<n where a[i] != b[i] { return false }
-            return true
+            // 1 to 3 bytes: the first, middle and last cover them all.
+            return a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]
         }
         return memcmp(a.baseAddress!, b.baseAddress!, n) == 0
     }
@@ -146,15 +213,43 @@ struct ByteArrayDictionary {
         return h ^ (h >> 32)
     }
 
-    private mutating func grow() {
-        let capacity = slots.count * 2
-        slots = [Int32](repeating: -1, count: capacity)
+}
+
+/// The open-addressing table both dictionaries share: `capacity` (a power of two) slots
+/// holding an entry index or -1, a key's home slot by Fibonacci hashing.
+struct HashSlots {
+    private(set) var table: UnsafeMutablePointer<Int32>
+    private(set) var capacity: Int
+    private(set) var mask: Int
+    private var shift: UInt64
+
+    init(expectedCount: Int) {
+        var capacity = 1024
+        while capacity < expectedCount * 2 { capacity <<= 1 }
+        self.capacity = capacity
+        mask = capacity - 1
         shift = UInt64(64 - capacity.trailingZeroBitCount)
-        let mask = capacity - 1
-        for (i, key) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(i)
+        table = .allocate(capacity: capacity)
+        table.initialize(repeating: -1, count: capacity)
+    }
+
+    func deallocate() { table.deallocate() }
+
+    @inline(__always)
+    func home(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift) }
+
+    /// Doubles the table and re-inserts entries 0..<entries by their keys.
+    mutating func rehash(capacity newCapacity: Int, entries: Int, key: (Int) -> UInt64) {
+        table.deallocate()
+        capacity = newCapacity
+        mask = newCapacity - 1
+        shift = UInt64(64 - newCapacity.trailingZeroBitCount)
+        table = .allocate(capacity: newCapacity)
+        table.initialize(repeating: -1, count: newCapacity)
+        for e in 0..<entries {
+            var slot = home(key(e))
+            while table[slot] >= 0 { slot = (slot &+ 1) & mask }
+            table[slot] = Int32(truncatingIfNeeded: e)
         }
     }
 }

@@ -112,32 +112,43 @@ struct ColumnChunkEncoder: @unchecked Sendable {
         // Dictionary: indices for the non-null values of the first `coveredRows` rows.
         var dictionaryRows = 0
         var indices: [UInt32] = []
-        var dictionary = IntegerDictionary(expectedCount: min(dense.count, 16_384))
+        let dictionary = IntegerDictionary(expectedCount: min(dense.count, 16_384))
         if options.enableDictionary && !dense.isEmpty {
             let limitEntries = max(1, options.dictionaryPageSizeLimit / width)
-            indices.reserveCapacity(dense.count)
+            // When every value fits the limit, the decision is on all of them: once the entries
+            // so far cost more than a dictionary may for the whole chunk, it never pays.
+            let decidedOnAllValues = dense.count <= limitEntries
             var covered = dense.count
             let probe = min(dense.count, 16_384)
-            dense.withUnsafeBufferPointer { d in
-                // Keys and timestamps of a sorted row group rise value after value: all
-                // distinct, so a dictionary cannot pay. Seen in the first values, the
-                // dictionary is not tried rather than given up after hashing the probe.
-                if d.count > Self.monotonicProbe && T.isStrictlyIncreasing(UnsafeBufferPointer(rebasing: d[0..<Self.monotonicProbe])) {
-                    covered = 0
-                    return
-                }
-                for i in 0..<d.count {
-                    let index = dictionary.index(of: d[i].dictionaryKey)
-                    if dictionary.count > limitEntries {
-                        covered = i
-                        break
-                    }
-                    indices.append(UInt32(index))
-                    if i + 1 == probe && !Self.dictionaryPays(entries: dictionary.count, entryBytes: width * dictionary.count, values: probe, plainBytes: probe * width) {
+            indices = [UInt32](unsafeUninitializedCapacity: dense.count) { out, initialized in
+                initialized = 0
+                dense.withUnsafeBufferPointer { d in
+                    // Keys and timestamps of a sorted row group rise value after value: all
+                    // distinct, so a dictionary cannot pay. Seen in the first values, the
+                    // dictionary is not tried rather than given up after hashing the probe.
+                    if d.count > Self.monotonicProbe && T.isStrictlyIncreasing(UnsafeBufferPointer(rebasing: d[0..<Self.monotonicProbe])) {
                         covered = 0
-                        break
+                        return
                     }
-
+                    for i in 0..<d.count {
+                        let index = dictionary.index(of: d[i].dictionaryKey)
+                        if dictionary.count > limitEntries {
+                            covered = i
+                            break
+                        }
+                        out[i] = UInt32(truncatingIfNeeded: index)
+                        initialized = i &+ 1
+                        if i &+ 1 == probe && !Self.dictionaryPays(entries: dictionary.count, entryBytes: width * dictionary.count, values: probe, plainBytes: probe * width) {
+                            covered = 0
+                            break
+                        }
+                        if i & 255 == 255 && decidedOnAllValues
+                            && !Self.dictionaryPays(entries: dictionary.count, entryBytes: width * dictionary.count, values: d.count, plainBytes: d.count * width)
+                        {
+                            covered = 0
+                            break
+                        }
+                    }
                 }
             }
             let pays = covered > 0 && Self.dictionaryPays(
@@ -164,9 +175,7 @@ struct ColumnChunkEncoder: @unchecked Sendable {
         if !indices.isEmpty {
             var page: [UInt8] = []
             page.reserveCapacity(dictionary.count * width)
-            dictionary.values.withUnsafeBufferPointer { keys in
-                for key in keys { withUnsafeBytes(of: T(dictionaryKey: key)) { page.append(contentsOf: $0) } }
-            }
+            for key in dictionary.values { withUnsafeBytes(of: T(dictionaryKey: key)) { page.append(contentsOf: $0) } }
             try writeDictionaryPage(page, entries: dictionary.count)
         }
 
@@ -238,41 +247,59 @@ struct ColumnChunkEncoder: @unchecked Sendable {
 
     private mutating func encodeByteArrays(_ values: ByteArrayBuffer, validity: [Bool]?) throws {
         let rows = values.count
-        var dictionary = ByteArrayDictionary()
+        let dictionary = ByteArrayDictionary()
         var indices: [UInt32] = []
         var dictionaryRows = 0
+        /// Entries the indices refer to: the value that overflowed the limit may be one more.
+        var entriesUsed = 0
         if options.enableDictionary && rows > 0 {
-            indices.reserveCapacity(rows)
-            var coveredRows = rows
-            var seen = 0
-            var seenBytes = 0
+            let limit = options.dictionaryPageSizeLimit
             let probe = 16_384
-            values.bytes.withUnsafeBytes { raw in
-                values.offsets.withUnsafeBufferPointer { offsets in
-                    for row in 0..<rows {
-                        if let validity, !validity[row] { continue }
-                        let value = UnsafeRawBufferPointer(rebasing: raw[offsets[row]..<offsets[row + 1]])
-                        let index = dictionary.index(of: value)
-                        if dictionary.valueBytes + 4 * dictionary.count > options.dictionaryPageSizeLimit {
-                            coveredRows = row
-                            break
-                        }
-                        indices.append(UInt32(index))
-                        seen += 1
-                        seenBytes += 4 + value.count
-                        if seen == probe && !Self.dictionaryPays(entries: dictionary.count, entryBytes: dictionary.valueBytes + 4 * dictionary.count, values: seen, plainBytes: seenBytes) {
-                            coveredRows = 0
-                            break
+            let nonNull = Self.nonNullCount(validity, 0..<rows)
+            // PLAIN's size of the whole chunk. When it is within the dictionary's limit the
+            // dictionary cannot overflow, so the decision is on every value, and once the
+            // entries so far cost more than a dictionary may for all of them, it never pays.
+            let plainBytes = 4 * nonNull + values.offsets[rows] - values.offsets[0]
+            let decidedOnAllValues = plainBytes <= limit
+            var coveredRows = rows
+            var seenBytes = 0
+            indices = [UInt32](unsafeUninitializedCapacity: nonNull) { out, initialized in
+                var seen = 0
+                values.bytes.withUnsafeBytes { raw in
+                    values.offsets.withUnsafeBufferPointer { offsets in
+                        validity.withOptionalBuffer { valid in
+                            for row in 0..<rows {
+                                if let valid, !valid[row] { continue }
+                                let value = UnsafeRawBufferPointer(
+                                    start: raw.baseAddress! + offsets[row], count: offsets[row &+ 1] &- offsets[row])
+                                let index = dictionary.index(of: value)
+                                if dictionary.valueBytes &+ 4 &* dictionary.count > limit {
+                                    coveredRows = row
+                                    break
+                                }
+                                out[seen] = UInt32(truncatingIfNeeded: index)
+                                seen &+= 1
+                                seenBytes &+= 4 &+ value.count
+                                if seen & 255 == 0 {
+                                    if seen == probe && !Self.dictionaryPays(entries: dictionary.count, entryBytes: dictionary.valueBytes + 4 * dictionary.count, values: seen, plainBytes: seenBytes) {
+                                        coveredRows = 0
+                                        break
+                                    }
+                                    if decidedOnAllValues && !Self.dictionaryPays(entries: dictionary.count, entryBytes: dictionary.valueBytes + 4 * dictionary.count, values: nonNull, plainBytes: plainBytes) {
+                                        coveredRows = 0
+                                        break
+                                    }
+                                }
+                            }
                         }
                     }
                 }
+                initialized = seen
             }
-            if coveredRows < rows {
-                // Entries added by the value that overflowed (or after the probe) are harmless:
-                // the dictionary page lists only what indices refer to when we rebuild below.
-            }
-            let covered = coveredRows == rows ? indices.count : (coveredRows == 0 ? 0 : indices.count)
-            if covered > 0 && Self.dictionaryPays(entries: dictionary.count, entryBytes: dictionary.valueBytes + 4 * dictionary.count, values: covered, plainBytes: seenBytes) {
+            entriesUsed = coveredRows == rows ? dictionary.count : min(dictionary.count, Int(indices.max() ?? 0) + 1)
+            if coveredRows > 0 && !indices.isEmpty
+                && Self.dictionaryPays(entries: dictionary.count, entryBytes: dictionary.valueBytes + 4 * dictionary.count, values: indices.count, plainBytes: seenBytes)
+            {
                 dictionaryRows = coveredRows
             } else {
                 indices = []
@@ -282,12 +309,10 @@ struct ColumnChunkEncoder: @unchecked Sendable {
         if !indices.isEmpty {
             // The overflowing value may have been added last; it is never referenced and
             // is left out so the page stays within its limit.
-            let entries = min(dictionary.count, Int(indices.max() ?? 0) + 1)
             var page: [UInt8] = []
-            page.reserveCapacity(dictionary.valueBytes + 4 * entries)
-            let dict = dictionary.values
-            for i in 0..<entries { dict.withValue(at: i) { PlainEncoding.encodeByteArray($0, into: &page) } }
-            try writeDictionaryPage(page, entries: entries)
+            page.reserveCapacity(dictionary.valueBytes + 4 * entriesUsed)
+            for i in 0..<entriesUsed { PlainEncoding.encodeByteArray(dictionary.value(at: i), into: &page) }
+            try writeDictionaryPage(page, entries: entriesUsed)
         }
         let entries = dictionary.count
         // Page bounds of dictionary pages come from the distinct entries the page uses,
@@ -299,12 +324,8 @@ struct ColumnChunkEncoder: @unchecked Sendable {
         var start = 0
         while start < rows {
             let limit = start < dictionaryRows ? dictionaryRows : rows
-            var end = start
-            var bytes = 0
-            while end < limit && end - start < options.dataPageRowLimit && (bytes < options.dataPageSize || end == start) {
-                bytes += 4 + values.length(at: end)
-                end += 1
-            }
+            let end = Self.pageEnd(values, start: start, limit: min(limit, start + options.dataPageRowLimit), pageSize: options.dataPageSize)
+            let bytes = 4 * (end - start) + values.offsets[end] - values.offsets[start]
             let range = start..<end
             let nonNull = Self.nonNullCount(validity, range)
             var stats = ValueStatistics()
@@ -312,7 +333,7 @@ struct ColumnChunkEncoder: @unchecked Sendable {
             let encoding: ValueEncoding = start < dictionaryRows ? .rleDictionary : .plain
             let firstIndex = nonNullStart
             let bounds = encoding == .rleDictionary
-                ? pageBounds(indices: indices, range: firstIndex..<(firstIndex + nonNull), dictionary: dictionary.values, seen: &seen, page: pageNumber)
+                ? pageBounds(indices: indices, range: firstIndex..<(firstIndex + nonNull), dictionary: dictionary, seen: &seen, page: pageNumber)
                 : MinMax.of(byteArrays: values, rows: range, validity: validity, order: order)
             pageNumber += 1
             if let (lo, hi) = bounds {
@@ -373,41 +394,34 @@ struct ColumnChunkEncoder: @unchecked Sendable {
 
     /// Min and max among the dictionary entries that `indices[range]` refer to.
     private func pageBounds(
-        indices: [UInt32], range: Range<Int>, dictionary: ByteArrayBuffer, seen: inout [Int32], page: Int32
+        indices: [UInt32], range: Range<Int>, dictionary: ByteArrayDictionary, seen: inout [Int32], page: Int32
     ) -> (min: [UInt8], max: [UInt8])? {
         var minEntry = -1
         var maxEntry = -1
         let order = self.order
-        dictionary.bytes.withUnsafeBytes { raw in
-            dictionary.offsets.withUnsafeBufferPointer { offsets in
-                func value(_ e: Int) -> UnsafeRawBufferPointer {
-                    UnsafeRawBufferPointer(rebasing: raw[offsets[e]..<offsets[e + 1]])
-                }
-                func less(_ a: Int, _ b: Int) -> Bool {
-                    order == .signedBytes
-                        ? EncodedValueComparison.signedBytesLess(value(a), value(b))
-                        : EncodedValueComparison.bytesLess(value(a), value(b))
-                }
-                indices.withUnsafeBufferPointer { idx in
-                    seen.withUnsafeMutableBufferPointer { stamps in
-                        for i in range {
-                            let e = Int(idx[i])
-                            if stamps[e] == page { continue }
-                            stamps[e] = page
-                            if minEntry < 0 {
-                                minEntry = e
-                                maxEntry = e
-                            } else {
-                                if less(e, minEntry) { minEntry = e }
-                                if less(maxEntry, e) { maxEntry = e }
-                            }
-                        }
+        func less(_ a: Int, _ b: Int) -> Bool {
+            order == .signedBytes
+                ? EncodedValueComparison.signedBytesLess(dictionary.value(at: a), dictionary.value(at: b))
+                : EncodedValueComparison.bytesLess(dictionary.value(at: a), dictionary.value(at: b))
+        }
+        indices.withUnsafeBufferPointer { idx in
+            seen.withUnsafeMutableBufferPointer { stamps in
+                for i in range {
+                    let e = Int(idx[i])
+                    if stamps[e] == page { continue }
+                    stamps[e] = page
+                    if minEntry < 0 {
+                        minEntry = e
+                        maxEntry = e
+                    } else {
+                        if less(e, minEntry) { minEntry = e }
+                        if less(maxEntry, e) { maxEntry = e }
                     }
                 }
             }
         }
         guard minEntry >= 0 else { return nil }
-        return (Array(dictionary[minEntry]), Array(dictionary[maxEntry]))
+        return (Array(dictionary.value(at: minEntry)), Array(dictionary.value(at: maxEntry)))
     }
 
     // MARK: Pages
@@ -466,6 +480,25 @@ struct ColumnChunkEncoder: @unchecked Sendable {
 
     // MARK: Helpers
 
+    /// Where a PLAIN byte-array page that starts at `start` ends: after the row that brings it
+    /// to `pageSize` bytes (4 per value plus the value), or at `limit`. The page's size only
+    /// grows with its end, so a binary search over the offsets finds it without a pass over
+    /// every row.
+    static func pageEnd(_ values: ByteArrayBuffer, start: Int, limit: Int, pageSize: Int) -> Int {
+        values.offsets.withUnsafeBufferPointer { offsets in
+            func bytes(_ end: Int) -> Int { 4 &* (end &- start) &+ offsets[end] &- offsets[start] }
+            guard limit > start + 1, bytes(limit) > pageSize else { return max(limit, start + 1) }
+            // The smallest end in start+1...limit with bytes(end) >= pageSize.
+            var low = start + 1
+            var high = limit
+            while low < high {
+                let middle = (low + high) / 2
+                if bytes(middle) >= pageSize { high = middle } else { low = middle + 1 }
+            }
+            return low
+        }
+    }
+
     /// Leading values that, strictly increasing, tell a key or timestamp column.
     static let monotonicProbe = 1024
 
@@ -506,5 +539,15 @@ struct ColumnChunkEncoder: @unchecked Sendable {
             }
         }
         return rows
+    }
+}
+
+extension Optional where Wrapped == [Bool] {
+    /// The validity flags as a buffer (nil when every value is present) for the duration of `body`.
+    func withOptionalBuffer<R>(_ body: (UnsafeBufferPointer<Bool>?) throws -> R) rethrows -> R {
+        switch self {
+        case .some(let flags): try flags.withUnsafeBufferPointer { try body($0) }
+        case .none: try body(nil)
+        }
     }
 }

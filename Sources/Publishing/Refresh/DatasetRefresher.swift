@@ -15,7 +15,7 @@ public final class DatasetRefresher: @unchecked Sendable {
     /// snapshot streams, from its encoding thread: the handler must be thread-safe.
     public var progress: (@Sendable (RefreshProgress) -> Void)?
     /// Rows per fetch and per hand-off to the encoder.
-    public var batchRows = 65_536
+    public var batchRows = 16_384
     /// Rows per keyset statement: keeps every statement short on a fragile server.
     public var chunkRows: Int
 
