@@ -14,7 +14,8 @@ public final class DatasetRefresher: @unchecked Sendable {
     /// Called after each batch and phase change, from the refreshing thread or, while a
     /// snapshot streams, from its encoding thread: the handler must be thread-safe.
     public var progress: (@Sendable (RefreshProgress) -> Void)?
-    /// Rows per fetch and per hand-off to the encoder.
+    /// Rows per fetch and per hand-off to the encoder. 16k rows keep a batch's column memory
+    /// near the caches and the pipe small; 64k took 45 MB more peak RSS for the same time.
     public var batchRows = 16_384
     /// Rows per keyset statement: keeps every statement short on a fragile server.
     public var chunkRows: Int

@@ -19,7 +19,7 @@ struct BenchFetchCommand: ParsableCommand {
     var chunkRows: Int?
 
     @Option(help: "Rows per decoded batch.")
-    var batchRows: Int = 65_536
+    var batchRows: Int = 16_384
 
     @Argument(help: "The dataset (default: the first in the configuration).")
     var dataset: String?
