@@ -72,7 +72,12 @@ import Testing
 
     @Test func withoutAMarkerTheSuccessorsModificationTimeCounts() throws {
         let root = ScratchDirectory()
-        let orders = try threeVersions(root)
+        let orders = DatasetDirectory(root: root.path, dataset: "orders")
+        try publish(orders, version: 1, files: ["a.parquet": "1"], at: start)
+        try publish(orders, version: 2, files: ["a.parquet": "2"], at: start.addingTimeInterval(600))
+        // v2's time becomes its directory's modification time, which is now (the unlink below);
+        // v3 comes a day later, so that v2 itself is never old enough to go.
+        try publish(orders, version: 3, files: ["a.parquet": "3"], at: Date().addingTimeInterval(86_400))
         try Syscall.unlink(orders.versionPath(2) + "/.published-at")
         let mtime = try #require(try Syscall.lstat(orders.versionPath(2))?.modified)
         #expect(try orders.publishedAt(version: 2) == mtime)

@@ -163,10 +163,16 @@ struct ColumnChunkEncoder: @unchecked Sendable {
         let fallback: ValueEncoding
         let remainder = dense.count - indices.count
         if T.supportsDelta && options.enableDeltaEncoding && remainder > 0 {
-            let estimate = dense.withUnsafeBufferPointer {
-                T.estimateDeltaSize(UnsafeBufferPointer(rebasing: $0[indices.count...]))
+            // DELTA when it halves PLAIN, or when it is smaller than the bytes that vary across
+            // the values' range, which is about the best ZSTD does with PLAIN: then the values
+            // follow a trend (timestamps of rows sorted by a related time, growing ids) that
+            // only deltas see. Random values (ids, amounts) keep PLAIN, whose repeated bytes
+            // ZSTD finds and bit-packed deltas would hide.
+            let (estimate, rangeBytes) = dense.withUnsafeBufferPointer {
+                let rest = UnsafeBufferPointer(rebasing: $0[indices.count...])
+                return (T.estimateDeltaSize(rest), T.rangeBytes(rest))
             }
-            fallback = estimate * 2 <= remainder * width ? .deltaBinaryPacked : .plain
+            fallback = estimate * 2 <= remainder * width || estimate < remainder * rangeBytes ? .deltaBinaryPacked : .plain
         } else {
             fallback = .plain
         }

@@ -9,6 +9,9 @@ protocol FixedWidthValue: Sendable {
     static func encodeDelta(_ values: UnsafeBufferPointer<Self>, into out: inout [UInt8])
     /// Bytes DELTA_BINARY_PACKED would take, estimated in one cheap pass.
     static func estimateDeltaSize(_ values: UnsafeBufferPointer<Self>) -> Int
+    /// Bytes per value that differ across the values' range (1 to the width): about the least
+    /// ZSTD can leave of PLAIN values, whose higher bytes are the same in all of them.
+    static func rangeBytes(_ values: UnsafeBufferPointer<Self>) -> Int
     /// Whether every value is greater than the one before (in the type's own order; floats
     /// answer false, their dictionary is always tried).
     static func isStrictlyIncreasing(_ values: UnsafeBufferPointer<Self>) -> Bool
@@ -58,6 +61,17 @@ extension FixedWidthValue where Self: FixedWidthInteger & SignedInteger {
         // Block headers: a min delta and four widths per 128 values.
         return bits / 8 + (values.count / DeltaBinaryPacked.blockSize + 1) * 8
     }
+
+    static func rangeBytes(_ values: UnsafeBufferPointer<Self>) -> Int {
+        guard var lo = values.first else { return 0 }
+        var hi = lo
+        for v in values {
+            lo = Swift.min(lo, v)
+            hi = Swift.max(hi, v)
+        }
+        let span = UInt64(truncatingIfNeeded: hi &- lo) & (Self.bitWidth == 64 ? ~0 : (1 << UInt64(Self.bitWidth)) - 1)
+        return Swift.max(1, (BitPacking.bitWidth(span) + 7) / 8)
+    }
 }
 
 extension Int32: FixedWidthValue {
@@ -82,6 +96,8 @@ extension FixedWidthValue where Self: BinaryFloatingPoint {
     }
 
     static func estimateDeltaSize(_ values: UnsafeBufferPointer<Self>) -> Int { Int.max }
+
+    static func rangeBytes(_ values: UnsafeBufferPointer<Self>) -> Int { MemoryLayout<Self>.size }
 
     static func isStrictlyIncreasing(_ values: UnsafeBufferPointer<Self>) -> Bool { false }
 }
