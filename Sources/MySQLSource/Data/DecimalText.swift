@@ -9,37 +9,51 @@ public enum DecimalText {
     /// Precision must be at most 18 so that the value fits in an Int64.
     @inline(__always)
     static func unscaledInt64(_ text: UnsafeRawBufferPointer, precision: Int, scale: Int) -> Int64? {
-        let digits = DigitScanner(text)
-        guard digits.isWellFormed else { return nil }
+        // One pass, as this runs for every DECIMAL value fetched: the sign, the integer digits
+        // (counting the significant ones), then the fraction.
+        let count = text.count
+        var i = 0
+        var negative = false
+        if count > 0 && (text[0] == UInt8(ascii: "-") || text[0] == UInt8(ascii: "+")) {
+            negative = text[0] == UInt8(ascii: "-")
+            i = 1
+        }
         var value: Int64 = 0
         var significant = 0
-        var index = digits.integerStart
-        while index < digits.integerEnd {
-            let d = Int64(digits.digit(at: index))
-            index += 1
-            if significant == 0 && d == 0 { continue }
-            significant += 1
-            if significant > precision - scale { return nil }
-            value = value &* 10 &+ d
+        var digits = 0
+        while i < count {
+            let d = text[i] &- UInt8(ascii: "0")
+            if d >= 10 { break }
+            if significant > 0 || d != 0 { significant &+= 1 }
+            value = value &* 10 &+ Int64(d)
+            digits &+= 1
+            i &+= 1
         }
+        if significant > precision - scale { return nil }
         var fraction = 0
-        index = digits.fractionStart
-        while index < digits.fractionEnd {
-            let d = Int64(digits.digit(at: index))
-            index += 1
-            if fraction == scale {
-                // Digits past the scale are only acceptable as trailing zeros.
-                if d != 0 { return nil }
-                continue
+        if i < count {
+            guard text[i] == UInt8(ascii: ".") else { return nil }
+            i &+= 1
+            while i < count {
+                let d = text[i] &- UInt8(ascii: "0")
+                guard d < 10 else { return nil }
+                digits &+= 1
+                i &+= 1
+                if fraction == scale {
+                    // Digits past the scale are only acceptable as trailing zeros.
+                    if d != 0 { return nil }
+                    continue
+                }
+                value = value &* 10 &+ Int64(d)
+                fraction &+= 1
             }
-            value = value &* 10 &+ d
-            fraction += 1
         }
+        guard digits > 0 else { return nil }
         while fraction < scale {
             value = value &* 10
-            fraction += 1
+            fraction &+= 1
         }
-        return digits.isNegative ? 0 &- value : value
+        return negative ? 0 &- value : value
     }
 
     /// Writes the unscaled value of `text` as `width` bytes of big-endian two's complement

@@ -112,7 +112,10 @@ struct ColumnChunkEncoder: @unchecked Sendable {
         // Dictionary: indices for the non-null values of the first `coveredRows` rows.
         var dictionaryRows = 0
         var indices: [UInt32] = []
-        let dictionary = IntegerDictionary(expectedCount: min(dense.count, 16_384))
+        // A small table to start with: most chunks that try a dictionary are either few
+        // distinct values or give up after a few thousand; clearing a table sized for the
+        // whole chunk cost more than growing one.
+        let dictionary = IntegerDictionary(expectedCount: min(dense.count, 1024))
         if options.enableDictionary && !dense.isEmpty {
             let limitEntries = max(1, options.dictionaryPageSizeLimit / width)
             // When every value fits the limit, the decision is on all of them: once the entries
