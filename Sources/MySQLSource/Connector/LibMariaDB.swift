@@ -424,9 +424,11 @@ internal final class MariaDBStatement {
     /// instead of converting it into bound buffers (`STMT_ATTR_CB_RESULT`, Connector/C 3.1+;
     /// it applies to statements without `mysql_stmt_bind_result`). The statement keeps an
     /// unowned reference: the caller keeps `decoder` alive while it fetches.
-    func decodeRows(with decoder: BinaryRowDecoder) {
-        _ = mysql_stmt_attr_set(stmt, STMT_ATTR_CB_USER_DATA, Unmanaged.passUnretained(decoder).toOpaque())
-        _ = mysql_stmt_attr_set(stmt, STMT_ATTR_CB_RESULT, unsafeBitCast(rowValueCallback, to: UnsafeRawPointer.self))
+    func decodeRows(with decoder: BinaryRowDecoder) throws {
+        // Without the callback, rows would be fetched and never decoded: refuse to go on.
+        guard mysql_stmt_attr_set(stmt, STMT_ATTR_CB_USER_DATA, Unmanaged.passUnretained(decoder).toOpaque()) == 0,
+            mysql_stmt_attr_set(stmt, STMT_ATTR_CB_RESULT, unsafeBitCast(rowValueCallback, to: UnsafeRawPointer.self)) == 0
+        else { throw error(.statementFailed, "this Connector/C does not hand rows to a result callback (STMT_ATTR_CB_RESULT, 3.1 or later)") }
     }
 
     /// `mysql_stmt_bind_result`.

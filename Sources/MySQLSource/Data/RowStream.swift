@@ -40,7 +40,7 @@ public final class RowStream: @unchecked Sendable {
         self.columns = columns
         self.schema = ParquetSchema(columns: columns.map(\.parquet))
         self.decoder = BinaryRowDecoder(columns: columns, decodings: decodings)
-        statement.decodeRows(with: decoder)
+        try statement.decodeRows(with: decoder)
     }
 
     deinit { close() }
