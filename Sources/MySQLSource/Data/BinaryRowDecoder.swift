@@ -150,18 +150,15 @@ final class BinaryRowDecoder {
             for byte in bytes { value = value << 8 | UInt64(byte) }
             out.pointee.store(Int64(bitPattern: value), at: row)
             return wire
-        case .decimal32:
+        case .decimal32, .decimal64:
             let (text, wire) = Self.lengthEncodedBytes(p)
             if let value = DecimalText.unscaledInt64(text, precision: decoding.pointee.precision, scale: decoding.pointee.scale) {
-                out.pointee.store(Int32(truncatingIfNeeded: value), at: row)
-            } else {
-                badDecimal(c, text, out)
-            }
-            return wire
-        case .decimal64:
-            let (text, wire) = Self.lengthEncodedBytes(p)
-            if let value = DecimalText.unscaledInt64(text, precision: decoding.pointee.precision, scale: decoding.pointee.scale) {
-                out.pointee.store(value, at: row)
+                // Precision up to 9 fits INT32 (checked by the parse), up to 18 INT64.
+                if decoding.pointee.kind == .decimal32 {
+                    out.pointee.store(Int32(truncatingIfNeeded: value), at: row)
+                } else {
+                    out.pointee.store(value, at: row)
+                }
             } else {
                 badDecimal(c, text, out)
             }

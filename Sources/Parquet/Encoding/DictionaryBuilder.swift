@@ -91,18 +91,13 @@ final class ByteArrayDictionary {
     /// Bytes of the values alone.
     var valueBytes: Int { offsets[count] }
 
+    /// Bytes of the PLAIN dictionary page: each value with its 4-byte length.
+    var pageBytes: Int { offsets[count] &+ 4 &* count }
+
     /// Entry `index`, valid until the next insertion.
     @inline(__always)
     func value(at index: Int) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: bytes + offsets[index], count: offsets[index &+ 1] &- offsets[index])
-    }
-
-    /// The distinct values in index order.
-    var values: ByteArrayBuffer {
-        var buffer = ByteArrayBuffer()
-        buffer.reserveCapacity(count, bytes: valueBytes)
-        for e in 0..<count { buffer.append(value(at: e)) }
-        return buffer
     }
 
     @inline(__always)

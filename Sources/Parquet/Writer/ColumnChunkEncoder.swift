@@ -282,7 +282,7 @@ struct ColumnChunkEncoder: @unchecked Sendable {
                                 let value = UnsafeRawBufferPointer(
                                     start: raw.baseAddress! + offsets[row], count: offsets[row &+ 1] &- offsets[row])
                                 let index = dictionary.index(of: value)
-                                if dictionary.valueBytes &+ 4 &* dictionary.count > limit {
+                                if dictionary.pageBytes > limit {
                                     coveredRows = row
                                     break
                                 }
@@ -290,11 +290,11 @@ struct ColumnChunkEncoder: @unchecked Sendable {
                                 seen &+= 1
                                 seenBytes &+= 4 &+ value.count
                                 if seen & 255 == 0 {
-                                    if seen == probe && !Self.dictionaryPays(entries: dictionary.count, entryBytes: dictionary.valueBytes + 4 * dictionary.count, values: seen, plainBytes: seenBytes) {
+                                    if seen == probe && !Self.dictionaryPays(entries: dictionary.count, entryBytes: dictionary.pageBytes, values: seen, plainBytes: seenBytes) {
                                         coveredRows = 0
                                         break
                                     }
-                                    if decidedOnAllValues && !Self.dictionaryPays(entries: dictionary.count, entryBytes: dictionary.valueBytes + 4 * dictionary.count, values: nonNull, plainBytes: plainBytes) {
+                                    if decidedOnAllValues && !Self.dictionaryPays(entries: dictionary.count, entryBytes: dictionary.pageBytes, values: nonNull, plainBytes: plainBytes) {
                                         coveredRows = 0
                                         break
                                     }
@@ -307,7 +307,7 @@ struct ColumnChunkEncoder: @unchecked Sendable {
             }
             entriesUsed = coveredRows == rows ? dictionary.count : min(dictionary.count, Int(indices.max() ?? 0) + 1)
             if coveredRows > 0 && !indices.isEmpty
-                && Self.dictionaryPays(entries: dictionary.count, entryBytes: dictionary.valueBytes + 4 * dictionary.count, values: indices.count, plainBytes: seenBytes)
+                && Self.dictionaryPays(entries: dictionary.count, entryBytes: dictionary.pageBytes, values: indices.count, plainBytes: seenBytes)
             {
                 dictionaryRows = coveredRows
             } else {

@@ -31,6 +31,12 @@ extension FixedWidthValue where Self: FixedWidthInteger {
 extension FixedWidthValue where Self: FixedWidthInteger & SignedInteger {
     static var supportsDelta: Bool { true }
 
+    /// `hi - lo` as an unsigned count of the type's width (wrapping, as deltas do).
+    @inline(__always)
+    static func span(from lo: Self, to hi: Self) -> UInt64 {
+        UInt64(truncatingIfNeeded: hi &- lo) & (Self.bitWidth == 64 ? ~0 : (1 << UInt64(Self.bitWidth)) - 1)
+    }
+
     static func minMax(_ values: UnsafeBufferPointer<Self>, order: ValueOrder) -> (min: [UInt8], max: [UInt8])? {
         MinMax.of(values, unsigned: order == .unsigned)
     }
@@ -54,8 +60,7 @@ extension FixedWidthValue where Self: FixedWidthInteger & SignedInteger {
                 if d > hi { hi = d }
                 k += 1
             }
-            let span = UInt64(truncatingIfNeeded: hi &- lo) & (Self.bitWidth == 64 ? ~0 : (1 << UInt64(Self.bitWidth)) - 1)
-            bits += BitPacking.bitWidth(span) * DeltaBinaryPacked.miniblockSize
+            bits += BitPacking.bitWidth(span(from: lo, to: hi)) * DeltaBinaryPacked.miniblockSize
             i = end
         }
         // Block headers: a min delta and four widths per 128 values.
@@ -69,8 +74,7 @@ extension FixedWidthValue where Self: FixedWidthInteger & SignedInteger {
             lo = Swift.min(lo, v)
             hi = Swift.max(hi, v)
         }
-        let span = UInt64(truncatingIfNeeded: hi &- lo) & (Self.bitWidth == 64 ? ~0 : (1 << UInt64(Self.bitWidth)) - 1)
-        return Swift.max(1, (BitPacking.bitWidth(span) + 7) / 8)
+        return Swift.max(1, (BitPacking.bitWidth(span(from: lo, to: hi)) + 7) / 8)
     }
 }
 

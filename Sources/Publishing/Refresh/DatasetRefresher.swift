@@ -16,7 +16,8 @@ public final class DatasetRefresher: @unchecked Sendable {
     public var progress: (@Sendable (RefreshProgress) -> Void)?
     /// Rows per fetch and per hand-off to the encoder. 16k rows keep a batch's column memory
     /// near the caches and the pipe small; 64k took 45 MB more peak RSS for the same time.
-    public var batchRows = 16_384
+    public static let defaultBatchRows = 16_384
+    public var batchRows = DatasetRefresher.defaultBatchRows
     /// Rows per keyset statement: keeps every statement short on a fragile server.
     public var chunkRows: Int
 

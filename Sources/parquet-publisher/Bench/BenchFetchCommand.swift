@@ -19,7 +19,7 @@ struct BenchFetchCommand: ParsableCommand {
     var chunkRows: Int?
 
     @Option(help: "Rows per decoded batch.")
-    var batchRows: Int = 16_384
+    var batchRows: Int = DatasetRefresher.defaultBatchRows
 
     @Argument(help: "The dataset (default: the first in the configuration).")
     var dataset: String?
