@@ -55,6 +55,23 @@ final class FileOutput {
         }
     }
 
+    /// Starts writing `count` bytes from `offset` to disk without waiting for them. Only a
+    /// hint: where the system has no such call, or refuses it, the later fsync does the work.
+    func startWriteback(offset: Int, count: Int) {
+        #if os(Linux)
+        _ = Self.syncFileRange?(descriptor, Int64(offset), Int64(count), 2)
+        #endif
+    }
+
+    #if os(Linux)
+    private typealias SyncFileRange = @convention(c) (CInt, Int64, Int64, CUnsignedInt) -> CInt
+    /// glibc declares `sync_file_range` only under _GNU_SOURCE, which the Glibc module does not
+    /// set, so it is looked up at run time. Flag 2 is SYNC_FILE_RANGE_WRITE (start, do not wait).
+    private static let syncFileRange: SyncFileRange? = dlsym(nil, "sync_file_range").map {
+        unsafeBitCast($0, to: SyncFileRange.self)
+    }
+    #endif
+
     func close() throws {
         guard ownsDescriptor, descriptor >= 0 else { return }
         let fd = descriptor

@@ -21,6 +21,10 @@ public struct ParquetWriterOptions: Sendable {
     public var encodingThreads = 2
     /// fsync the file before `close` returns.
     public var fsyncOnClose = false
+    /// Hand each row group to the kernel's writeback as soon as it is written (Linux
+    /// `sync_file_range`, which does not wait), for a caller that fsyncs the file later: that
+    /// fsync then finds the data already written instead of writing the whole file at once.
+    public var startWritebackPerRowGroup = false
     public var createdBy = ParquetLibrary.createdBy
 
     public init() {}

@@ -34,7 +34,10 @@ final class PartitionedWriter: @unchecked Sendable {
         var writer: ParquetFileWriter?
         var finished: ParquetFileSummary?
         var lastRow: RecordBatch?
+        /// The day (or month) of the open row group.
         var pendingRowGroupBucket: Int?
+        /// The last day (or month) written as a row group: rows for it or before it are late.
+        var writtenThrough: Int?
         /// Rows of the open row group (one day or month), sorted and written when a later
         /// day arrives: rows of the same day may arrive in any order.
         var pending: [RecordBatch] = []
@@ -58,6 +61,8 @@ final class PartitionedWriter: @unchecked Sendable {
     private var partitions: [Int: Partition] = [:]
     private var openCount = 0
     private var clock = 0
+    /// The latest row-group bucket any row has arrived for.
+    private var newestRowGroupBucket = Int.min
     private(set) var lateRows = 0
 
     init(
@@ -162,16 +167,36 @@ final class PartitionedWriter: @unchecked Sendable {
             var end = start + 1
             while end < rows.rowCount && TemporalBuckets.bucket(days[end], unit) == runBucket { end += 1 }
             let run = start == 0 && end == rows.rowCount ? rows : rows.slice(start..<end)
-            if let pending = p.pendingRowGroupBucket, runBucket < pending {
+            if let written = p.writtenThrough, runBucket <= written {
                 // A day already written: merged when the partition is finished.
+                p.late.append(run)
+                lateRows += run.rowCount
+            } else if let pending = p.pendingRowGroupBucket, runBucket < pending {
+                // A day before the open row group's: merged when the partition is finished.
                 p.late.append(run)
                 lateRows += run.rowCount
             } else {
                 if let pending = p.pendingRowGroupBucket, runBucket > pending { try flush(p) }
                 p.pendingRowGroupBucket = runBucket
                 p.pending.append(run)
+                if runBucket != TemporalBuckets.null && runBucket > newestRowGroupBucket {
+                    newestRowGroupBucket = runBucket
+                    try flushOtherPartitions(olderThan: runBucket - 1)
+                }
             }
             start = end
+        }
+    }
+
+    /// Writes the open row group of every partition whose day (or month) is more than one
+    /// row group behind the newest that arrived. Within a partition a later day already ends
+    /// the open row group; this does the same across partitions, so the last day of each month
+    /// is encoded while later months are still being fetched rather than all at once when
+    /// the snapshot ends. A row that still arrives for such a day is a late row, as within a
+    /// partition.
+    private func flushOtherPartitions(olderThan bucket: Int) throws {
+        for p in partitions.values where p.writer != nil && !p.pending.isEmpty {
+            if let pending = p.pendingRowGroupBucket, pending != TemporalBuckets.null, pending < bucket { try flush(p) }
         }
     }
 
@@ -180,6 +205,8 @@ final class PartitionedWriter: @unchecked Sendable {
         guard !p.pending.isEmpty, let writer = p.writer else { return }
         let rows = RecordBatch.concatenate(p.pending, schema: schema)
         p.pending = []
+        p.writtenThrough = p.pendingRowGroupBucket
+        p.pendingRowGroupBucket = nil
         let sorted = order.sortedIndices(rows)
         try writer.write(Self.isIdentity(sorted) ? rows : rows.gather(sorted))
         try writer.endRowGroup()

@@ -41,7 +41,9 @@ public final class DatasetRefresher: @unchecked Sendable {
         var options = ParquetWriterOptions()
         options.compression = .zstd(level: Int32(dataset.compressionLevel))
         options.maxRowGroupRows = dataset.maxRowsPerRowGroup
-        options.fsyncOnClose = true
+        // The version's commit fsyncs every file it holds; each row group starts on its way
+        // to disk while the next ones are fetched, so that fsync has little left to write.
+        options.startWritebackPerRowGroup = true
         // The fetching thread needs a core of its own (and a local server another): column
         // encoding in parallel would only take time from them.
         options.encodingThreads = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
@@ -273,7 +275,7 @@ public final class DatasetRefresher: @unchecked Sendable {
     }
 
     /// Batches waiting between the fetching and the encoding thread (64k rows each).
-    static let pipeCapacity = 4
+    static let pipeCapacity = Int(ProcessInfo.processInfo.environment["PP_PIPE"] ?? "4")!
 
     /// Sets the calling thread's scheduling (on Linux, policy and nice value are per thread).
     static func setThreadPriority(_ priority: EncodingPriority, logger: Logger) {
