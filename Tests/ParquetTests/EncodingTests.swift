@@ -4,59 +4,71 @@ import Testing
 
 /// Byte vectors worked out by hand from Encodings.md.
 @Suite struct RleBitPackedHybridEncoding {
+    func encode(_ values: [UInt32], bitWidth: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        values.withUnsafeBufferPointer { RleBitPackedHybrid.encode($0, bitWidth: bitWidth, into: &out) }
+        return out
+    }
+
+    func decode(_ bytes: [UInt8], count: Int, bitWidth: Int) throws -> [UInt32] {
+        var decoded = [UInt64](repeating: 0, count: count)
+        try bytes.withUnsafeBytes { raw in
+            var decoder = RleBitPackedDecoder(bitWidth: bitWidth, data: raw)
+            try decoded.withUnsafeMutableBufferPointer { try decoder.decode(count: count, into: $0.baseAddress!) }
+        }
+        return decoded.map { UInt32($0) }
+    }
+
     @Test func eightOrMoreEqualValuesBecomeOneRleRun() {
-        var encoder = RleBitPackedEncoder(bitWidth: 1)
-        encoder.put(1, repeated: 100)
         // header = 100 << 1 = 200 as ULEB128 (0xC8 0x01), then the value in one byte.
-        #expect(encoder.finish() == [0xC8, 0x01, 0x01])
+        #expect(encode(Array(repeating: 1, count: 100), bitWidth: 1) == [0xC8, 0x01, 0x01])
+        // Wider values take ceil(bitWidth / 8) bytes, little-endian.
+        #expect(encode(Array(repeating: 0x1234, count: 9), bitWidth: 13) == [0x12, 0x34, 0x12])
     }
 
     @Test func shortVaryingRunsAreBitPackedLsbFirst() {
-        var encoder = RleBitPackedEncoder(bitWidth: 3)
-        for v: UInt64 in [0, 1, 2, 3, 4, 5, 6, 7] { encoder.put(v) }
         // Encodings.md example: values 0..7 at bit width 3 pack to 0x88 0xC6 0xFA;
         // header (1 group << 1) | 1 = 0x03.
-        #expect(encoder.finish() == [0x03, 0x88, 0xC6, 0xFA])
+        #expect(encode([0, 1, 2, 3, 4, 5, 6, 7], bitWidth: 3) == [0x03, 0x88, 0xC6, 0xFA])
     }
 
     @Test func aPartialLastGroupIsPaddedToEightValues() {
-        var encoder = RleBitPackedEncoder(bitWidth: 1)
-        for v: UInt64 in [1, 0, 1] { encoder.put(v) }
-        #expect(encoder.finish() == [0x03, 0b0000_0101])
+        #expect(encode([1, 0, 1], bitWidth: 1) == [0x03, 0b0000_0101])
+    }
+
+    @Test func literalsBeforeARunAreToppedUpToAGroupFromTheRun() {
+        // 3 literals, then 15 sevens: 5 sevens complete the group, the other 10 are a run.
+        let values: [UInt32] = [1, 2, 3] + Array(repeating: 7, count: 15)
+        #expect(encode(values, bitWidth: 3) == [0x03, 0xD1, 0xFE, 0xFF, 0x14, 0x07])
+        // Too short a run after the top-up stays literal.
+        let short: [UInt32] = [1, 2, 3] + Array(repeating: 7, count: 12)
+        #expect(encode(short, bitWidth: 3) == [0x05, 0xD1, 0xFE, 0xFF, 0xFF, 0xFF, 0x1F])
+    }
+
+    @Test func definitionLevelsComeStraightFromValidityFlags() throws {
+        let flags: [Bool] = [true, false, true] + Array(repeating: true, count: 20) + [false]
+        var out: [UInt8] = []
+        flags.withUnsafeBufferPointer { RleBitPackedHybrid.encode($0, bitWidth: 1, into: &out) }
+        #expect(try decode(out, count: flags.count, bitWidth: 1) == flags.map { $0 ? 1 : 0 })
     }
 
     @Test(arguments: [1, 2, 3, 7, 8, 13, 20, 32])
     func roundTripsMixedRunsAtEveryWidth(bitWidth: Int) throws {
         var random = SystemRandomNumberGenerator()
-        let mask: UInt64 = (1 << UInt64(bitWidth)) - 1
-        var values: [UInt64] = []
+        let mask = UInt32(truncatingIfNeeded: (UInt64(1) << UInt64(bitWidth)) - 1)
+        var values: [UInt32] = []
         while values.count < 5_000 {
-            let value = random.next() & mask
+            let value = UInt32(truncatingIfNeeded: random.next()) & mask
             let run = Bool.random(using: &random) ? Int.random(in: 1...40, using: &random) : 1
             values.append(contentsOf: repeatElement(value, count: run))
         }
-        var encoder = RleBitPackedEncoder(bitWidth: bitWidth)
-        for v in values { encoder.put(v) }
-        let bytes = encoder.finish()
-        var decoded = [UInt64](repeating: 0, count: values.count)
-        try bytes.withUnsafeBytes { raw in
-            var decoder = RleBitPackedDecoder(bitWidth: bitWidth, data: raw)
-            try decoded.withUnsafeMutableBufferPointer { try decoder.decode(count: values.count, into: $0.baseAddress!) }
-        }
-        #expect(decoded == values)
+        #expect(try decode(encode(values, bitWidth: bitWidth), count: values.count, bitWidth: bitWidth) == values)
     }
 
     @Test func literalRunsLongerThan63GroupsStartANewHeader() throws {
-        let values = (0..<2_000).map { UInt64($0 % 7) }
-        var encoder = RleBitPackedEncoder(bitWidth: 3)
-        for v in values { encoder.put(v) }
-        let bytes = encoder.finish()
-        var decoded = [UInt64](repeating: 0, count: values.count)
-        try bytes.withUnsafeBytes { raw in
-            var decoder = RleBitPackedDecoder(bitWidth: 3, data: raw)
-            try decoded.withUnsafeMutableBufferPointer { try decoder.decode(count: values.count, into: $0.baseAddress!) }
-        }
-        #expect(decoded == values)
+        let values = (0..<2_000).map { UInt32($0 % 7) }
+        let bytes = encode(values, bitWidth: 3)
+        #expect(try decode(bytes, count: values.count, bitWidth: 3) == values)
         // 2000 values = 250 groups; at most 63 groups per header byte.
         #expect(bytes.count == 250 * 3 + 4)
     }

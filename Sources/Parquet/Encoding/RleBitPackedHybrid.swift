@@ -1,123 +1,102 @@
 /// Encoder for the RLE / bit-packing hybrid (Encodings.md, "Run Length Encoding /
 /// Bit-Packing Hybrid (RLE = 3)"), used for definition levels and dictionary indices.
 ///
-/// Runs of at least eight equal values become RLE runs; everything else is bit-packed in
-/// groups of eight. The literal run's header byte is reserved up front and patched when the
-/// run ends, so values stream out without a second pass (the approach of Arrow's RleEncoder).
-struct RleBitPackedEncoder {
-    let bitWidth: Int
-    private(set) var bytes: [UInt8] = []
-    private var buffered: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-    private var bufferedCount = 0
-    private var currentValue: UInt64 = 0
-    private var repeatCount = 0
-    private var literalCount = 0
-    private var literalHeaderIndex: Int?
-
-    init(bitWidth: Int, capacity: Int = 0) {
-        precondition((0...64).contains(bitWidth))
-        self.bitWidth = bitWidth
-        bytes.reserveCapacity(capacity)
-    }
-
-    @inline(__always)
-    mutating func put(_ value: UInt64) {
-        if value == currentValue {
-            repeatCount += 1
-            // A continuing run needs no buffering.
-            if repeatCount > 8 { return }
-        } else {
-            if repeatCount >= 8 { flushRepeatedRun() }
-            repeatCount = 1
-            currentValue = value
-        }
-        setBuffered(bufferedCount, value)
-        bufferedCount += 1
-        if bufferedCount == 8 { flushBufferedValues() }
-    }
-
-    /// Appends `count` copies of `value`; cheap for long runs (an all-valid column's levels).
-    mutating func put(_ value: UInt64, repeated count: Int) {
-        var remaining = count
-        while remaining > 0 && !(value == currentValue && repeatCount >= 8) {
-            put(value)
-            remaining -= 1
-        }
-        repeatCount += remaining
-    }
-
-    @inline(__always)
-    private mutating func setBuffered(_ index: Int, _ value: UInt64) {
-        withUnsafeMutableBytes(of: &buffered) { $0.storeBytes(of: value, toByteOffset: index &* 8, as: UInt64.self) }
-    }
-
-    /// Ends the last run and returns the encoded bytes.
-    mutating func finish() -> [UInt8] {
-        if literalCount > 0 || repeatCount > 0 || bufferedCount > 0 {
-            let allRepeat = literalCount == 0 && (repeatCount == bufferedCount || bufferedCount == 0)
-            if repeatCount > 0 && allRepeat {
-                flushRepeatedRun()
-            } else {
-                // Pad the last literal group to eight values with zeros.
-                while bufferedCount != 0 && bufferedCount < 8 {
-                    setBuffered(bufferedCount, 0)
-                    bufferedCount += 1
+/// Works on a whole page's values at once: a run of at least eight equal values (after
+/// topping up the literals before it to a group of eight) becomes an RLE run, everything
+/// else is bit-packed, eight values to a group and at most 63 groups under one header byte
+/// (the limit Arrow's writer keeps, so every reader has seen such runs). Scanning the buffer
+/// for runs and packing each literal stretch in one loop costs a few instructions per value,
+/// against some forty for a streaming encoder that decides value by value.
+enum RleBitPackedHybrid {
+    /// Appends `values` (each < 2^bitWidth) encoded at `bitWidth` to `out`.
+    static func encode<T: RleEncodable>(
+        _ values: UnsafeBufferPointer<T>, bitWidth: Int, into out: inout [UInt8]
+    ) {
+        precondition((0...32).contains(bitWidth))
+        let n = values.count
+        var literalStart = 0
+        var i = 0
+        while i < n {
+            let value = values[i]
+            var end = i &+ 1
+            while end < n && values[end] == value { end &+= 1 }
+            let run = end &- i
+            if run >= 8 {
+                // Literals so far must fill whole groups: borrow the first few of the run.
+                let pad = (8 &- (i &- literalStart) & 7) & 7
+                if run &- pad >= 8 {
+                    appendLiterals(values, literalStart..<(i &+ pad), bitWidth: bitWidth, into: &out)
+                    appendRepeat(value.rleBits, count: run &- pad, bitWidth: bitWidth, into: &out)
+                    literalStart = end
                 }
-                literalCount += bufferedCount
-                flushLiteralRun(updateHeader: true)
-                repeatCount = 0
             }
+            i = end
         }
-        let result = bytes
-        bytes = []
-        return result
+        appendLiterals(values, literalStart..<n, bitWidth: bitWidth, into: &out)
     }
 
-    private mutating func flushBufferedValues() {
-        if repeatCount >= 8 {
-            // The buffered values belong to the repeated run now.
-            bufferedCount = 0
-            if literalCount != 0 { flushLiteralRun(updateHeader: true) }
-            return
-        }
-        literalCount += bufferedCount
-        // One header byte holds at most 63 groups of eight.
-        let groups = (literalCount + 7) / 8
-        flushLiteralRun(updateHeader: groups + 1 >= 64)
-        repeatCount = 0
-    }
-
-    private mutating func flushLiteralRun(updateHeader: Bool) {
-        if literalHeaderIndex == nil {
-            literalHeaderIndex = bytes.count
-            bytes.append(0)
-        }
-        if bufferedCount > 0 {
-            let count = bufferedCount
-            withUnsafeBytes(of: &buffered) { raw in
-                let values = raw.bindMemory(to: UInt64.self)
-                BitPacking.pack(UnsafeBufferPointer(rebasing: values[0..<count]), bitWidth: bitWidth, into: &bytes)
+    /// A literal (bit-packed) stretch, the last group padded with zeros; one header per 63 groups.
+    private static func appendLiterals<T: RleEncodable>(
+        _ values: UnsafeBufferPointer<T>, _ range: Range<Int>, bitWidth: Int, into out: inout [UInt8]
+    ) {
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let count = min(range.upperBound &- start, 63 &* 8)
+            let groups = (count &+ 7) / 8
+            out.append(UInt8(groups << 1 | 1))
+            let first = out.count
+            out.append(contentsOf: repeatElement(0, count: groups &* bitWidth))
+            out.withUnsafeMutableBytes { bytes in
+                // 32 bits at a time: with at most 32 bits per value the accumulator never
+                // holds more than 63.
+                var position = first
+                var accumulator: UInt64 = 0
+                var bits = 0
+                for k in start..<(start &+ count) {
+                    accumulator |= values[k].rleBits &<< UInt64(bits)
+                    bits &+= bitWidth
+                    if bits >= 32 {
+                        bytes.storeBytes(of: UInt32(truncatingIfNeeded: accumulator).littleEndian, toByteOffset: position, as: UInt32.self)
+                        accumulator &>>= 32
+                        bits &-= 32
+                        position &+= 4
+                    }
+                }
+                // The rest, and the zero padding of the last group (those bytes are zero already).
+                while bits > 0 {
+                    bytes[position] = UInt8(truncatingIfNeeded: accumulator)
+                    accumulator &>>= 8
+                    bits &-= 8
+                    position &+= 1
+                }
             }
-            bufferedCount = 0
-        }
-        if updateHeader, let header = literalHeaderIndex {
-            let groups = (literalCount + 7) / 8
-            bytes[header] = UInt8((groups << 1) | 1)
-            literalHeaderIndex = nil
-            literalCount = 0
+            start &+= count
         }
     }
 
-    private mutating func flushRepeatedRun() {
-        bytes.appendULEB128(UInt64(repeatCount) << 1)
-        var value = currentValue
+    /// An RLE run: ULEB128(count << 1), then the value in ceil(bitWidth / 8) bytes.
+    private static func appendRepeat(_ value: UInt64, count: Int, bitWidth: Int, into out: inout [UInt8]) {
+        out.appendULEB128(UInt64(count) << 1)
+        var v = value
         for _ in 0..<(bitWidth + 7) / 8 {
-            bytes.append(UInt8(truncatingIfNeeded: value))
-            value >>= 8
+            out.append(UInt8(truncatingIfNeeded: v))
+            v >>= 8
         }
-        bufferedCount = 0
-        repeatCount = 0
     }
+}
+
+/// A value the hybrid encodes: dictionary indices, and definition levels straight from the
+/// validity flags.
+protocol RleEncodable: Equatable {
+    var rleBits: UInt64 { get }
+}
+
+extension UInt32: RleEncodable {
+    @inline(__always) var rleBits: UInt64 { UInt64(self) }
+}
+
+extension Bool: RleEncodable {
+    @inline(__always) var rleBits: UInt64 { self ? 1 : 0 }
 }
 
 /// Decoder for the RLE / bit-packing hybrid; reads exactly the values asked for and

@@ -453,15 +453,18 @@ struct ColumnChunkEncoder: @unchecked Sendable {
         body.removeAll(keepingCapacity: true)
         if descriptor.isOptional {
             body.append(contentsOf: [0, 0, 0, 0])
-            var levels = RleBitPackedEncoder(bitWidth: 1)
+            let start = body.count
             if let validity {
-                for row in rows { levels.put(validity[row] ? 1 : 0) }
-            } else {
-                levels.put(1, repeated: rows.count)
+                // The definition levels are the validity flags.
+                validity.withUnsafeBufferPointer { flags in
+                    RleBitPackedHybrid.encode(UnsafeBufferPointer(rebasing: flags[rows]), bitWidth: 1, into: &body)
+                }
+            } else if !rows.isEmpty {
+                // All defined: one RLE run of 1s.
+                body.appendULEB128(UInt64(rows.count) << 1)
+                body.append(1)
             }
-            let encoded = levels.finish()
-            body.append(contentsOf: encoded)
-            let length = UInt32(encoded.count).littleEndian
+            let length = UInt32(body.count - start).littleEndian
             withUnsafeBytes(of: length) { body.replaceSubrange(0..<4, with: $0) }
         } else if statistics.nullCount > 0 {
             preconditionFailure("nulls in REQUIRED column \(descriptor.name) should have been rejected")
@@ -522,9 +525,7 @@ struct ColumnChunkEncoder: @unchecked Sendable {
     static func appendIndices(_ indices: UnsafeBufferPointer<UInt32>, entries: Int, into out: inout [UInt8]) {
         let bitWidth = max(1, BitPacking.bitWidth(UInt64(max(entries - 1, 0))))
         out.append(UInt8(bitWidth))
-        var encoder = RleBitPackedEncoder(bitWidth: bitWidth, capacity: indices.count * bitWidth / 8 + 16)
-        for index in indices { encoder.put(UInt64(index)) }
-        out.append(contentsOf: encoder.finish())
+        RleBitPackedHybrid.encode(indices, bitWidth: bitWidth, into: &out)
     }
 
     static func nonNullCount(_ validity: [Bool]?, _ range: Range<Int>) -> Int {
