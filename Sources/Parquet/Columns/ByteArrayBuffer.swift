@@ -83,10 +83,18 @@ public struct ByteArrayBuffer: Sendable, Hashable {
     }
 
     public mutating func append(contentsOf other: ByteArrayBuffer) {
-        let base = storage.count
-        storage.append(contentsOf: other.storage)
-        offsetStorage.reserveCapacity(offsetStorage.count + other.count)
-        for i in 1..<other.offsetStorage.count { offsetStorage.append(base + other.offsetStorage[i]) }
+        append(contentsOf: other, rows: 0..<other.count)
+    }
+
+    /// Appends values `rows` of `other`: their bytes as one block, their offsets rebased.
+    public mutating func append(contentsOf other: ByteArrayBuffer, rows: Range<Int>) {
+        let start = other.offsetStorage[rows.lowerBound]
+        let shift = storage.count - start
+        storage.append(contentsOf: other.storage[start..<other.offsetStorage[rows.upperBound]])
+        offsetStorage.reserveCapacity(offsetStorage.count + rows.count)
+        other.offsetStorage.withUnsafeBufferPointer { offsets in
+            for i in (rows.lowerBound + 1)..<(rows.upperBound + 1) { offsetStorage.append(offsets[i] + shift) }
+        }
     }
 
     public mutating func reserveCapacity(_ count: Int, bytes byteCapacity: Int) {
@@ -163,6 +171,12 @@ public struct FixedLenByteArrayBuffer: Sendable, Hashable {
     public mutating func append(contentsOf other: FixedLenByteArrayBuffer) {
         precondition(other.width == width)
         storage.append(contentsOf: other.storage)
+    }
+
+    /// Appends values `rows` of `other`.
+    public mutating func append(contentsOf other: FixedLenByteArrayBuffer, rows: Range<Int>) {
+        precondition(other.width == width)
+        storage.append(contentsOf: other.storage[rows.lowerBound * width..<rows.upperBound * width])
     }
 
     public mutating func reserveCapacity(_ count: Int) {

@@ -149,18 +149,28 @@ extension Column {
     /// The rows of `parts` one after another (a row group assembled from batches).
     public static func concatenate(_ parts: [Column]) -> Column {
         guard parts.count > 1 else { return parts.first! }
-        let rows = parts.reduce(0) { $0 + $1.count }
-        let anyNull = parts.contains { $0.validity != nil }
+        return concatenate(parts.map { (column: $0, rows: 0..<$0.count) })
+    }
+
+    /// Rows `rows` of each piece one after another, copied once: a row group assembled from
+    /// the runs of one day in several batches, without slicing each run out first.
+    public static func concatenate(_ pieces: [(column: Column, rows: Range<Int>)]) -> Column {
+        if pieces.count == 1, pieces[0].rows == 0..<pieces[0].column.count { return pieces[0].column }
+        let rows = pieces.reduce(0) { $0 + $1.rows.count }
         var validity: [Bool]? = nil
-        if anyNull {
+        if pieces.contains(where: { $0.column.validity != nil }) {
             var v = [Bool]()
             v.reserveCapacity(rows)
-            for part in parts {
-                if let pv = part.validity { v.append(contentsOf: pv) } else { v.append(contentsOf: repeatElement(true, count: part.count)) }
+            for piece in pieces {
+                if let pv = piece.column.validity {
+                    v.append(contentsOf: pv[piece.rows])
+                } else {
+                    v.append(contentsOf: repeatElement(true, count: piece.rows.count))
+                }
             }
             validity = v
         }
-        return Column(values: ColumnValues.concatenate(parts.map(\.values)), validity: validity)
+        return Column(values: ColumnValues.concatenate(pieces.map { (values: $0.column.values, rows: $0.rows) }), validity: validity)
     }
 
     /// Roughly the bytes these values take in memory, for the row group's size cap.
@@ -179,11 +189,17 @@ extension Column {
 
 extension ColumnValues {
     public static func concatenate(_ parts: [ColumnValues]) -> ColumnValues {
-        guard let first = parts.first else { preconditionFailure("nothing to concatenate") }
+        concatenate(parts.map { (values: $0, rows: 0..<$0.count) })
+    }
+
+    /// Rows `rows` of each piece one after another, copied once.
+    public static func concatenate(_ pieces: [(values: ColumnValues, rows: Range<Int>)]) -> ColumnValues {
+        guard let first = pieces.first?.values else { preconditionFailure("nothing to concatenate") }
+        let total = pieces.reduce(0) { $0 + $1.rows.count }
         func join<T>(_ extract: (ColumnValues) -> [T]) -> [T] {
             var out = [T]()
-            out.reserveCapacity(parts.reduce(0) { $0 + $1.count })
-            for part in parts { out.append(contentsOf: extract(part)) }
+            out.reserveCapacity(total)
+            for piece in pieces { out.append(contentsOf: extract(piece.values)[piece.rows]) }
             return out
         }
         switch first {
@@ -193,16 +209,23 @@ extension ColumnValues {
         case .float: return .float(join { if case .float(let v) = $0 { v } else { fatalError("mixed column types") } })
         case .double: return .double(join { if case .double(let v) = $0 { v } else { fatalError("mixed column types") } })
         case .byteArray:
-            var out = ByteArrayBuffer()
-            var count = 0
             var bytes = 0
-            for part in parts { if case .byteArray(let v) = part { count += v.count; bytes += v.bytes.count } }
-            out.reserveCapacity(count, bytes: bytes)
-            for part in parts { if case .byteArray(let v) = part { out.append(contentsOf: v) } }
+            for piece in pieces {
+                if case .byteArray(let v) = piece.values { bytes += v.offsets[piece.rows.upperBound] - v.offsets[piece.rows.lowerBound] }
+            }
+            var out = ByteArrayBuffer(reservingCapacity: total, bytes: bytes)
+            for piece in pieces {
+                guard case .byteArray(let v) = piece.values else { fatalError("mixed column types") }
+                out.append(contentsOf: v, rows: piece.rows)
+            }
             return .byteArray(out)
         case .fixedLenByteArray(let f):
             var out = FixedLenByteArrayBuffer(width: f.width)
-            for part in parts { if case .fixedLenByteArray(let v) = part { out.append(contentsOf: v) } }
+            out.reserveCapacity(total)
+            for piece in pieces {
+                guard case .fixedLenByteArray(let v) = piece.values else { fatalError("mixed column types") }
+                out.append(contentsOf: v, rows: piece.rows)
+            }
             return .fixedLenByteArray(out)
         }
     }

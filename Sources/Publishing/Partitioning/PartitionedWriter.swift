@@ -38,9 +38,10 @@ final class PartitionedWriter: @unchecked Sendable {
         var pendingRowGroupBucket: Int?
         /// The last day (or month) written as a row group: rows for it or before it are late.
         var writtenThrough: Int?
-        /// Rows of the open row group (one day or month), sorted and written when a later
-        /// day arrives: rows of the same day may arrive in any order.
-        var pending: [RecordBatch] = []
+        /// Rows of the open row group (one day or month) as runs of the batches they came in,
+        /// copied out only when the row group is written (sorted: rows of the same day may
+        /// arrive in any order), once a later day arrives.
+        var pending: [(batch: RecordBatch, rows: Range<Int>)] = []
         var late: [RecordBatch] = []
         var lastUse = 0
 
@@ -111,8 +112,7 @@ final class PartitionedWriter: @unchecked Sendable {
         for bucket in groups.keys.sorted() {
             let rows = groups[bucket]!
             var part = single ? batch : batch.gather(rows)
-            let sorted = order.sortedIndices(part)
-            if !Self.isIdentity(sorted) { part = part.gather(sorted) }
+            if let permutation = order.sortingPermutation(part) { part = part.gather(permutation) }
             try route(part, bucket: bucket)
         }
     }
@@ -120,11 +120,6 @@ final class PartitionedWriter: @unchecked Sendable {
     private func bucketOf(day: Int?, unit: TemporalBuckets.Unit?) -> Int {
         guard let unit, let day else { return 0 }
         return TemporalBuckets.bucket(day, unit)
-    }
-
-    private static func isIdentity(_ indices: [Int]) -> Bool {
-        for (i, v) in indices.enumerated() where i != v { return false }
-        return true
     }
 
     private func partition(for bucket: Int) -> Partition {
@@ -166,19 +161,22 @@ final class PartitionedWriter: @unchecked Sendable {
             let runBucket = TemporalBuckets.bucket(days[start], unit)
             var end = start + 1
             while end < rows.rowCount && TemporalBuckets.bucket(days[end], unit) == runBucket { end += 1 }
-            let run = start == 0 && end == rows.rowCount ? rows : rows.slice(start..<end)
+            let isLate: Bool
             if let written = p.writtenThrough, runBucket <= written {
-                // A day already written: merged when the partition is finished.
-                p.late.append(run)
-                lateRows += run.rowCount
+                isLate = true  // a day already written
             } else if let pending = p.pendingRowGroupBucket, runBucket < pending {
-                // A day before the open row group's: merged when the partition is finished.
-                p.late.append(run)
-                lateRows += run.rowCount
+                isLate = true  // a day before the open row group's
+            } else {
+                isLate = false
+            }
+            if isLate {
+                // Merged when the partition is finished.
+                p.late.append(start == 0 && end == rows.rowCount ? rows : rows.slice(start..<end))
+                lateRows += end - start
             } else {
                 if let pending = p.pendingRowGroupBucket, runBucket > pending { try flush(p) }
                 p.pendingRowGroupBucket = runBucket
-                p.pending.append(run)
+                p.pending.append((rows, start..<end))
                 if runBucket != TemporalBuckets.null && runBucket > newestRowGroupBucket {
                     newestRowGroupBucket = runBucket
                     try flushOtherPartitions(olderThan: runBucket - 1)
@@ -203,12 +201,11 @@ final class PartitionedWriter: @unchecked Sendable {
     /// Sorts the open row group's rows and writes them as one row group.
     private func flush(_ p: Partition) throws {
         guard !p.pending.isEmpty, let writer = p.writer else { return }
-        let rows = RecordBatch.concatenate(p.pending, schema: schema)
+        let rows = RecordBatch.concatenate(p.pending)
         p.pending = []
         p.writtenThrough = p.pendingRowGroupBucket
         p.pendingRowGroupBucket = nil
-        let sorted = order.sortedIndices(rows)
-        try writer.write(Self.isIdentity(sorted) ? rows : rows.gather(sorted))
+        try writer.write(order.sortingPermutation(rows).map { rows.gather($0) } ?? rows)
         try writer.endRowGroup()
     }
 
@@ -291,6 +288,14 @@ extension RecordBatch {
         guard !batches.isEmpty else { return RecordBatch(emptyWith: schema) }
         if batches.count == 1 { return batches[0] }
         return RecordBatch(schema: schema, columns: schema.columns.indices.map { c in Column.concatenate(batches.map { $0.columns[c] }) })
+    }
+
+    /// Rows `rows` of each batch one after another, copied once (at least one piece).
+    static func concatenate(_ pieces: [(batch: RecordBatch, rows: Range<Int>)]) -> RecordBatch {
+        let schema = pieces[0].batch.schema
+        return RecordBatch(schema: schema, columns: schema.columns.indices.map { c in
+            Column.concatenate(pieces.map { (column: $0.batch.columns[c], rows: $0.rows) })
+        })
     }
 }
 

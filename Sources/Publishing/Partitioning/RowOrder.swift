@@ -13,6 +13,12 @@ struct RowOrder {
         comparators = keyColumns.map { RowOrder.comparator(for: schema.columns[$0]) }
     }
 
+    /// An order for `withinBatch` and `isSorted` only (no cross-batch comparators).
+    private init(keyColumns: [Int]) {
+        self.keyColumns = keyColumns
+        comparators = []
+    }
+
     /// -1, 0 or 1 comparing row `i` of `a` with row `j` of `b` (batches of the same schema).
     @inline(__always)
     func compare(_ a: RecordBatch, _ i: Int, _ b: RecordBatch, _ j: Int) -> Int {
@@ -25,23 +31,61 @@ struct RowOrder {
 
     /// Row indices of `batch` in key order (stable: equal keys keep their arrival order).
     func sortedIndices(_ batch: RecordBatch) -> [Int] {
+        sortingPermutation(batch) ?? Array(0..<batch.rowCount)
+    }
+
+    /// The row indices that put `batch` in key order (stable), or nil when it is in order
+    /// already, as almost every batch of a snapshot is.
+    func sortingPermutation(_ batch: RecordBatch) -> [Int]? {
+        if isSorted(batch) { return nil }
         let compare = withinBatch(batch)
         var indices = Array(0..<batch.rowCount)
-        var sorted = true
-        var i = 1
-        while i < indices.count {
-            if compare(i - 1, i) > 0 {
-                sorted = false
-                break
-            }
-            i += 1
-        }
-        if sorted { return indices }
         indices.sort { x, y in
             let c = compare(x, y)
             return c != 0 ? c < 0 : x < y
         }
         return indices
+    }
+
+    /// Whether every row is at or after the one before it. Runs for every batch and row
+    /// group, so the usual first key (a non-null DATE, DATETIME or integer column) is checked
+    /// in a loop over its typed values; the other keys only break its ties.
+    func isSorted(_ batch: RecordBatch) -> Bool {
+        guard batch.rowCount > 1 else { return true }
+        let first = batch.columns[keyColumns[0]]
+        if first.validity == nil {
+            let unsigned = { if case .integer(_, false)? = batch.schema.columns[keyColumns[0]].logicalType { true } else { false } }()
+            let rest = RowOrder(keyColumns: Array(keyColumns.dropFirst()))
+            let tieBreak = rest.keyColumns.isEmpty ? nil : rest.withinBatch(batch)
+            switch first.values {
+            case .int64(let values):
+                return Self.isSorted(values, flip: unsigned ? Int64.min : 0, tieBreak: tieBreak)
+            case .int32(let values):
+                return Self.isSorted(values, flip: unsigned ? Int32.min : 0, tieBreak: tieBreak)
+            default:
+                break
+            }
+        }
+        let compare = withinBatch(batch)
+        for i in 1..<batch.rowCount where compare(i - 1, i) > 0 { return false }
+        return true
+    }
+
+    /// `values` in order, unsigned ones compared with their sign bit flipped (`flip`), ties
+    /// broken by `tieBreak` (none: ties keep their order).
+    private static func isSorted<T: FixedWidthInteger & SignedInteger>(
+        _ values: [T], flip: T, tieBreak: ((Int, Int) -> Int)?
+    ) -> Bool {
+        values.withUnsafeBufferPointer { v in
+            var previous = v[0] ^ flip
+            for i in 1..<v.count {
+                let current = v[i] ^ flip
+                if previous > current { return false }
+                if previous == current, let tieBreak, tieBreak(i - 1, i) > 0 { return false }
+                previous = current
+            }
+            return true
+        }
     }
 
     /// A comparison of two rows of `batch` whose closures hold the typed arrays directly,
