@@ -96,12 +96,14 @@ final class PartitionedWriter: @unchecked Sendable {
 
     func append(_ batch: RecordBatch) throws {
         guard batch.rowCount > 0 else { return }
+        // Day numbers of the partition column, worked out once per batch and carried along
+        // (gathered with the rows when they are regrouped or sorted).
         let days = try layout.partitionColumn.map {
             try TemporalBuckets.days(of: batch.columns[$0], descriptor: schema.columns[$0])
         }
         // Group rows by partition, keeping arrival order within each group. Most batches
         // fall in one partition; that case costs one pass and no dictionary.
-        let buckets = (0..<batch.rowCount).map { bucketOf(day: days?[$0], unit: layout.partitionUnit) }
+        let buckets = Self.buckets(of: days, unit: layout.partitionUnit, rows: batch.rowCount)
         let single = buckets.allSatisfy { $0 == buckets[0] }
         var groups: [Int: [Int]] = [:]
         if single {
@@ -112,14 +114,28 @@ final class PartitionedWriter: @unchecked Sendable {
         for bucket in groups.keys.sorted() {
             let rows = groups[bucket]!
             var part = single ? batch : batch.gather(rows)
-            if let permutation = order.sortingPermutation(part) { part = part.gather(permutation) }
-            try route(part, bucket: bucket)
+            var partDays = single ? days : days.map { d in rows.map { d[$0] } }
+            if let permutation = order.sortingPermutation(part) {
+                part = part.gather(permutation)
+                partDays = partDays.map { d in permutation.map { d[$0] } }
+            }
+            try route(part, days: partDays, bucket: bucket)
         }
     }
 
-    private func bucketOf(day: Int?, unit: TemporalBuckets.Unit?) -> Int {
-        guard let unit, let day else { return 0 }
-        return TemporalBuckets.bucket(day, unit)
+    /// The bucket of every row (0 for all when not partitioned). Rows of one day come
+    /// together, so a day's bucket is worked out once per run of that day.
+    private static func buckets(of days: [Int]?, unit: TemporalBuckets.Unit?, rows: Int) -> [Int] {
+        guard let days, let unit else { return [Int](repeating: 0, count: rows) }
+        var lastDay = TemporalBuckets.null
+        var lastBucket = TemporalBuckets.bucket(lastDay, unit)
+        return days.map { day in
+            if day != lastDay {
+                lastDay = day
+                lastBucket = TemporalBuckets.bucket(day, unit)
+            }
+            return lastBucket
+        }
     }
 
     private func partition(for bucket: Int) -> Partition {
@@ -129,7 +145,8 @@ final class PartitionedWriter: @unchecked Sendable {
         return p
     }
 
-    private func route(_ rows: RecordBatch, bucket: Int) throws {
+    /// Adds rows of one partition, sorted, with the day of each (nil when not partitioned).
+    private func route(_ rows: RecordBatch, days: [Int]?, bucket: Int) throws {
         let p = partition(for: bucket)
         clock += 1
         p.lastUse = clock
@@ -143,7 +160,7 @@ final class PartitionedWriter: @unchecked Sendable {
             p.writer = try ParquetFileWriter(path: directory + "/" + p.fileName, schema: schema, options: options)
             openCount += 1
         }
-        guard let unit = layout.rowGroupUnit, let column = layout.partitionColumn else {
+        guard let unit = layout.rowGroupUnit, let days else {
             // No day to cut at: rows stream in key order; anything before the last row is late.
             if let last = p.lastRow, order.compare(last, 0, rows, 0) > 0 {
                 p.late.append(rows)
@@ -155,12 +172,13 @@ final class PartitionedWriter: @unchecked Sendable {
             return
         }
         // Rows are sorted by the partition column: cut them into runs of one row group each.
-        let days = try TemporalBuckets.days(of: rows.columns[column], descriptor: schema.columns[column])
         var start = 0
         while start < rows.rowCount {
             let runBucket = TemporalBuckets.bucket(days[start], unit)
             var end = start + 1
-            while end < rows.rowCount && TemporalBuckets.bucket(days[end], unit) == runBucket { end += 1 }
+            while end < rows.rowCount && (days[end] == days[end - 1] || TemporalBuckets.bucket(days[end], unit) == runBucket) {
+                end += 1
+            }
             let isLate: Bool
             if let written = p.writtenThrough, runBucket <= written {
                 isLate = true  // a day already written
