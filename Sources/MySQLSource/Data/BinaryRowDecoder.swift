@@ -23,6 +23,10 @@ final class BinaryRowDecoder {
     private let isOptional: UnsafeMutablePointer<Bool>
     /// Per column: zero dates at `c`, invalid dates at `count + c`.
     private let dateProblems: UnsafeMutablePointer<Int>
+    /// Per column: the last valid date's wire bytes (year, month, day) with bit 32 set (0: none
+    /// yet), and its day number.
+    private let dayKeys: UnsafeMutablePointer<UInt64>
+    private let dayNumbers: UnsafeMutablePointer<Int>
     /// The bytes of one FIXED_LEN_BYTE_ARRAY decimal.
     private let wideDecimal = UnsafeMutableRawBufferPointer.allocate(byteCount: 32, alignment: 16)
     /// The row of the batch the next fetched values belong to.
@@ -42,6 +46,10 @@ final class BinaryRowDecoder {
         isOptional.initialize(from: columns.map(\.parquet.isOptional), count: columns.count)
         dateProblems = .allocate(capacity: 2 * n)
         dateProblems.initialize(repeating: 0, count: 2 * n)
+        dayKeys = .allocate(capacity: n)
+        dayKeys.initialize(repeating: 0, count: n)
+        dayNumbers = .allocate(capacity: n)
+        dayNumbers.initialize(repeating: 0, count: n)
     }
 
     deinit {
@@ -52,6 +60,8 @@ final class BinaryRowDecoder {
         decodings.deallocate()
         isOptional.deallocate()
         dateProblems.deallocate()
+        dayKeys.deallocate()
+        dayNumbers.deallocate()
         wideDecimal.deallocate()
     }
 
@@ -123,20 +133,35 @@ final class BinaryRowDecoder {
             return 8
         case .date:
             let length = Int(p[0])
-            let t = WireTemporal(p + 1, length: length)
-            if checkDate(c, t, out) {
-                out.pointee.store(Int32(CivilCalendar.daysFromCivil(year: t.year, month: t.month, day: t.day)), at: row)
+            if let days = cachedDay(c, p, length) {
+                out.pointee.store(Int32(truncatingIfNeeded: days), at: row)
+            } else {
+                let t = WireTemporal(p + 1, length: length)
+                if checkDate(c, t, out) {
+                    let days = CivilCalendar.daysFromCivil(year: t.year, month: t.month, day: t.day)
+                    cacheDay(c, p, days)
+                    out.pointee.store(Int32(days), at: row)
+                }
             }
             return 1 + length
         case .datetime:
             let length = Int(p[0])
-            let t = WireTemporal(p + 1, length: length)
-            if checkDate(c, t, out) {
+            if let days = cachedDay(c, p, length) {
+                let t = WireTemporal(time: p + 1, length: length)
+                let seconds = Int64(t.hour * 3600 + t.minute * 60 + t.second)
                 out.pointee.store(
-                    CivilCalendar.microseconds(
-                        year: t.year, month: t.month, day: t.day,
-                        hour: t.hour, minute: t.minute, second: t.second, microsecond: t.microsecond),
+                    Int64(days) * CivilCalendar.microsecondsPerDay + seconds * CivilCalendar.microsecondsPerSecond + Int64(t.microsecond),
                     at: row)
+            } else {
+                let t = WireTemporal(p + 1, length: length)
+                if checkDate(c, t, out) {
+                    cacheDay(c, p, CivilCalendar.daysFromCivil(year: t.year, month: t.month, day: t.day))
+                    out.pointee.store(
+                        CivilCalendar.microseconds(
+                            year: t.year, month: t.month, day: t.day,
+                            hour: t.hour, minute: t.minute, second: t.second, microsecond: t.microsecond),
+                        at: row)
+                }
             }
             return 1 + length
         case .time:
@@ -202,6 +227,23 @@ final class BinaryRowDecoder {
         return (UnsafeRawBufferPointer(start: raw + header, count: count), header + count)
     }
 
+    /// The day number of the date at `p` (length byte, then year, month, day) when it is the
+    /// same date as this column's previous valid one: rows arrive in time order, and a day
+    /// holds thousands of them, so the calendar arithmetic and checks run once per day.
+    @inline(__always)
+    private func cachedDay(_ c: Int, _ p: UnsafePointer<UInt8>, _ length: Int) -> Int? {
+        guard length >= 4 else { return nil }
+        let key = UInt64(UInt32(littleEndian: UnsafeRawPointer(p + 1).loadUnaligned(as: UInt32.self))) | 1 << 32
+        return key == dayKeys[c] ? dayNumbers[c] : nil
+    }
+
+    /// Remembers the day number of the valid date at `p` for `cachedDay`.
+    @inline(__always)
+    private func cacheDay(_ c: Int, _ p: UnsafePointer<UInt8>, _ days: Int) {
+        dayKeys[c] = UInt64(UInt32(littleEndian: UnsafeRawPointer(p + 1).loadUnaligned(as: UInt32.self))) | 1 << 32
+        dayNumbers[c] = days
+    }
+
     /// True when `t` is a real date the caller should store; otherwise stores NULL and counts
     /// the zero ('0000-00-00') or invalid ('2023-02-30') date.
     @inline(__always)
@@ -238,13 +280,9 @@ final class BinaryRowDecoder {
 struct WireTemporal {
     var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, microsecond = 0
 
+    /// The time of day only (the date is known already).
     @inline(__always)
-    init(_ p: UnsafePointer<UInt8>, length: Int) {
-        if length >= 4 {
-            year = Int(p[0]) | Int(p[1]) << 8
-            month = Int(p[2])
-            day = Int(p[3])
-        }
+    init(time p: UnsafePointer<UInt8>, length: Int) {
         if length >= 7 {
             hour = Int(p[4])
             minute = Int(p[5])
@@ -252,6 +290,16 @@ struct WireTemporal {
         }
         if length >= 11 {
             microsecond = Int(UInt32(littleEndian: UnsafeRawPointer(p + 7).loadUnaligned(as: UInt32.self)))
+        }
+    }
+
+    @inline(__always)
+    init(_ p: UnsafePointer<UInt8>, length: Int) {
+        self.init(time: p, length: length)
+        if length >= 4 {
+            year = Int(p[0]) | Int(p[1]) << 8
+            month = Int(p[2])
+            day = Int(p[3])
         }
     }
 }
