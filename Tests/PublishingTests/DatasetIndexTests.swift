@@ -16,6 +16,46 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
+/// Collects one file's row groups for the fixtures, numbering rows and tracking the file's
+/// partition-column range (the refresh builds its entries from the writer's summaries).
+struct IndexFileBuilder {
+    let partition: PartitionKey
+    private(set) var rows = 0
+    private var rowGroups: [IndexRowGroup] = []
+    private var low: (text: String, micros: Int64)?
+    private var high: (text: String, micros: Int64)?
+
+    init(partition: PartitionKey) {
+        self.partition = partition
+    }
+
+    /// Records the next row group: `rows` rows whose partition column spans `[min, max]`
+    /// (ISO-8601 from `ISO8601Timestamp`, nil when all NULL), stored in `[offset, offset + length)`.
+    mutating func appendRowGroup(rows count: Int, min: String?, max: String?, offset: Int64, length: Int64) {
+        rowGroups.append(IndexRowGroup(firstRow: rows, rows: count, min: min, max: max, offset: offset, length: length))
+        rows += count
+        if let min, let micros = ISO8601Timestamp.micros(from: min), low.map({ micros < $0.micros }) ?? true {
+            low = (min, micros)
+        }
+        if let max, let micros = ISO8601Timestamp.micros(from: max), high.map({ micros > $0.micros }) ?? true {
+            high = (max, micros)
+        }
+    }
+
+    /// The file's entry, once its size on disk is known.
+    func build(bytes: Int64) -> IndexFile {
+        IndexFile(
+            path: partition.fileName,
+            partition: partition.name,
+            rows: rows,
+            bytes: bytes,
+            min: low?.text,
+            max: high?.text,
+            rowGroups: rowGroups
+        )
+    }
+}
+
 /// Builds an index the way the snapshot pipeline does: rows sorted by the partition column
 /// (NULLs in their own partition), files per partition, a row group per day or month bucket,
 /// split by the safety cap. Keeps the rows so tests can check lookups against them.
@@ -208,30 +248,6 @@ struct IndexFixture {
                     nullable: false
                 )
         )
-    }
-
-    @Test func theFileBuilderNumbersRowsAndTracksTheRange() {
-        var builder = IndexFileBuilder(partition: PartitionKey(name: "2024-05")!)
-        builder.appendRowGroup(
-            rows: 3,
-            min: "2024-05-01T00:00:00Z",
-            max: "2024-05-01T10:00:00.5Z",
-            offset: 4,
-            length: 30
-        )
-        builder.appendRowGroup(
-            rows: 2,
-            min: "2024-05-02T00:00:00Z",
-            max: "2024-05-02T00:00:00Z",
-            offset: 34,
-            length: 20
-        )
-        let file = builder.build(bytes: 100)
-        #expect(file.path == "2024-05.parquet")
-        #expect(file.rows == 5)
-        #expect(file.min == "2024-05-01T00:00:00Z")
-        #expect(file.max == "2024-05-02T00:00:00Z")
-        #expect(file.rowGroups.map(\.firstRow) == [0, 3])
     }
 }
 
