@@ -91,9 +91,12 @@ public struct ByteArrayBuffer: Sendable, Hashable {
         let start = other.offsetStorage[rows.lowerBound]
         let shift = storage.count - start
         storage.append(contentsOf: other.storage[start..<other.offsetStorage[rows.upperBound]])
-        offsetStorage.reserveCapacity(offsetStorage.count + rows.count)
-        other.offsetStorage.withUnsafeBufferPointer { offsets in
-            for i in (rows.lowerBound + 1)..<(rows.upperBound + 1) { offsetStorage.append(offsets[i] + shift) }
+        let first = offsetStorage.count
+        offsetStorage.append(contentsOf: other.offsetStorage[(rows.lowerBound + 1)..<(rows.upperBound + 1)])
+        if shift != 0 {
+            offsetStorage.withUnsafeMutableBufferPointer { offsets in
+                for i in first..<offsets.count { offsets[i] &+= shift }
+            }
         }
     }
 
