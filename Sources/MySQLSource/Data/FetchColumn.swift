@@ -100,9 +100,24 @@ struct FetchColumn {
             let count = value.count
             if byteCount &+ count > byteCapacity { growBytes(toFit: byteCount + count) }
             let target = bytes.unsafelyUnwrapped + byteCount
+            let source = UnsafeRawPointer(value.baseAddress.unsafelyUnwrapped)
             if count <= 16 {
-                // Most values are short codes and names: a byte loop beats a call to memcpy.
-                for i in 0..<count { target.storeBytes(of: value[i], toByteOffset: i, as: UInt8.self) }
+                // Most values are short codes and names: two overlapping word copies (the
+                // first and last 8 or 4 bytes) beat a call to memcpy and a byte loop alike.
+                if count >= 8 {
+                    target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                    target.storeBytes(
+                        of: source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self), toByteOffset: count &- 8, as: UInt64.self)
+                } else if count >= 4 {
+                    target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
+                    target.storeBytes(
+                        of: source.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self), toByteOffset: count &- 4, as: UInt32.self)
+                } else if count > 0 {
+                    // 1 to 3 bytes: the first, middle and last cover them all.
+                    target.storeBytes(of: value[0], as: UInt8.self)
+                    target.storeBytes(of: value[count >> 1], toByteOffset: count >> 1, as: UInt8.self)
+                    target.storeBytes(of: value[count &- 1], toByteOffset: count &- 1, as: UInt8.self)
+                }
             } else {
                 target.copyMemory(from: value.baseAddress!, byteCount: count)
             }
