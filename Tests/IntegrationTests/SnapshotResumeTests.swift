@@ -10,8 +10,10 @@ struct SnapshotResumesAfterABrokenConnection {
     static let rows = 30_000
 
     /// 30k rows of about 1 KB in one chunk: 30 MB, far more than loopback TCP buffers hold,
-    /// so while the encoder holds the pipe full the server is still in the middle of sending
-    /// the statement, and the kill lands inside it.
+    /// so while the encoder holds the pipe full (`pipeCapacity` below: four 500-row batches)
+    /// the server is still in the middle of sending the statement, and the kill lands inside
+    /// it. With a pipe of the default 16 batches the fetch can be done before the encoder
+    /// reports the rows that trigger the kills.
     func makeDataset() throws -> ScratchDataset {
         let dataset = try ScratchDataset(
             "resume",
@@ -49,6 +51,7 @@ struct SnapshotResumesAfterABrokenConnection {
     @Test func everyRowOnceAfterAKillMidChunk() throws {
         let dataset = try makeDataset()
         let refresher = try dataset.refresher(chunkRows: 100_000, batchRows: 500)
+        refresher.pipeCapacity = 4
         let killed = LockedFlag()
         refresher.progress = { progress in
             guard progress.phase == .fetching, progress.rows >= 6_000, !killed.value else { return }
@@ -83,6 +86,7 @@ struct SnapshotResumesAfterABrokenConnection {
     @Test func failsWholeWhenKilledMoreOftenThanItResumes() throws {
         let dataset = try makeDataset()
         let refresher = try dataset.refresher(chunkRows: 100_000, batchRows: 500)
+        refresher.pipeCapacity = 4
         let kills = LockedCounter()
         refresher.progress = { progress in
             guard progress.phase == .fetching else { return }
