@@ -13,9 +13,10 @@ public struct PartitionFile: Sendable {
 ///
 /// Rows usually arrive almost in order (keyset chunks by primary key, and ids grow with
 /// time), so each partition is written as a stream: a row group ends when a row of a later
-/// day arrives. Rows that arrive out of order for a partition already written are kept
-/// aside and merged by rewriting that partition at the end; memory is one pending row group
-/// per open partition plus those late rows.
+/// day arrives in it, or of a day two later in any partition. Rows that arrive for a day
+/// already written are kept aside and merged by rewriting that partition at the end; memory
+/// is one pending row group per open partition (held as the batches its rows came in, at
+/// most a day or two behind the newest) plus those late rows.
 ///
 /// Not thread-safe; a snapshot hands it from the calling thread to its encoding thread and
 /// back, one at a time.
