@@ -12,11 +12,13 @@ import Testing
     ])
 
     /// Month files with one row group per day, keyed by id.
-    func writer(in directory: ScratchDirectory) -> PartitionedWriter {
-        PartitionedWriter(
+    func writer(in directory: ScratchDirectory, maxRowGroupRows: Int = 1_000_000) -> PartitionedWriter {
+        var options = ParquetWriterOptions()
+        options.maxRowGroupRows = maxRowGroupRows
+        return PartitionedWriter(
             directory: directory.path, schema: Self.schema,
             layout: .init(partitionColumn: 1, partitionUnit: .month, rowGroupUnit: .day, primaryKey: [0]),
-            options: ParquetWriterOptions())
+            options: options)
     }
 
     func batch(_ rows: [(id: Int64, day: Int32)]) -> RecordBatch {
@@ -77,5 +79,21 @@ import Testing
         _ = try writer.finish()
         #expect(writer.lateRows == 0)
         #expect(try contents(directory.file("2024-01.parquet")).rows == [[19753, 10], [19753, 11]])
+    }
+
+    @Test func lateRowsAreMergedIntoTheWrittenFileRowGroupByRowGroup() throws {
+        let directory = ScratchDirectory()
+        // Two rows per row group at most, so a day is split by the cap and the merge must
+        // keep the cut and the order across the pieces.
+        let writer = writer(in: directory, maxRowGroupRows: 2)
+        let jan1: Int32 = 19723
+        try writer.append(batch([(1, jan1), (3, jan1), (5, jan1 + 2)]))
+        try writer.append(batch([(6, jan1 + 3), (7, jan1 + 3), (8, jan1 + 3)]))
+        try writer.append(batch([(2, jan1), (4, jan1 + 1)]))  // late: a written day, and a day never seen
+        _ = try writer.finish()
+        #expect(writer.lateRows == 2)
+        let january = try contents(directory.file("2024-01.parquet"))
+        #expect(january.rows == [[19723, 1], [19723, 2], [19723, 3], [19724, 4], [19725, 5], [19726, 6], [19726, 7], [19726, 8]])
+        #expect(january.groupDays == [[jan1, jan1], [jan1], [jan1 + 1], [jan1 + 2], [jan1 + 3, jan1 + 3], [jan1 + 3]])
     }
 }

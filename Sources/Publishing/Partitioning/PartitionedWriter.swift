@@ -280,19 +280,35 @@ final class PartitionedWriter: @unchecked Sendable {
         }
     }
 
+    /// Rewrites a partition with the rows that arrived for days it had already written. The
+    /// file's row groups and the late rows (sorted) are merged as two sorted streams, one row
+    /// group at a time: memory holds the late rows and about a row group, not the partition
+    /// (a month of a large table can be millions of rows).
     private func rewriteWithLateRows(_ p: Partition) throws {
         let path = directory + "/" + p.fileName
-        var parts: [RecordBatch] = []
-        if let finished = p.finished, finished.rows > 0 {
-            parts.append(try ParquetFileReader(path: path).readAll())
-        }
-        parts.append(contentsOf: p.late)
-        let all = RecordBatch.concatenate(parts, schema: schema)
-        let sorted = all.gather(order.sortedIndices(all))
+        let arrived = RecordBatch.concatenate(p.late, schema: schema)
+        let late = order.sortingPermutation(arrived).map { arrived.gather($0) } ?? arrived
         let temporary = path + ".rewrite"
         let writer = try ParquetFileWriter(path: temporary, schema: schema, options: options)
         var pending: Int?
-        try writeInRowGroups(sorted, to: writer, pendingBucket: &pending)
+        var next = 0  // the first late row not written yet
+        if let finished = p.finished, finished.rows > 0 {
+            let reader = try ParquetFileReader(path: path)
+            for g in 0..<reader.rowGroupCount {
+                let group = RecordBatch(schema: schema, columns: try reader.readRowGroup(g).columns)
+                guard group.rowCount > 0 else { continue }
+                // The late rows that sort up to this group's last row go in with it.
+                var end = next
+                while end < late.rowCount && order.compare(late, end, group, group.rowCount - 1) <= 0 { end += 1 }
+                let merged = end == next ? group : RecordBatch.concatenate([group, late.slice(next..<end)], schema: schema)
+                try writeInRowGroups(
+                    order.sortingPermutation(merged).map { merged.gather($0) } ?? merged, to: writer, pendingBucket: &pending)
+                next = end
+            }
+        }
+        if next < late.rowCount {
+            try writeInRowGroups(late.slice(next..<late.rowCount), to: writer, pendingBucket: &pending)
+        }
         p.finished = try writer.close(keyValueMetadata: keyValueMetadata)
         p.finished!.path = path
         guard rename(temporary, path) == 0 else {
