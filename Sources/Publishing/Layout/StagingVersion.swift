@@ -82,7 +82,7 @@ public final class StagingVersion: @unchecked Sendable {
 
     /// Publishes the version:
     /// 1. writes `.published-at` (now), fsyncs every file and folder in the staging directory
-    ///    (the Parquet writer fsyncs its own files too; again is cheap);
+    ///    (the snapshot writer starts each row group's writeback as it goes, so little is left);
     /// 2. renames the staging directory to `v<N>` (failing if it exists), fsyncs the dataset folder;
     /// 3. points `current` at `v<N>`: a symlink under a temporary name renamed over `current`,
     ///    which readers see switch in one step; fsyncs the dataset folder again.
