@@ -132,36 +132,15 @@ final class BinaryRowDecoder {
             out.pointee.store(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))), at: row)
             return 8
         case .date:
-            let length = Int(p[0])
-            if let days = cachedDay(c, p, length) {
-                out.pointee.store(Int32(truncatingIfNeeded: days), at: row)
-            } else {
-                let t = WireTemporal(p + 1, length: length)
-                if checkDate(c, t, out) {
-                    let days = CivilCalendar.daysFromCivil(year: t.year, month: t.month, day: t.day)
-                    cacheDay(c, p, days)
-                    out.pointee.store(Int32(days), at: row)
-                }
-            }
-            return 1 + length
+            if let days = dayNumber(c, p, out) { out.pointee.store(Int32(truncatingIfNeeded: days), at: row) }
+            return 1 + Int(p[0])
         case .datetime:
             let length = Int(p[0])
-            if let days = cachedDay(c, p, length) {
+            if let days = dayNumber(c, p, out) {
                 let t = WireTemporal(time: p + 1, length: length)
-                let seconds = Int64(t.hour * 3600 + t.minute * 60 + t.second)
                 out.pointee.store(
-                    Int64(days) * CivilCalendar.microsecondsPerDay + seconds * CivilCalendar.microsecondsPerSecond + Int64(t.microsecond),
+                    CivilCalendar.microseconds(days: days, hour: t.hour, minute: t.minute, second: t.second, microsecond: t.microsecond),
                     at: row)
-            } else {
-                let t = WireTemporal(p + 1, length: length)
-                if checkDate(c, t, out) {
-                    cacheDay(c, p, CivilCalendar.daysFromCivil(year: t.year, month: t.month, day: t.day))
-                    out.pointee.store(
-                        CivilCalendar.microseconds(
-                            year: t.year, month: t.month, day: t.day,
-                            hour: t.hour, minute: t.minute, second: t.second, microsecond: t.microsecond),
-                        at: row)
-                }
             }
             return 1 + length
         case .time:
@@ -227,21 +206,28 @@ final class BinaryRowDecoder {
         return (UnsafeRawBufferPointer(start: raw + header, count: count), header + count)
     }
 
-    /// The day number of the date at `p` (length byte, then year, month, day) when it is the
-    /// same date as this column's previous valid one: rows arrive in time order, and a day
-    /// holds thousands of them, so the calendar arithmetic and checks run once per day.
+    /// Days since 1970-01-01 of the DATE, DATETIME or TIMESTAMP value at `p` (length byte,
+    /// then year, month, day...), or nil for a zero or invalid date, which `checkDate` has
+    /// stored as NULL and counted. A column keeps its last valid date's day number: rows
+    /// arrive in time order, and a day holds thousands of them, so the calendar checks and
+    /// arithmetic run once per day.
     @inline(__always)
-    private func cachedDay(_ c: Int, _ p: UnsafePointer<UInt8>, _ length: Int) -> Int? {
-        guard length >= 4 else { return nil }
-        let key = UInt64(UInt32(littleEndian: UnsafeRawPointer(p + 1).loadUnaligned(as: UInt32.self))) | 1 << 32
-        return key == dayKeys[c] ? dayNumbers[c] : nil
+    private func dayNumber(_ c: Int, _ p: UnsafePointer<UInt8>, _ out: UnsafeMutablePointer<FetchColumn>) -> Int? {
+        let length = Int(p[0])
+        if length >= 4 && Self.dayKey(p) == dayKeys[c] { return dayNumbers[c] }
+        let t = WireTemporal(p + 1, length: length)
+        guard checkDate(c, t, out) else { return nil }
+        let days = CivilCalendar.daysFromCivil(year: t.year, month: t.month, day: t.day)
+        dayKeys[c] = Self.dayKey(p)
+        dayNumbers[c] = days
+        return days
     }
 
-    /// Remembers the day number of the valid date at `p` for `cachedDay`.
+    /// The date bytes (year, month, day) after the length byte at `p`, with bit 32 set so
+    /// that no key equals the empty slot's 0.
     @inline(__always)
-    private func cacheDay(_ c: Int, _ p: UnsafePointer<UInt8>, _ days: Int) {
-        dayKeys[c] = UInt64(UInt32(littleEndian: UnsafeRawPointer(p + 1).loadUnaligned(as: UInt32.self))) | 1 << 32
-        dayNumbers[c] = days
+    private static func dayKey(_ p: UnsafePointer<UInt8>) -> UInt64 {
+        UInt64(UInt32(littleEndian: UnsafeRawPointer(p + 1).loadUnaligned(as: UInt32.self))) | 1 << 32
     }
 
     /// True when `t` is a real date the caller should store; otherwise stores NULL and counts

@@ -53,9 +53,16 @@ public enum CivilCalendar {
         second: Int,
         microsecond: Int
     ) -> Int64 {
-        let days = Int64(daysFromCivil(year: year, month: month, day: day))
+        microseconds(
+            days: daysFromCivil(year: year, month: month, day: day),
+            hour: hour, minute: minute, second: second, microsecond: microsecond)
+    }
+
+    /// Microseconds since the epoch of a time on the day `days` days after 1970-01-01.
+    @inline(__always)
+    public static func microseconds(days: Int, hour: Int, minute: Int, second: Int, microsecond: Int) -> Int64 {
         let seconds = Int64(hour * 3600 + minute * 60 + second)
-        return days * microsecondsPerDay + seconds * microsecondsPerSecond + Int64(microsecond)
+        return Int64(days) * microsecondsPerDay + seconds * microsecondsPerSecond + Int64(microsecond)
     }
 
     /// Splits microseconds since the epoch into its civil date and time of day.

@@ -2,28 +2,33 @@
 /// DELTA_BINARY_PACKED: values packed from the least significant bit of each byte up
 /// (Encodings.md, "Bit-packed (Deprecated)" is the other, big-endian order; never used here).
 enum BitPacking {
-    /// Packs `values` (each < 2^bitWidth) into `out`, `values.count * bitWidth / 8` bytes,
-    /// rounded up. Callers pass multiples of 8 values so groups end on byte boundaries.
+    /// Packs `values` (each < 2^bitWidth) at `out` and returns the bytes written,
+    /// `count * bitWidth / 8` rounded up. Callers pass multiples of 8 values so groups end on
+    /// byte boundaries, and make room for the whole result: whole 64-bit words are stored at once.
     @inline(__always)
-    static func pack(_ values: UnsafeBufferPointer<UInt64>, bitWidth: Int, into out: inout [UInt8]) {
-        if bitWidth == 0 { return }
+    static func pack<T: BitPackable>(_ values: UnsafeBufferPointer<T>, bitWidth: Int, into out: UnsafeMutableRawPointer) -> Int {
+        if bitWidth == 0 { return 0 }
         var accumulator: UInt64 = 0
         var accumulated = 0
-        for value in values {
+        var written = 0
+        for element in values {
+            let value = element.packedBits
             accumulator |= value &<< UInt64(accumulated)
-            accumulated += bitWidth
+            accumulated &+= bitWidth
             if accumulated >= 64 {
-                out.appendLittleEndian(accumulator)
-                accumulated -= 64
-                accumulator = accumulated == 0 ? 0 : value >> UInt64(bitWidth - accumulated)
+                out.storeBytes(of: accumulator.littleEndian, toByteOffset: written, as: UInt64.self)
+                written &+= 8
+                accumulated &-= 64
+                accumulator = accumulated == 0 ? 0 : value &>> UInt64(bitWidth &- accumulated)
             }
         }
-        var remainingBytes = (accumulated + 7) / 8
-        while remainingBytes > 0 {
-            out.append(UInt8(truncatingIfNeeded: accumulator))
-            accumulator >>= 8
-            remainingBytes -= 1
+        while accumulated > 0 {
+            out.storeBytes(of: UInt8(truncatingIfNeeded: accumulator), toByteOffset: written, as: UInt8.self)
+            accumulator &>>= 8
+            accumulated &-= 8
+            written &+= 1
         }
+        return written
     }
 
     /// Reads `count` values of `bitWidth` bits starting at `bitOffset` bits into `bytes`.
@@ -65,4 +70,22 @@ enum BitPacking {
     static func bitWidth(_ value: UInt64) -> Int {
         64 - value.leadingZeroBitCount
     }
+}
+
+/// A value that bit packing and the RLE/bit-packing hybrid take as it is stored: DELTA's
+/// deltas, dictionary indices, and definition levels straight from the validity flags.
+protocol BitPackable: Equatable {
+    var packedBits: UInt64 { get }
+}
+
+extension UInt64: BitPackable {
+    @inline(__always) var packedBits: UInt64 { self }
+}
+
+extension UInt32: BitPackable {
+    @inline(__always) var packedBits: UInt64 { UInt64(self) }
+}
+
+extension Bool: BitPackable {
+    @inline(__always) var packedBits: UInt64 { self ? 1 : 0 }
 }

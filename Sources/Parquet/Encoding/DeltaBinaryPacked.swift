@@ -16,88 +16,45 @@ enum DeltaBinaryPacked {
         out.appendZigZag(values.isEmpty ? 0 : Int64(values[0]))
         guard values.count > 1 else { return }
 
-        // Each block is assembled in scratch memory and appended in one piece: at most a
-        // 10-byte min delta, 4 width bytes and 4 miniblocks of 32 values at 64 bits.
+        // After each block's min delta, its widths and miniblocks are assembled in scratch
+        // memory and appended in one piece: 4 width bytes and 4 miniblocks of 32 values at
+        // up to 64 bits.
         let mask: UInt64 = T.bitWidth == 64 ? ~0 : (1 << UInt64(T.bitWidth)) - 1
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blockSize) { deltas in
-            withUnsafeTemporaryAllocation(byteCount: 16 + blockSize * 8, alignment: 8) { block in
+            withUnsafeTemporaryAllocation(byteCount: miniblocksPerBlock + blockSize * 8, alignment: 8) { block in
                 var index = 1
                 while index < values.count {
                     let n = min(blockSize, values.count - index)
                     var minDelta = T.max
                     for k in 0..<n {
                         let delta = values[index &+ k] &- values[index &+ k &- 1]
+                        deltas[k] = UInt64(truncatingIfNeeded: delta)
                         if delta < minDelta { minDelta = delta }
                     }
                     // Deltas above the minimum, wrapped to the column's width; zero padding.
-                    for k in 0..<n {
-                        let delta = values[index &+ k] &- values[index &+ k &- 1]
-                        deltas[k] = UInt64(truncatingIfNeeded: delta &- minDelta) & mask
-                    }
+                    let base = UInt64(truncatingIfNeeded: minDelta)
+                    for k in 0..<n { deltas[k] = (deltas[k] &- base) & mask }
                     for k in n..<blockSize { deltas[k] = 0 }
-                    var length = Self.zigZag(Int64(minDelta), into: block.baseAddress!)
-                    let widthsAt = length
-                    length &+= miniblocksPerBlock
+                    out.appendZigZag(Int64(minDelta))
+                    var length = miniblocksPerBlock
                     let miniblocksUsed = (n + miniblockSize - 1) / miniblockSize
                     for m in 0..<miniblocksPerBlock {
                         guard m < miniblocksUsed else {
-                            block[widthsAt &+ m] = 0
+                            block[m] = 0
                             continue
                         }
                         let miniblock = UnsafeBufferPointer(rebasing: deltas[(m &* miniblockSize)..<((m &+ 1) &* miniblockSize)])
                         var maxBits: UInt64 = 0
                         for v in miniblock { maxBits |= v }
                         let width = BitPacking.bitWidth(maxBits)
-                        block[widthsAt &+ m] = UInt8(width)
-                        length &+= Self.pack32(miniblock, bitWidth: width, into: block.baseAddress! + length)
+                        block[m] = UInt8(width)
+                        length &+= BitPacking.pack(miniblock, bitWidth: width, into: block.baseAddress! + length)
                     }
                     out.append(contentsOf: UnsafeRawBufferPointer(rebasing: block[0..<length]))
                     index &+= n
                 }
             }
         }
-    }
-
-    /// Zigzag then ULEB128 into `out`; returns the bytes written (at most 10).
-    @inline(__always)
-    private static func zigZag(_ value: Int64, into out: UnsafeMutableRawPointer) -> Int {
-        var v = UInt64(bitPattern: (value << 1) ^ (value >> 63))
-        var written = 0
-        while v >= 0x80 {
-            out.storeBytes(of: UInt8(truncatingIfNeeded: v) | 0x80, toByteOffset: written, as: UInt8.self)
-            v >>= 7
-            written &+= 1
-        }
-        out.storeBytes(of: UInt8(truncatingIfNeeded: v), toByteOffset: written, as: UInt8.self)
-        return written &+ 1
-    }
-
-    /// Packs 32 values of `bitWidth` bits, least significant bit first, into exactly
-    /// `4 * bitWidth` bytes at `out`; returns that count.
-    @inline(__always)
-    private static func pack32(_ values: UnsafeBufferPointer<UInt64>, bitWidth: Int, into out: UnsafeMutableRawPointer) -> Int {
-        guard bitWidth > 0 else { return 0 }
-        var accumulator: UInt64 = 0
-        var bits = 0
-        var written = 0
-        for value in values {
-            accumulator |= value &<< UInt64(bits)
-            bits &+= bitWidth
-            if bits >= 64 {
-                out.storeBytes(of: accumulator.littleEndian, toByteOffset: written, as: UInt64.self)
-                written &+= 8
-                bits &-= 64
-                accumulator = bits == 0 ? 0 : value &>> UInt64(bitWidth &- bits)
-            }
-        }
-        // 32 values fill whole bytes; what is left is under 8 of them.
-        while bits > 0 {
-            out.storeBytes(of: UInt8(truncatingIfNeeded: accumulator), toByteOffset: written, as: UInt8.self)
-            accumulator &>>= 8
-            bits &-= 8
-            written &+= 1
-        }
-        return written
     }
 
     /// Decodes `count` values into `out`; returns the bytes consumed.

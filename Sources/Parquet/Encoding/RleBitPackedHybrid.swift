@@ -9,7 +9,7 @@
 /// against some forty for a streaming encoder that decides value by value.
 enum RleBitPackedHybrid {
     /// Appends `values` (each < 2^bitWidth) encoded at `bitWidth` to `out`.
-    static func encode<T: RleEncodable>(
+    static func encode<T: BitPackable>(
         _ values: UnsafeBufferPointer<T>, bitWidth: Int, into out: inout [UInt8]
     ) {
         precondition((0...32).contains(bitWidth))
@@ -26,7 +26,7 @@ enum RleBitPackedHybrid {
                 let pad = (8 &- (i &- literalStart) & 7) & 7
                 if run &- pad >= 8 {
                     appendLiterals(values, literalStart..<(i &+ pad), bitWidth: bitWidth, into: &out)
-                    appendRepeat(value.rleBits, count: run &- pad, bitWidth: bitWidth, into: &out)
+                    appendRepeat(value.packedBits, count: run &- pad, bitWidth: bitWidth, into: &out)
                     literalStart = end
                 }
             }
@@ -36,7 +36,7 @@ enum RleBitPackedHybrid {
     }
 
     /// A literal (bit-packed) stretch, the last group padded with zeros; one header per 63 groups.
-    private static func appendLiterals<T: RleEncodable>(
+    private static func appendLiterals<T: BitPackable>(
         _ values: UnsafeBufferPointer<T>, _ range: Range<Int>, bitWidth: Int, into out: inout [UInt8]
     ) {
         var start = range.lowerBound
@@ -47,28 +47,9 @@ enum RleBitPackedHybrid {
             let first = out.count
             out.append(contentsOf: repeatElement(0, count: groups &* bitWidth))
             out.withUnsafeMutableBytes { bytes in
-                // 32 bits at a time: with at most 32 bits per value the accumulator never
-                // holds more than 63.
-                var position = first
-                var accumulator: UInt64 = 0
-                var bits = 0
-                for k in start..<(start &+ count) {
-                    accumulator |= values[k].rleBits &<< UInt64(bits)
-                    bits &+= bitWidth
-                    if bits >= 32 {
-                        bytes.storeBytes(of: UInt32(truncatingIfNeeded: accumulator).littleEndian, toByteOffset: position, as: UInt32.self)
-                        accumulator &>>= 32
-                        bits &-= 32
-                        position &+= 4
-                    }
-                }
-                // The rest, and the zero padding of the last group (those bytes are zero already).
-                while bits > 0 {
-                    bytes[position] = UInt8(truncatingIfNeeded: accumulator)
-                    accumulator &>>= 8
-                    bits &-= 8
-                    position &+= 1
-                }
+                // The zero padding of the last group is already in place.
+                _ = BitPacking.pack(
+                    UnsafeBufferPointer(rebasing: values[start..<(start &+ count)]), bitWidth: bitWidth, into: bytes.baseAddress! + first)
             }
             start &+= count
         }
@@ -83,20 +64,6 @@ enum RleBitPackedHybrid {
             v >>= 8
         }
     }
-}
-
-/// A value the hybrid encodes: dictionary indices, and definition levels straight from the
-/// validity flags.
-protocol RleEncodable: Equatable {
-    var rleBits: UInt64 { get }
-}
-
-extension UInt32: RleEncodable {
-    @inline(__always) var rleBits: UInt64 { UInt64(self) }
-}
-
-extension Bool: RleEncodable {
-    @inline(__always) var rleBits: UInt64 { self ? 1 : 0 }
 }
 
 /// Decoder for the RLE / bit-packing hybrid; reads exactly the values asked for and

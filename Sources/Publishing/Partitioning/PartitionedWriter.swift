@@ -300,7 +300,7 @@ final class PartitionedWriter: @unchecked Sendable {
                 // The late rows that sort up to this group's last row go in with it.
                 var end = next
                 while end < late.rowCount && order.compare(late, end, group, group.rowCount - 1) <= 0 { end += 1 }
-                let merged = end == next ? group : RecordBatch.concatenate([group, late.slice(next..<end)], schema: schema)
+                let merged = end == next ? group : RecordBatch.concatenate([(group, 0..<group.rowCount), (late, next..<end)])
                 try writeInRowGroups(
                     order.sortingPermutation(merged).map { merged.gather($0) } ?? merged, to: writer, pendingBucket: &pending)
                 next = end

@@ -13,12 +13,6 @@ struct RowOrder {
         comparators = keyColumns.map { RowOrder.comparator(for: schema.columns[$0]) }
     }
 
-    /// An order for `withinBatch` and `isSorted` only (no cross-batch comparators).
-    private init(keyColumns: [Int]) {
-        self.keyColumns = keyColumns
-        comparators = []
-    }
-
     /// -1, 0 or 1 comparing row `i` of `a` with row `j` of `b` (batches of the same schema).
     @inline(__always)
     func compare(_ a: RecordBatch, _ i: Int, _ b: RecordBatch, _ j: Int) -> Int {
@@ -55,8 +49,7 @@ struct RowOrder {
         let first = batch.columns[keyColumns[0]]
         if first.validity == nil {
             let unsigned = { if case .integer(_, false)? = batch.schema.columns[keyColumns[0]].logicalType { true } else { false } }()
-            let rest = RowOrder(keyColumns: Array(keyColumns.dropFirst()))
-            let tieBreak = rest.keyColumns.isEmpty ? nil : rest.withinBatch(batch)
+            let tieBreak = keyColumns.count > 1 ? withinBatch(batch, keys: keyColumns.dropFirst()) : nil
             switch first.values {
             case .int64(let values):
                 return Self.isSorted(values, flip: unsigned ? Int64.min : 0, tieBreak: tieBreak)
@@ -91,7 +84,12 @@ struct RowOrder {
     /// A comparison of two rows of `batch` whose closures hold the typed arrays directly,
     /// so sorting does not unwrap the column enum on every comparison.
     func withinBatch(_ batch: RecordBatch) -> (Int, Int) -> Int {
-        let parts: [(Int, Int) -> Int] = keyColumns.map { column in
+        withinBatch(batch, keys: keyColumns[...])
+    }
+
+    /// The same over `keys` only (a tie-break on the keys after the first).
+    private func withinBatch(_ batch: RecordBatch, keys: ArraySlice<Int>) -> (Int, Int) -> Int {
+        let parts: [(Int, Int) -> Int] = keys.map { column in
             let c = batch.columns[column]
             let unsigned = { if case .integer(_, false)? = batch.schema.columns[column].logicalType { true } else { false } }()
             let values: (Int, Int) -> Int
