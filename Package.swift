@@ -23,26 +23,41 @@ let package = Package(
         // Pure Swift Parquet: Thrift compact protocol, encodings, writer and reader.
         .target(name: "Parquet", dependencies: ["CZstd"]),
         // MariaDB Connector/C wrapper streaming rows into Parquet column buffers.
-        .target(name: "MySQLSource", dependencies: ["CMariaDB", "Parquet", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "MySQLSource",
+            dependencies: ["CMariaDB", "Parquet", .product(name: "Logging", package: "swift-log")]
+        ),
         // Datasets, configuration, partitioning, index.json, atomic publish, state.
-        .target(name: "Publishing", dependencies: [
-            "Parquet", "MySQLSource",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "TOMLKit", package: "TOMLKit"),
-        ]),
+        .target(
+            name: "Publishing",
+            dependencies: [
+                "Parquet", "MySQLSource",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
         // sd_notify, watchdog and the journald LogHandler.
         .target(name: "Systemd", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
         // Per-dataset timers, signals, reload, status.
-        .target(name: "Daemon", dependencies: ["Publishing", "Systemd", .product(name: "Logging", package: "swift-log")]),
-        .executableTarget(name: "parquet-publisher", dependencies: [
-            "Parquet", "MySQLSource", "Publishing", "Systemd", "Daemon",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "Daemon",
+            dependencies: ["Publishing", "Systemd", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "parquet-publisher",
+            dependencies: [
+                "Parquet", "MySQLSource", "Publishing", "Systemd", "Daemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         .target(
-            name: "TestSupport", dependencies: ["Parquet"], path: "Tests/TestSupport",
-            exclude: ["read_parquet.py", "write_parquet_fixture.py"]),
+            name: "TestSupport",
+            dependencies: ["Parquet"],
+            path: "Tests/TestSupport",
+            exclude: ["read_parquet.py", "write_parquet_fixture.py"]
+        ),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MySQLSourceTests", dependencies: ["MySQLSource", "TestSupport"]),
         .testTarget(name: "PublishingTests", dependencies: ["Publishing", "TestSupport"]),

@@ -35,7 +35,9 @@ enum AtomicFile {
         }
         if failure == nil && fsync(fd) != 0 { failure = Failure(path: temporary, operation: "fsync", errno: errno) }
         close(fd)
-        if failure == nil && rename(temporary, path) != 0 { failure = Failure(path: path, operation: "rename into", errno: errno) }
+        if failure == nil && rename(temporary, path) != 0 {
+            failure = Failure(path: path, operation: "rename into", errno: errno)
+        }
         if let failure {
             unlink(temporary)
             throw failure

@@ -50,8 +50,11 @@ public final class Scheduler: @unchecked Sendable {
     ///     which then runs `dispatchMain()`.
     ///   - exit: called on `control` once a stop has finished; the daemon exits 0.
     public init(
-        configuration: Configuration, configurationPath: String, logger: Logger,
-        notifier: SystemdNotifier = SystemdNotifier(), control: DispatchQueue = .main,
+        configuration: Configuration,
+        configurationPath: String,
+        logger: Logger,
+        notifier: SystemdNotifier = SystemdNotifier(),
+        control: DispatchQueue = .main,
         exit: @escaping @Sendable () -> Void = { Glibc.exit(0) }
     ) throws {
         self.control = control
@@ -85,22 +88,29 @@ public final class Scheduler: @unchecked Sendable {
         }
         if let interval = notifier.watchdogInterval {
             healthWindow = min(.seconds(15), max(.seconds(3), interval / 2))
-            let pinger = WatchdogPinger(notifier: notifier, interval: interval) { [weak self] in self?.isHealthy ?? false }
+            let pinger = WatchdogPinger(notifier: notifier, interval: interval) { [weak self] in
+                self?.isHealthy ?? false
+            }
             pinger.start()
             watchdog = pinger
-            logger.info("watchdog: pinging every \(interval / 2) while the scheduler's heartbeat is under \(healthWindow) old")
+            logger.info(
+                "watchdog: pinging every \(interval / 2) while the scheduler's heartbeat is under \(healthWindow) old"
+            )
         }
         let line = statusLine()
         logger.info(
             "state checked; ready: \(configuration.datasets.count) datasets, at most \(configuration.publish.maxConcurrentRefreshes) refreshing at once",
-            metadata: ["phase": "ready"])
+            metadata: ["phase": "ready"]
+        )
         notifier.ready(status: line)
         lastStatus = line
     }
 
     private func checkDirectories(_ configuration: Configuration) throws {
         var directories = [configuration.publish.directory, configuration.publish.stateDirectory]
-        if let metrics = configuration.publish.metricsFile, let slash = metrics.lastIndex(of: "/"), slash != metrics.startIndex {
+        if let metrics = configuration.publish.metricsFile, let slash = metrics.lastIndex(of: "/"),
+            slash != metrics.startIndex
+        {
             directories.append(String(metrics[..<slash]))
         }
         for path in directories {
@@ -110,7 +120,10 @@ public final class Scheduler: @unchecked Sendable {
         let manifests = try manifest.removeLeftovers()
         let states = try StateStore(directory: configuration.publish.stateDirectory).removeLeftovers()
         if !manifests.isEmpty || !states.isEmpty {
-            logger.notice("removed temporary files of an interrupted write", metadata: ["files": "\(manifests + states)"])
+            logger.notice(
+                "removed temporary files of an interrupted write",
+                metadata: ["files": "\(manifests + states)"]
+            )
         }
     }
 
@@ -126,7 +139,10 @@ public final class Scheduler: @unchecked Sendable {
         do {
             let removed = try directory.removeLeftovers()
             if !removed.isEmpty {
-                logger.notice("removed leftovers of an interrupted publish", metadata: ["dataset": "\(name)", "files": "\(removed)"])
+                logger.notice(
+                    "removed leftovers of an interrupted publish",
+                    metadata: ["dataset": "\(name)", "files": "\(removed)"]
+                )
             }
             if try ManifestStore(root: configuration.publish.directory).repair(directory) {
                 logger.notice("manifest.json repaired to name the current version", metadata: ["dataset": "\(name)"])
@@ -137,7 +153,10 @@ public final class Scheduler: @unchecked Sendable {
         do {
             schedule.record(try StateStore(directory: configuration.publish.stateDirectory).load(dataset: name))
         } catch {
-            logger.error("the dataset's state cannot be used; its refreshes fail until it is fixed", metadata: ["dataset": "\(name)", "error": "\(error)"])
+            logger.error(
+                "the dataset's state cannot be used; its refreshes fail until it is fixed",
+                metadata: ["dataset": "\(name)", "error": "\(error)"]
+            )
         }
     }
 
@@ -223,12 +242,23 @@ public final class Scheduler: @unchecked Sendable {
         let store = StateStore(directory: configuration.publish.stateDirectory)
         let previous = (try? store.load(dataset: dataset.name)) ?? nil
         let reconcile = Self.reconcileDue(dataset: dataset, state: previous, now: Date())
-        schedule.began(expectedRows: Self.readsWholeDataset(dataset, state: previous) ? previous?.rows : nil, reconciling: reconcile)
+        schedule.began(
+            expectedRows: Self.readsWholeDataset(dataset, state: previous) ? previous?.rows : nil,
+            reconciling: reconcile
+        )
         if reconcile {
-            logger.info("reconciliation is due (every \(dataset.reconcileEvery))", metadata: ["dataset": "\(dataset.name)", "phase": "reconciling"])
+            logger.info(
+                "reconciliation is due (every \(dataset.reconcileEvery))",
+                metadata: ["dataset": "\(dataset.name)", "phase": "reconciling"]
+            )
         }
 
-        let refresher = DatasetRefresher(configuration: configuration, dataset: dataset, connector: connector, logger: logger)
+        let refresher = DatasetRefresher(
+            configuration: configuration,
+            dataset: dataset,
+            connector: connector,
+            logger: logger
+        )
         refresher.progress = { schedule.update($0) }
         let overdue = watchTimeout(of: schedule, dataset: dataset)
         let started = ContinuousClock.now
@@ -247,7 +277,11 @@ public final class Scheduler: @unchecked Sendable {
             let milliseconds = Int((ContinuousClock.now - started) / .milliseconds(1))
             logger.error(
                 "refresh failed\(stopping ? "" : "; retrying in \(delay)"): \(error)",
-                metadata: ["dataset": "\(dataset.name)", "error": "\(error)", "duration_ms": "\(milliseconds)", "phase": "failed"])
+                metadata: [
+                    "dataset": "\(dataset.name)", "error": "\(error)", "duration_ms": "\(milliseconds)",
+                    "phase": "failed",
+                ]
+            )
         }
         if !stopping { arm(schedule, after: delay) }
         writeStatusFiles()
@@ -265,7 +299,8 @@ public final class Scheduler: @unchecked Sendable {
             schedule.markOverdue()
             logger.error(
                 "refresh exceeds refresh_timeout (\(timeout)); it carries on, each statement bounded by read_timeout",
-                metadata: ["dataset": "\(dataset.name)", "phase": "timeout"])
+                metadata: ["dataset": "\(dataset.name)", "phase": "timeout"]
+            )
         }
         timer.resume()
         return timer
@@ -298,7 +333,11 @@ public final class Scheduler: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: signal, queue: control)
             source.setEventHandler { [weak self] in
                 guard let self else { return }
-                if signal == SIGHUP { self.reload() } else { self.stop(signal: signal == SIGTERM ? "SIGTERM" : "SIGINT") }
+                if signal == SIGHUP {
+                    self.reload()
+                } else {
+                    self.stop(signal: signal == SIGTERM ? "SIGTERM" : "SIGINT")
+                }
             }
             source.resume()
             signalSources.append(source)
@@ -342,7 +381,9 @@ public final class Scheduler: @unchecked Sendable {
             logger.info("configuration reloaded: \(fresh.datasets.count) datasets", metadata: metadata)
         } catch {
             logger.error(
-                "the new configuration is invalid; keeping the old one: \(error)", metadata: ["phase": "reload", "error": "\(error)"])
+                "the new configuration is invalid; keeping the old one: \(error)",
+                metadata: ["phase": "reload", "error": "\(error)"]
+            )
         }
         for schedule in schedules.values {
             schedule.requestImmediateRefresh()
@@ -370,7 +411,10 @@ public final class Scheduler: @unchecked Sendable {
         if running.isEmpty {
             logger.info("\(signal): stopping", metadata: ["phase": "stopping"])
         } else {
-            logger.info("\(signal): stopping after the running refreshes publish: \(running.joined(separator: ", "))", metadata: ["phase": "stopping"])
+            logger.info(
+                "\(signal): stopping after the running refreshes publish: \(running.joined(separator: ", "))",
+                metadata: ["phase": "stopping"]
+            )
             notifier.status("stopping: waiting for \(running.joined(separator: ", ")) to finish")
         }
         DispatchQueue.global().async { [self] in

@@ -87,7 +87,9 @@ enum StatusSummary {
             "consecutive_failures": max(s.failures, state?.consecutiveFailures ?? 0),
             "next_run": time(s.nextRun),
             "last_reconcile": time(state?.lastReconcile),
-            "next_reconcile": time(state?.lastReconcile.map { $0.addingTimeInterval(s.dataset.reconcileEvery.inSeconds) }),
+            "next_reconcile": time(
+                state?.lastReconcile.map { $0.addingTimeInterval(s.dataset.reconcileEvery.inSeconds) }
+            ),
             "overdue": s.overdue,
         ]
         if let watermark = state?.watermark {
@@ -100,7 +102,8 @@ enum StatusSummary {
             entry["lag_seconds"] = NSNull()
         }
         if s.activity == .refreshing, let p = s.progress {
-            entry["progress"] = ["phase": p.phase.rawValue, "rows": p.rows, "percent": value(percent(s))] as [String: Any]
+            entry["progress"] =
+                ["phase": p.phase.rawValue, "rows": p.rows, "percent": value(percent(s))] as [String: Any]
         } else {
             entry["progress"] = NSNull()
         }

@@ -12,7 +12,10 @@ struct StatusWriter {
     static let fileName = "status.json"
 
     func write(
-        _ snapshots: [DatasetSchedule.Snapshot], configuration: Configuration, startedAt: Date, stopped: Bool = false,
+        _ snapshots: [DatasetSchedule.Snapshot],
+        configuration: Configuration,
+        startedAt: Date,
+        stopped: Bool = false,
         now: Date = Date()
     ) {
         do {
@@ -32,7 +35,12 @@ struct StatusWriter {
     }
 
     /// `stopped`: the daemon's last write before it exits, so readers know it is not running.
-    static func document(_ snapshots: [DatasetSchedule.Snapshot], startedAt: Date, stopped: Bool = false, now: Date) -> [String: Any] {
+    static func document(
+        _ snapshots: [DatasetSchedule.Snapshot],
+        startedAt: Date,
+        stopped: Bool = false,
+        now: Date
+    ) -> [String: Any] {
         var datasets: [String: Any] = [:]
         for s in snapshots { datasets[s.name] = StatusSummary.entry(s, now: now) }
         return [
@@ -61,8 +69,11 @@ struct StatusWriter {
         family("rows", "gauge", "Rows in the published version.") { $0.published?.rows.map(Double.init) }
         family("version", "gauge", "The published version number.") { s in s.published.map { Double($0.version) } }
         family("refreshes_total", "counter", "Refreshes run since the daemon started.") { Double($0.refreshesTotal) }
-        family("refresh_errors_total", "counter", "Failed refreshes since the daemon started.") { Double($0.errorsTotal) }
-        family("refresh_timeouts_total", "counter", "Refreshes that ran past refresh_timeout since the daemon started.") {
+        family("refresh_errors_total", "counter", "Failed refreshes since the daemon started.") {
+            Double($0.errorsTotal)
+        }
+        family("refresh_timeouts_total", "counter", "Refreshes that ran past refresh_timeout since the daemon started.")
+        {
             Double($0.timeoutsTotal)
         }
         family("consecutive_failures", "gauge", "Failed refreshes since the last success.") { Double($0.failures) }

@@ -28,25 +28,48 @@ public struct JournaldLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let metadata = SystemdLogging.merged(metadata, provider: metadataProvider, event: event.metadata, error: event.error)
+        let metadata = SystemdLogging.merged(
+            metadata,
+            provider: metadataProvider,
+            event: event.metadata,
+            error: event.error
+        )
         let fields = Self.fields(
-            level: event.level, message: "\(event.message)", metadata: metadata, identifier: identifier,
-            file: event.file, function: event.function, line: event.line)
+            level: event.level,
+            message: "\(event.message)",
+            metadata: metadata,
+            identifier: identifier,
+            file: event.file,
+            function: event.function,
+            line: event.line
+        )
         if !Self.send(fields) {
             // journald is not taking entries (restarting, or no socket): stderr, which systemd
             // connected to the journal, rather than nowhere.
-            let line = StderrLogHandler.line(date: Date(), level: event.level, message: "\(event.message)", metadata: metadata)
+            let line = StderrLogHandler.line(
+                date: Date(),
+                level: event.level,
+                message: "\(event.message)",
+                metadata: metadata
+            )
             SystemCall.writeStandardError(Array((line + "\n").utf8))
         }
     }
 
     /// Fields the handler sets itself; metadata that would map onto one gets a META_ prefix.
-    static let ownFields: Set<String> = ["MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "CODE_FILE", "CODE_LINE", "CODE_FUNC"]
+    static let ownFields: Set<String> = [
+        "MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "CODE_FILE", "CODE_LINE", "CODE_FUNC",
+    ]
 
     /// The journal fields of one entry, "NAME=value" each, metadata sorted by name.
     static func fields(
-        level: Logger.Level, message: String, metadata: Logger.Metadata, identifier: String = "parquet-publisher",
-        file: String, function: String, line: UInt
+        level: Logger.Level,
+        message: String,
+        metadata: Logger.Metadata,
+        identifier: String = "parquet-publisher",
+        file: String,
+        function: String,
+        line: UInt
     ) -> [String] {
         var fields = [
             "MESSAGE=\(message)",

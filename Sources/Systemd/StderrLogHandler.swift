@@ -22,7 +22,12 @@ public struct StderrLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let metadata = SystemdLogging.merged(metadata, provider: metadataProvider, event: event.metadata, error: event.error)
+        let metadata = SystemdLogging.merged(
+            metadata,
+            provider: metadataProvider,
+            event: event.metadata,
+            error: event.error
+        )
         let text = Self.line(date: Date(), level: event.level, message: "\(event.message)", metadata: metadata)
         SystemCall.writeStandardError(Array((text + "\n").utf8))
     }

@@ -44,7 +44,10 @@ public enum SystemdLogging {
     /// An event's error, when there is one, becomes the `error` field unless the metadata
     /// already names one.
     static func merged(
-        _ handler: Logger.Metadata, provider: Logger.MetadataProvider?, event: Logger.Metadata?, error: (any Error)? = nil
+        _ handler: Logger.Metadata,
+        provider: Logger.MetadataProvider?,
+        event: Logger.Metadata?,
+        error: (any Error)? = nil
     ) -> Logger.Metadata {
         var metadata = handler
         if let provided = provider?.get(), !provided.isEmpty { metadata.merge(provided) { $1 } }

@@ -11,7 +11,11 @@ struct ParquetPublisher: ParsableCommand {
         commandName: "parquet-publisher",
         abstract: "Publish MySQL tables as partitioned, indexed ZSTD Parquet for browsers to read.",
         version: ParquetLibrary.version,
-        subcommands: [RunCommand.self, RefreshCommand.self, StatusCommand.self, CheckConfigCommand.self, InspectCommand.self, BenchCommand.self])
+        subcommands: [
+            RunCommand.self, RefreshCommand.self, StatusCommand.self, CheckConfigCommand.self, InspectCommand.self,
+            BenchCommand.self,
+        ]
+    )
 
     static func main() {
         tuneAllocator()

@@ -152,7 +152,9 @@ struct PublishingIsAtomicForReaders {
         for round in 1...14 {
             // Change a tenth of the rows (every month), then refresh: full on odd rounds,
             // incremental (rewritten months plus hard links) on even ones.
-            try dataset.admin("UPDATE $T SET amount = amount + 1, note = 'round \(round)', updated_at = UTC_TIMESTAMP(6) WHERE id % 10 = \(round % 10)")
+            try dataset.admin(
+                "UPDATE $T SET amount = amount + 1, note = 'round \(round)', updated_at = UTC_TIMESTAMP(6) WHERE id % 10 = \(round % 10)"
+            )
             let result = try refresher.refresh(full: round % 2 == 1)
             if let version = result.version { published.append(version) }
             if try dataset.directory.versions().first != 1 { removedDuringTheRun = true }
@@ -162,7 +164,10 @@ struct PublishingIsAtomicForReaders {
         let report = reader.report
         #expect(report.problems.isEmpty, "the reader saw: \(report.problems)")
         #expect(published.count == 14, "every round published a version: \(published)")
-        #expect(report.versions.count >= 8, "the reader saw only \(report.versions.sorted()) of \(published.count + 1) versions")
+        #expect(
+            report.versions.count >= 8,
+            "the reader saw only \(report.versions.sorted()) of \(published.count + 1) versions"
+        )
         #expect(report.rounds >= 100, "the reader made only \(report.rounds) passes")
         #expect(removedDuringTheRun, "retention never removed a version during the run, so it was not exercised")
     }
@@ -173,7 +178,8 @@ struct RetentionRemovesOldVersions {
     func makeDataset(keep: String) throws -> ScratchDataset {
         let dataset = try ScratchDataset(
             "retention",
-            columns: "id INT NOT NULL PRIMARY KEY, created_at DATE NOT NULL, updated_at DATETIME(6) NOT NULL, v INT NOT NULL"
+            columns:
+                "id INT NOT NULL PRIMARY KEY, created_at DATE NOT NULL, updated_at DATETIME(6) NOT NULL, v INT NOT NULL"
         )
         try dataset.admin(
             "INSERT INTO $T SELECT seq, TIMESTAMPADD(DAY, seq % 90, '2024-01-01'), '2020-01-01', 0 FROM seq_1_to_600"
@@ -218,9 +224,13 @@ struct RetentionRemovesOldVersions {
         let index = try dataset.currentIndex()
         let version = try dataset.currentVersionPath()
         for file in index.files {
-            #expect(LoopingReader.checkParquet(version + "/" + file.path, bytes: Int(file.bytes), name: file.path).isEmpty)
+            #expect(
+                LoopingReader.checkParquet(version + "/" + file.path, bytes: Int(file.bytes), name: file.path).isEmpty
+            )
         }
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dataset.datasetPath).filter { $0.hasPrefix(".") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dataset.datasetPath).filter {
+            $0.hasPrefix(".")
+        }
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
@@ -242,7 +252,10 @@ struct RetentionRemovesOldVersions {
             let index = try dataset.currentIndex()
             for file in index.files {
                 let problems = LoopingReader.checkParquet(
-                    try dataset.currentVersionPath() + "/" + file.path, bytes: Int(file.bytes), name: file.path)
+                    try dataset.currentVersionPath() + "/" + file.path,
+                    bytes: Int(file.bytes),
+                    name: file.path
+                )
                 #expect(problems.isEmpty, "round \(round): \(problems)")
             }
         }

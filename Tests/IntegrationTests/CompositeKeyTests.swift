@@ -48,7 +48,10 @@ struct CompositeKeysPublishEveryRowOnce {
             // Sorted by the partition column, then the key.
             let keys = (0..<layout.numRows).map { [created[$0]!, shops[$0]!, orders[$0]!] }
             let unsorted = zip(keys, keys.dropFirst()).first { !$0.0.lexicographicallyPrecedes($0.1) }
-            #expect(unsorted == nil, "\(layout.path): rows out of (created_at, shop_id, order_no) order at \(String(describing: unsorted))")
+            #expect(
+                unsorted == nil,
+                "\(layout.path): rows out of (created_at, shop_id, order_no) order at \(String(describing: unsorted))"
+            )
         }
         #expect(published.count == source.count, "published \(published.count) rows, the source has \(source.count)")
         let duplicates = Dictionary(grouping: published, by: { $0 }).filter { $0.value.count > 1 }.keys
@@ -75,7 +78,9 @@ struct CompositeKeysPublishEveryRowOnce {
         let layouts = try readCurrent(dataset, columns: ["region", "n"])
         #expect(layouts.map { ($0.path as NSString).lastPathComponent } == ["all.parquet"])
         let published = layouts.flatMap { layout in
-            zip(layout.columns["region"] ?? [], layout.integers("n")).map { "\($0.0.string ?? "<\($0.0)>")/\($0.1 ?? -1)" }
+            zip(layout.columns["region"] ?? [], layout.integers("n")).map {
+                "\($0.0.string ?? "<\($0.0)>")/\($0.1 ?? -1)"
+            }
         }
         let expected = regions.flatMap { region in (1...150).map { "\(region)/\($0)" } }
         #expect(published.count == expected.count)

@@ -3,8 +3,8 @@ import Logging
 import MySQLSource
 import Parquet
 import Publishing
-import Testing
 import TestSupport
+import Testing
 
 /// The published data equals the source after concurrent writes, whatever the writes were:
 /// updates in the watermark's second, late commits with an older updated_at, moves across
@@ -19,8 +19,12 @@ struct ConsistencyHarness {
         let server = try TestEnvironment.requireMySQL()
         let table = "consistency_\(updatedAtIndexed ? "indexed" : "scan")_\(UInt32.random(in: 0...UInt32.max))"
         let admin = try HarnessDatabase.admin(server)
-        defer { try? admin.execute("DROP TABLE IF EXISTS `\(table)`"); admin.close() }
-        try admin.execute("""
+        defer {
+            try? admin.execute("DROP TABLE IF EXISTS `\(table)`")
+            admin.close()
+        }
+        try admin.execute(
+            """
             CREATE TABLE `\(table)` (
               id BIGINT UNSIGNED NOT NULL PRIMARY KEY,
               created_at DATETIME(6) NOT NULL,
@@ -30,14 +34,22 @@ struct ConsistencyHarness {
               note VARCHAR(64) NULL
               \(updatedAtIndexed ? ", KEY (updated_at)" : "")
             )
-            """)
-        try admin.execute("""
+            """
+        )
+        try admin.execute(
+            """
             INSERT INTO `\(table)` SELECT seq, TIMESTAMPADD(HOUR, seq, '2024-01-01'), UTC_TIMESTAMP(6), seq / 10, 'new', IF(seq % 3 = 0, NULL, CONCAT('n', seq))
             FROM seq_1_to_2000
-            """)
+            """
+        )
         let directory = try TemporaryDirectory()
         let configuration = try HarnessDatabase.configuration(
-            server: server, table: table, directory: directory.url.path, lookback: "20s", reconcileEvery: "24h")
+            server: server,
+            table: table,
+            directory: directory.url.path,
+            lookback: "20s",
+            reconcileEvery: "24h"
+        )
         let refresher = try HarnessDatabase.refresher(configuration)
         try refresher.refresh()
 
@@ -53,24 +65,40 @@ struct ConsistencyHarness {
                     let id = Int.random(in: 1..<nextID, using: &random)
                     switch Int.random(in: 0..<100, using: &random) {
                     case 0..<25:  // an ordinary update
-                        try connection.execute("UPDATE `\(table)` SET amount = amount + 1, status = 'paid', updated_at = UTC_TIMESTAMP(6) WHERE id = \(id)")
+                        try connection.execute(
+                            "UPDATE `\(table)` SET amount = amount + 1, status = 'paid', updated_at = UTC_TIMESTAMP(6) WHERE id = \(id)"
+                        )
                     case 25..<40:  // an insert
-                        try connection.execute("INSERT INTO `\(table)` VALUES (\(nextID), TIMESTAMPADD(HOUR, \(nextID), '2024-01-01'), UTC_TIMESTAMP(6), 1.50, 'new', 'fresh')")
+                        try connection.execute(
+                            "INSERT INTO `\(table)` VALUES (\(nextID), TIMESTAMPADD(HOUR, \(nextID), '2024-01-01'), UTC_TIMESTAMP(6), 1.50, 'new', 'fresh')"
+                        )
                         nextID += 1
                     case 40..<50:  // a late commit: updated_at set back, within the lookback
-                        try connection.execute("UPDATE `\(table)` SET note = 'late', updated_at = TIMESTAMPADD(SECOND, -8, UTC_TIMESTAMP(6)) WHERE id = \(id)")
+                        try connection.execute(
+                            "UPDATE `\(table)` SET note = 'late', updated_at = TIMESTAMPADD(SECOND, -8, UTC_TIMESTAMP(6)) WHERE id = \(id)"
+                        )
                     case 50..<60:  // a move to another partition
-                        try connection.execute("UPDATE `\(table)` SET created_at = TIMESTAMPADD(DAY, \(Int.random(in: -90...90, using: &random)), created_at), updated_at = UTC_TIMESTAMP(6) WHERE id = \(id)")
+                        try connection.execute(
+                            "UPDATE `\(table)` SET created_at = TIMESTAMPADD(DAY, \(Int.random(in: -90...90, using: &random)), created_at), updated_at = UTC_TIMESTAMP(6) WHERE id = \(id)"
+                        )
                     case 60..<68:  // a hard delete
                         try connection.execute("DELETE FROM `\(table)` WHERE id = \(id)")
                     case 68..<74:  // updated_at becomes NULL
-                        try connection.execute("UPDATE `\(table)` SET note = 'null-ts', updated_at = NULL WHERE id = \(id)")
+                        try connection.execute(
+                            "UPDATE `\(table)` SET note = 'null-ts', updated_at = NULL WHERE id = \(id)"
+                        )
                     case 74..<80:  // a write that bypasses updated_at
-                        try connection.execute("UPDATE `\(table)` SET amount = amount + 100, updated_at = updated_at WHERE id = \(id)")
+                        try connection.execute(
+                            "UPDATE `\(table)` SET amount = amount + 100, updated_at = updated_at WHERE id = \(id)"
+                        )
                     case 80..<90:  // several updates in the same second as the watermark
-                        try connection.execute("UPDATE `\(table)` SET note = CONCAT('burst', \(id)), updated_at = UTC_TIMESTAMP(6) WHERE id BETWEEN \(id) AND \(id + 5)")
+                        try connection.execute(
+                            "UPDATE `\(table)` SET note = CONCAT('burst', \(id)), updated_at = UTC_TIMESTAMP(6) WHERE id BETWEEN \(id) AND \(id + 5)"
+                        )
                     default:  // NULLs in data columns
-                        try connection.execute("UPDATE `\(table)` SET note = NULL, updated_at = UTC_TIMESTAMP(6) WHERE id = \(id)")
+                        try connection.execute(
+                            "UPDATE `\(table)` SET note = NULL, updated_at = UTC_TIMESTAMP(6) WHERE id = \(id)"
+                        )
                     }
                     usleep(UInt32.random(in: 0...3_000, using: &random))
                 }
@@ -100,17 +128,29 @@ struct ConsistencyHarness {
         let server = try TestEnvironment.requireMySQL()
         let table = "killed_\(UInt32.random(in: 0...UInt32.max))"
         let admin = try HarnessDatabase.admin(server)
-        defer { try? admin.execute("DROP TABLE IF EXISTS `\(table)`"); admin.close() }
-        try admin.execute("""
+        defer {
+            try? admin.execute("DROP TABLE IF EXISTS `\(table)`")
+            admin.close()
+        }
+        try admin.execute(
+            """
             CREATE TABLE `\(table)` (id BIGINT NOT NULL PRIMARY KEY, created_at DATETIME(6) NOT NULL,
               updated_at DATETIME(6) NOT NULL, payload VARCHAR(200) NOT NULL, KEY (updated_at))
-            """)
-        try admin.execute("""
+            """
+        )
+        try admin.execute(
+            """
             INSERT INTO `\(table)` SELECT seq, TIMESTAMPADD(MINUTE, seq, '2023-01-01'), UTC_TIMESTAMP(6), REPEAT(CHAR(65 + seq % 26), 150) FROM seq_1_to_300000
-            """)
+            """
+        )
         let directory = try TemporaryDirectory()
         let configuration = try HarnessDatabase.configuration(
-            server: server, table: table, directory: directory.url.path, lookback: "1h", reconcileEvery: "24h")
+            server: server,
+            table: table,
+            directory: directory.url.path,
+            lookback: "1h",
+            reconcileEvery: "24h"
+        )
         let binary = try HarnessDatabase.binary()
         let configPath = directory.url.appendingPathComponent("config.toml").path
         // A first version to protect.
@@ -134,11 +174,15 @@ struct ConsistencyHarness {
         }
         let recovered = try runProcess(binary, ["refresh", "--full", "--config", configPath])
         #expect(recovered.status == 0, "\(recovered.standardError)")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: datasetDirectory).filter { $0.hasPrefix(".") && $0 != ".published-at" }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: datasetDirectory).filter {
+            $0.hasPrefix(".") && $0 != ".published-at"
+        }
         #expect(leftovers.isEmpty, "leftovers after recovery: \(leftovers)")
         let source = try HarnessDatabase.sourceRows(server: server, table: table, configuration: configuration)
         try HarnessDatabase.expectEqual(
-            published: try HarnessDatabase.publishedRows(configuration: configuration, dataset: "harness"), source: source)
+            published: try HarnessDatabase.publishedRows(configuration: configuration, dataset: "harness"),
+            source: source
+        )
     }
 }
 
@@ -149,23 +193,43 @@ final class HarnessFlag: @unchecked Sendable {
     var isSet: Bool { lock.withLock { value } }
     var failure: String? { lock.withLock { message } }
     func set() { lock.withLock { value = true } }
-    func fail(_ text: String) { lock.withLock { message = text; value = true } }
+    func fail(_ text: String) {
+        lock.withLock {
+            message = text
+            value = true
+        }
+    }
 }
 
 /// Setup and comparison shared by the harness tests.
 enum HarnessDatabase {
     static func admin(_ server: MySQLTestServer) throws -> MySQLConnection {
-        try MySQLConnection(options: MySQLConnectionOptions(
-            host: server.host, port: server.port, user: server.admin.user, password: server.admin.password,
-            database: server.database))
+        try MySQLConnection(
+            options: MySQLConnectionOptions(
+                host: server.host,
+                port: server.port,
+                user: server.admin.user,
+                password: server.admin.password,
+                database: server.database
+            )
+        )
     }
 
     static func configuration(
-        server: MySQLTestServer, table: String, directory: String, lookback: String, reconcileEvery: String,
-        extra: String = "", keepVersionsFor: String = "1h"
+        server: MySQLTestServer,
+        table: String,
+        directory: String,
+        lookback: String,
+        reconcileEvery: String,
+        extra: String = "",
+        keepVersionsFor: String = "1h"
     ) throws -> Configuration {
         let passwordFile = directory + "/reader-password"
-        FileManager.default.createFile(atPath: passwordFile, contents: Data(server.reader.password.utf8), attributes: [.posixPermissions: 0o600])
+        FileManager.default.createFile(
+            atPath: passwordFile,
+            contents: Data(server.reader.password.utf8),
+            attributes: [.posixPermissions: 0o600]
+        )
         let toml = """
             [source]
             host = "\(server.host)"
@@ -202,16 +266,25 @@ enum HarnessDatabase {
         logger.logLevel = .warning
         let connector = try SourceConnector(configuration: configuration, logger: logger)
         let refresher = DatasetRefresher(
-            configuration: configuration, dataset: configuration.datasets[0], connector: connector, logger: logger)
+            configuration: configuration,
+            dataset: configuration.datasets[0],
+            connector: connector,
+            logger: logger
+        )
         refresher.chunkRows = 700  // several chunks, so chunking and reconciliation bounds are exercised
         return refresher
     }
 
     /// The built CLI, next to the test bundle's build products.
     static func binary() throws -> String {
-        let candidates = ["debug", "release"].map { TestEnvironment.repositoryRoot.appendingPathComponent(".build/\($0)/parquet-publisher").path }
+        let candidates = ["debug", "release"].map {
+            TestEnvironment.repositoryRoot.appendingPathComponent(".build/\($0)/parquet-publisher").path
+        }
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw TestEnvironmentError(code: .invalidVariable, message: "parquet-publisher is not built (looked at \(candidates))")
+            throw TestEnvironmentError(
+                code: .invalidVariable,
+                message: "parquet-publisher is not built (looked at \(candidates))"
+            )
         }
         return found
     }
@@ -222,7 +295,10 @@ enum HarnessDatabase {
         defer { connection.close() }
         let described = try connection.describeTable(schema: server.database, table: table)
         let columns = described.columns.map { "`\($0.name)`" }.joined(separator: ", ")
-        let stream = try connection.stream(sql: "SELECT \(columns) FROM `\(table)` ORDER BY id", columns: described.columns)
+        let stream = try connection.stream(
+            sql: "SELECT \(columns) FROM `\(table)` ORDER BY id",
+            columns: described.columns
+        )
         var batches: [RecordBatch] = []
         while let batch = try stream.next(maxRows: 10_000) { batches.append(batch) }
         stream.close()
@@ -238,9 +314,15 @@ enum HarnessDatabase {
         var schema: ParquetSchema?
         for file in index.files {
             let reader = try ParquetFileReader(path: current + "/" + file.path)
-            #expect(reader.rowCount == file.rows, "\(file.path): index says \(file.rows) rows, the file \(reader.rowCount)")
+            #expect(
+                reader.rowCount == file.rows,
+                "\(file.path): index says \(file.rows) rows, the file \(reader.rowCount)"
+            )
             let attributes = try FileManager.default.attributesOfItem(atPath: current + "/" + file.path)
-            #expect((attributes[.size] as? Int) == Int(file.bytes), "\(file.path): index bytes differ from the file's size")
+            #expect(
+                (attributes[.size] as? Int) == Int(file.bytes),
+                "\(file.path): index bytes differ from the file's size"
+            )
             schema = reader.schema
             batches.append(try reader.readAll())
         }
@@ -248,7 +330,8 @@ enum HarnessDatabase {
         let all = concatenate(batches, schema: schema)
         // Key order: the harness tables key on `id`, the first column (BIGINT UNSIGNED or INT).
         switch all.columns[0].values {
-        case .int64(let ids): return all.gather(ids.indices.sorted { UInt64(bitPattern: ids[$0]) < UInt64(bitPattern: ids[$1]) })
+        case .int64(let ids):
+            return all.gather(ids.indices.sorted { UInt64(bitPattern: ids[$0]) < UInt64(bitPattern: ids[$1]) })
         case .int32(let ids): return all.gather(ids.indices.sorted { ids[$0] < ids[$1] })
         default: return all
         }
@@ -256,13 +339,27 @@ enum HarnessDatabase {
 
     static func concatenate(_ batches: [RecordBatch], schema: ParquetSchema) -> RecordBatch {
         guard !batches.isEmpty else { return RecordBatch(emptyWith: schema) }
-        return RecordBatch(schema: schema, columns: schema.columns.indices.map { c in Column.concatenate(batches.map { $0.columns[c] }) })
+        return RecordBatch(
+            schema: schema,
+            columns: schema.columns.indices.map { c in Column.concatenate(batches.map { $0.columns[c] }) }
+        )
     }
 
     /// Value by value: zero rows lost, stale or duplicated.
-    static func expectEqual(published: RecordBatch, source: RecordBatch, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        #expect(published.schema.columns.map(\.name) == source.schema.columns.map(\.name), sourceLocation: sourceLocation)
-        #expect(published.rowCount == source.rowCount, "published \(published.rowCount) rows, the source has \(source.rowCount)", sourceLocation: sourceLocation)
+    static func expectEqual(
+        published: RecordBatch,
+        source: RecordBatch,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        #expect(
+            published.schema.columns.map(\.name) == source.schema.columns.map(\.name),
+            sourceLocation: sourceLocation
+        )
+        #expect(
+            published.rowCount == source.rowCount,
+            "published \(published.rowCount) rows, the source has \(source.rowCount)",
+            sourceLocation: sourceLocation
+        )
         var differences: [String] = []
         for c in source.columns.indices {
             let a = published.columns[c]
@@ -273,7 +370,11 @@ enum HarnessDatabase {
                 if differences.count > 10 { break }
             }
         }
-        #expect(differences.isEmpty, "published rows differ from the source: \(differences)", sourceLocation: sourceLocation)
+        #expect(
+            differences.isEmpty,
+            "published rows differ from the source: \(differences)",
+            sourceLocation: sourceLocation
+        )
     }
 
     private static func valueEqual(_ a: Column, _ b: Column, _ row: Int) -> Bool {

@@ -51,7 +51,8 @@ struct DaemonSandbox {
     /// every other systemd on the machine that logs a unit of the same name.
     func journal(invocation: String) throws -> [JournalEntry] {
         let output = try exec([
-            "journalctl", "--no-pager", "-o", "json", "_SYSTEMD_INVOCATION_ID=\(invocation)", "+", "INVOCATION_ID=\(invocation)",
+            "journalctl", "--no-pager", "-o", "json", "_SYSTEMD_INVOCATION_ID=\(invocation)", "+",
+            "INVOCATION_ID=\(invocation)",
         ]).output
         return output.split(separator: "\n").compactMap { line in
             (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]).map(JournalEntry.init)

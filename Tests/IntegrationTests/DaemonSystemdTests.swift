@@ -42,8 +42,11 @@ struct DaemonSystemdTests {
             admin.close()
         }
         try admin.execute(
-            "CREATE TABLE `\(name)` (id INT PRIMARY KEY, created_at DATETIME(6) NOT NULL, updated_at DATETIME(6) NOT NULL, KEY (updated_at))")
-        try admin.execute("INSERT INTO `\(name)` SELECT seq, TIMESTAMPADD(DAY, seq, '2024-01-01'), UTC_TIMESTAMP(6) FROM seq_1_to_500")
+            "CREATE TABLE `\(name)` (id INT PRIMARY KEY, created_at DATETIME(6) NOT NULL, updated_at DATETIME(6) NOT NULL, KEY (updated_at))"
+        )
+        try admin.execute(
+            "INSERT INTO `\(name)` SELECT seq, TIMESTAMPADD(DAY, seq, '2024-01-01'), UTC_TIMESTAMP(6) FROM seq_1_to_500"
+        )
 
         // The stage: the binary, /etc/parquet-publisher, and passwd/group with the service's user.
         let stage = stageRoot() + "/" + name
@@ -57,12 +60,15 @@ struct DaemonSystemdTests {
             try files.copyItem(atPath: "/etc/" + file, toPath: stage + "/root/etc/" + file)
         }
         let sysusers = try runProcess(
-            "systemd-sysusers", ["--root=\(stage)/root", root.appendingPathComponent("systemd/parquet-publisher.sysusers").path])
+            "systemd-sysusers",
+            ["--root=\(stage)/root", root.appendingPathComponent("systemd/parquet-publisher.sysusers").path]
+        )
         #expect(sysusers.succeeded, "\(sysusers.errorOutput)")
         let passwd = try String(contentsOfFile: stage + "/root/etc/passwd", encoding: .utf8)
         let account = try #require(
             passwd.split(separator: "\n").first { $0.hasPrefix("parquet-publisher:") }?.split(separator: ":"),
-            "systemd-sysusers made no parquet-publisher user")
+            "systemd-sysusers made no parquet-publisher user"
+        )
         let (uid, gid) = (UInt32(account[2])!, UInt32(account[3])!)
 
         // systemd's credentials (LoadCredential=) come out empty in a systemd booted inside a
@@ -96,10 +102,13 @@ struct DaemonSystemdTests {
             every = "1h"
             """
         try config.write(toFile: etc + "/config.toml", atomically: true, encoding: .utf8)
-        let unitText = try String(contentsOf: root.appendingPathComponent("systemd/parquet-publisher.service"), encoding: .utf8)
-            .replacingOccurrences(of: "@BINDIR@", with: mountPoint + "/bin")
-            .replacingOccurrences(of: "@SYSCONFDIR@", with: mountPoint + "/etc")
-            .replacingOccurrences(of: "@DOCDIR@", with: "/usr/share/doc/parquet-publisher")
+        let unitText = try String(
+            contentsOf: root.appendingPathComponent("systemd/parquet-publisher.service"),
+            encoding: .utf8
+        )
+        .replacingOccurrences(of: "@BINDIR@", with: mountPoint + "/bin")
+        .replacingOccurrences(of: "@SYSCONFDIR@", with: mountPoint + "/etc")
+        .replacingOccurrences(of: "@DOCDIR@", with: "/usr/share/doc/parquet-publisher")
         try unitText.write(toFile: stage + "/" + unit, atomically: true, encoding: .utf8)
 
         let sandbox = try DaemonSandbox.boot(in: stage + "/sandbox")
@@ -116,7 +125,8 @@ struct DaemonSystemdTests {
             mkdir -p /run/systemd/system/\(unit).d
             printf '[Service]\\nWatchdogSec=8\\nTimeoutAbortSec=2\\nRestartSec=1\\n' > /run/systemd/system/\(unit).d/test.conf
             systemctl daemon-reload
-            """)
+            """
+        )
         let verify = try sandbox.exec(["systemd-analyze", "verify", "/run/systemd/system/\(unit)"])
         #expect(verify.succeeded && verify.errorOutput.isEmpty, "systemd-analyze verify: \(verify.errorOutput)")
 
@@ -130,35 +140,58 @@ struct DaemonSystemdTests {
         let startup = try sandbox.journal(invocation: firstRun)
         let ready = startup.firstIndex { $0.fromService && $0.message.hasPrefix("state checked; ready") }
         let started = startup.firstIndex { !$0.fromService && $0.message.hasPrefix("Started ") }
-        #expect(ready != nil && started != nil && ready! < started!, "systemd called it started before READY: \(startup)")
+        #expect(
+            ready != nil && started != nil && ready! < started!,
+            "systemd called it started before READY: \(startup)"
+        )
 
         // STATUS=: the dataset, its version, rows and age.
         let statusPattern = try Regex("^\(name) v1 500 rows [0-9]+s ago$")
-        let showedV1 = try sandbox.eventually(30) { try sandbox.property("StatusText", of: unit).wholeMatch(of: statusPattern) != nil }
+        let showedV1 = try sandbox.eventually(30) {
+            try sandbox.property("StatusText", of: unit).wholeMatch(of: statusPattern) != nil
+        }
         let firstStatus = try sandbox.property("StatusText", of: unit)
         #expect(showedV1, "STATUS= is \"\(firstStatus)\"")
 
         // An invalid configuration on reload: the old one stays, and the journal says why.
-        try (config + "\nlookback = \"two days\"\n").write(toFile: etc + "/config.toml", atomically: true, encoding: .utf8)
+        try (config + "\nlookback = \"two days\"\n").write(
+            toFile: etc + "/config.toml",
+            atomically: true,
+            encoding: .utf8
+        )
         #expect(try sandbox.systemctl("reload", unit).succeeded)
-        #expect(try sandbox.eventually(10) {
-            try sandbox.journal(invocation: firstRun).contains { $0.message.contains("invalid; keeping the old one") && $0.message.contains("lookback") }
-        })
+        #expect(
+            try sandbox.eventually(10) {
+                try sandbox.journal(invocation: firstRun).contains {
+                    $0.message.contains("invalid; keeping the old one") && $0.message.contains("lookback")
+                }
+            }
+        )
         #expect(try sandbox.property("ActiveState", of: unit) == "active")
         try config.write(toFile: etc + "/config.toml", atomically: true, encoding: .utf8)
-        try #require(sandbox.eventually(30) { try sandbox.property("StatusText", of: unit).wholeMatch(of: statusPattern) != nil })
+        try #require(
+            sandbox.eventually(30) { try sandbox.property("StatusText", of: unit).wholeMatch(of: statusPattern) != nil }
+        )
 
         // Reload: a changed row is published at once (`every` is an hour), and the journal says
         // so in structured fields.
-        try admin.execute("UPDATE `\(name)` SET updated_at = UTC_TIMESTAMP(6), created_at = '2024-01-05' WHERE id = 200")
+        try admin.execute(
+            "UPDATE `\(name)` SET updated_at = UTC_TIMESTAMP(6), created_at = '2024-01-05' WHERE id = 200"
+        )
         let reloadedAt = Date()
         #expect(try sandbox.systemctl("reload", unit).succeeded)
-        let showedV2 = try sandbox.eventually(20) { try sandbox.property("StatusText", of: unit).hasPrefix("\(name) v2 500 rows") }
+        let showedV2 = try sandbox.eventually(20) {
+            try sandbox.property("StatusText", of: unit).hasPrefix("\(name) v2 500 rows")
+        }
         let secondStatus = try sandbox.property("StatusText", of: unit)
         #expect(showedV2, "no v2 after the reload: STATUS= is \"\(secondStatus)\"")
         #expect(Date().timeIntervalSince(reloadedAt) < 20)
         let journal = try sandbox.journal(invocation: firstRun)
-        #expect(journal.contains { $0.fromService && $0.message.hasPrefix("reloading the configuration") && $0["PHASE"] == "reload" })
+        #expect(
+            journal.contains {
+                $0.fromService && $0.message.hasPrefix("reloading the configuration") && $0["PHASE"] == "reload"
+            }
+        )
         #expect(journal.contains { !$0.fromService && $0.message.hasPrefix("Reloaded ") })
         let published = journal.first { $0["VERSION"] == "2" }
         #expect(published?["DATASET"] == name, "no journal entry for v2 with DATASET=\(name): \(journal)")
@@ -171,13 +204,19 @@ struct DaemonSystemdTests {
         #expect(!journal.contains { $0.message.contains(server.reader.password) })
 
         // `status` beside the running daemon, and the files it writes.
-        let status = try sandbox.exec([mountPoint + "/bin/parquet-publisher", "status", "--config", mountPoint + "/etc/parquet-publisher/config.toml", "--json"])
+        let status = try sandbox.exec([
+            mountPoint + "/bin/parquet-publisher", "status", "--config",
+            mountPoint + "/etc/parquet-publisher/config.toml", "--json",
+        ])
         #expect(status.succeeded, "\(status.errorOutput)")
         let statusDocument = try JSONSerialization.jsonObject(with: status.standardOutput) as? [String: Any]
         let entry = (statusDocument?["datasets"] as? [String: Any])?[name] as? [String: Any]
         #expect((statusDocument?["daemon"] as? [String: Any])?["running"] as? Bool == true)
         #expect(entry?["version"] as? Int == 2 && entry?["rows"] as? Int == 500)
-        #expect(entry?["next_run"] is String && entry?["watermark"] is String && entry?["lag_seconds"] is Int, "\(entry ?? [:])")
+        #expect(
+            entry?["next_run"] is String && entry?["watermark"] is String && entry?["lag_seconds"] is Int,
+            "\(entry ?? [:])"
+        )
         let metrics = try sandbox.shell("cat /var/lib/parquet-publisher/metrics/parquet-publisher.prom")
         #expect(metrics.contains("parquet_publisher_version{dataset=\"\(name)\"} 2"), "\(metrics)")
         #expect(try sandbox.shell("stat -c %a /var/lib/parquet-publisher/public") == "755\n")
@@ -193,9 +232,13 @@ struct DaemonSystemdTests {
             return pid != wedged && pid != "0" && state == "active"
         }
         #expect(restarted, "the watchdog did not restart the service")
-        #expect(try sandbox.journal(invocation: firstRun).contains { $0.message.contains("Failed with result 'watchdog'") })
+        #expect(
+            try sandbox.journal(invocation: firstRun).contains { $0.message.contains("Failed with result 'watchdog'") }
+        )
         #expect(try sandbox.property("NRestarts", of: unit) == "1")
-        #expect(try sandbox.eventually(30) { try sandbox.property("StatusText", of: unit).hasPrefix("\(name) v2 500 rows") })
+        #expect(
+            try sandbox.eventually(30) { try sandbox.property("StatusText", of: unit).hasPrefix("\(name) v2 500 rows") }
+        )
         let current = try sandbox.shell("readlink /var/lib/parquet-publisher/public/\(name)/current")
         #expect(current == "v2\n", "the restart lost the published state: current is \(current)")
         let state = try sandbox.shell("cat /var/lib/parquet-publisher/state/\(name).json")

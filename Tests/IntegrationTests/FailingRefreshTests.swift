@@ -51,7 +51,8 @@ struct AFailingRefreshLeavesThePublishedVersion {
     func makeDataset() throws -> ScratchDataset {
         let dataset = try ScratchDataset(
             "failing",
-            columns: "id INT NOT NULL PRIMARY KEY, created_at DATETIME NOT NULL, updated_at DATETIME(6) NOT NULL, v INT NOT NULL"
+            columns:
+                "id INT NOT NULL PRIMARY KEY, created_at DATETIME NOT NULL, updated_at DATETIME(6) NOT NULL, v INT NOT NULL"
         )
         try dataset.admin(
             "INSERT INTO $T SELECT seq, TIMESTAMPADD(HOUR, seq * 5, '2024-01-01'), '2020-01-01', seq FROM seq_1_to_1000"
@@ -121,8 +122,11 @@ struct AFailingRefreshLeavesThePublishedVersion {
 
         let failed = try PublisherBinary.run(["refresh", "--config", dataset.configPath])
         #expect(failed.status != 0)
-        #expect(failed.errorOutput.contains("\(dataset.name): refresh failed") && failed.errorOutput.contains(dataset.table),
-                "\(failed.errorOutput)")
+        #expect(
+            failed.errorOutput.contains("\(dataset.name): refresh failed")
+                && failed.errorOutput.contains(dataset.table),
+            "\(failed.errorOutput)"
+        )
         // Regression (was a bug, fixed): a failed refresh is reported as a usage error (ValidationError: exit 64 and the
         // "Usage: parquet-publisher <subcommand>" lines), though the command line was right.
         #expect(!failed.errorOutput.contains("Usage:"), "\(failed.errorOutput)")

@@ -101,7 +101,14 @@ struct IndexFindsTheRowsOfATimeRange {
             values[file.path] = type == "DATE" ? raw.map { $0.map { $0 * TestCalendar.microsPerDay } } : raw
             layouts[file.path] = readout
         }
-        return Published(dataset: dataset, index: index, json: json, indexURL: indexURL, values: values, layouts: layouts)
+        return Published(
+            dataset: dataset,
+            index: index,
+            json: json,
+            indexURL: indexURL,
+            values: values,
+            layouts: layouts
+        )
     }
 
     @Test(arguments: types)
@@ -109,7 +116,10 @@ struct IndexFindsTheRowsOfATimeRange {
         let published = try publish(type)
         let index = published.index
         #expect(index.rows == 2500 && index.files.reduce(0) { $0 + $1.rows } == 2500)
-        #expect(index.partitionBy == "created_at" && index.partitionGranularity == .month && index.rowGroupGranularity == .day)
+        #expect(
+            index.partitionBy == "created_at" && index.partitionGranularity == .month
+                && index.rowGroupGranularity == .day
+        )
         // The partition column's text form: DATE bare, DATETIME wall clock, TIMESTAMP in UTC.
         func shapeIsRight(_ text: String) -> Bool {
             switch type {
@@ -127,16 +137,30 @@ struct IndexFindsTheRowsOfATimeRange {
             var firstRow = 0
             for (group, actual) in zip(file.rowGroups, layout.rowGroups) {
                 #expect(group.firstRow == firstRow && group.rows == actual.numRows, "\(file.path): rows of a row group")
-                #expect(group.offset == Int64(actual.offset) && group.length == Int64(actual.length),
-                        "\(file.path): byte range \(group.offset)+\(group.length), pyarrow says \(actual.offset)+\(actual.length)")
+                #expect(
+                    group.offset == Int64(actual.offset) && group.length == Int64(actual.length),
+                    "\(file.path): byte range \(group.offset)+\(group.length), pyarrow says \(actual.offset)+\(actual.length)"
+                )
                 let inGroup = values[firstRow..<firstRow + actual.numRows].compactMap { $0 }
-                #expect(group.min.flatMap(TestCalendar.micros) == inGroup.min(), "\(file.path) row group at \(firstRow): min \(group.min ?? "null")")
-                #expect(group.max.flatMap(TestCalendar.micros) == inGroup.max(), "\(file.path) row group at \(firstRow): max \(group.max ?? "null")")
-                for text in [group.min, group.max].compactMap({ $0 }) { #expect(shapeIsRight(text), "\(text) for \(type)") }
+                #expect(
+                    group.min.flatMap(TestCalendar.micros) == inGroup.min(),
+                    "\(file.path) row group at \(firstRow): min \(group.min ?? "null")"
+                )
+                #expect(
+                    group.max.flatMap(TestCalendar.micros) == inGroup.max(),
+                    "\(file.path) row group at \(firstRow): max \(group.max ?? "null")"
+                )
+                for text in [group.min, group.max].compactMap({ $0 }) {
+                    #expect(shapeIsRight(text), "\(text) for \(type)")
+                }
                 firstRow += actual.numRows
             }
             let all = values.compactMap { $0 }
-            #expect(file.min.flatMap(TestCalendar.micros) == all.min() && file.max.flatMap(TestCalendar.micros) == all.max(), "\(file.path): file min/max")
+            #expect(
+                file.min.flatMap(TestCalendar.micros) == all.min()
+                    && file.max.flatMap(TestCalendar.micros) == all.max(),
+                "\(file.path): file min/max"
+            )
         }
         #expect(index.files.last?.path == "null.parquet" && index.files.last?.min == nil)
 
@@ -158,7 +182,9 @@ struct IndexFindsTheRowsOfATimeRange {
         var random = SplitMix64(state: seed)
 
         func text(_ micros: Int64, dateOnly: Bool) -> String {
-            dateOnly ? TestCalendar.name(ofDay: TestCalendar.day(ofMicros: micros), components: 3) : TestCalendar.text(micros: micros, utc: utc)
+            dateOnly
+                ? TestCalendar.name(ofDay: TestCalendar.day(ofMicros: micros), components: 3)
+                : TestCalendar.text(micros: micros, utc: utc)
         }
         var checked = 0
         var withRows = 0
@@ -168,7 +194,9 @@ struct IndexFindsTheRowsOfATimeRange {
             func point() -> Int64 {
                 switch round % 3 {
                 case 0: return Int64.random(in: low...high, using: &random)
-                case 1: return TestCalendar.day(ofMicros: Int64.random(in: low...high, using: &random)) * TestCalendar.microsPerDay
+                case 1:
+                    return TestCalendar.day(ofMicros: Int64.random(in: low...high, using: &random))
+                        * TestCalendar.microsPerDay
                 default: return all.randomElement(using: &random)!
                 }
             }
@@ -189,7 +217,10 @@ struct IndexFindsTheRowsOfATimeRange {
             for file in published.index.files {
                 let values = published.values[file.path] ?? []
                 let ranges = slices.filter { $0.file == file.path }.sorted { $0.rowStart < $1.rowStart }
-                #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.0.rowEnd <= $0.1.rowStart }, "overlapping slices, \(context)")
+                #expect(
+                    zip(ranges, ranges.dropFirst()).allSatisfy { $0.0.rowEnd <= $0.1.rowStart },
+                    "overlapping slices, \(context)"
+                )
                 var covered = [Bool](repeating: false, count: values.count)
                 for range in ranges {
                     guard range.rowStart >= 0, range.rowStart < range.rowEnd, range.rowEnd <= values.count else {
@@ -211,13 +242,19 @@ struct IndexFindsTheRowsOfATimeRange {
                         withEdgeRows += 1
                         let inEdge = edges.contains { row >= $0.firstRow && row < $0.firstRow + $0.rows }
                         let day = TestCalendar.day(ofMicros: value)
-                        let edgeDay = value < from ? TestCalendar.day(ofMicros: from) : TestCalendar.day(ofMicros: to - 1)
-                        #expect(inEdge && day == edgeDay,
-                                "\(file.path) row \(row) (\(TestCalendar.text(micros: value))) is outside \(context) and not in an edge row group of its day")
+                        let edgeDay =
+                            value < from ? TestCalendar.day(ofMicros: from) : TestCalendar.day(ofMicros: to - 1)
+                        #expect(
+                            inEdge && day == edgeDay,
+                            "\(file.path) row \(row) (\(TestCalendar.text(micros: value))) is outside \(context) and not in an edge row group of its day"
+                        )
                     }
                 }
-                for (row, value) in values.enumerated() where value.map({ $0 >= from && $0 < to }) == true && !covered[row] {
-                    Issue.record("\(file.path) row \(row) (\(TestCalendar.text(micros: value!))) is in \(context) but no slice holds it")
+                for (row, value) in values.enumerated()
+                where value.map({ $0 >= from && $0 < to }) == true && !covered[row] {
+                    Issue.record(
+                        "\(file.path) row \(row) (\(TestCalendar.text(micros: value!))) is in \(context) but no slice holds it"
+                    )
                     break
                 }
             }

@@ -120,8 +120,10 @@ struct PartitionsAndRowGroupsFollowTheContract {
 
             // Sorted by partition column then key; NULLs (only in all.parquet here) in one run.
             let nonNull = zip(values, ids).filter { $0.0 != nil }.map { [$0.0!, $0.1] }
-            #expect(zip(nonNull, nonNull.dropFirst()).allSatisfy { $0.0.lexicographicallyPrecedes($0.1) },
-                    "\(name): rows are not sorted by (created_at, id)")
+            #expect(
+                zip(nonNull, nonNull.dropFirst()).allSatisfy { $0.0.lexicographicallyPrecedes($0.1) },
+                "\(name): rows are not sorted by (created_at, id)"
+            )
             let nullRuns = zip([nil] + values, values).filter { ($0.0 == nil) != ($0.1 == nil) }.count
             #expect(nullRuns <= 2, "\(name): NULL partition values are not contiguous")
             if name == "null.parquet" {
@@ -133,15 +135,23 @@ struct PartitionsAndRowGroupsFollowTheContract {
             var start = 0
             var buckets: [Int64?] = []
             for group in readout.rowGroups {
-                let groupBuckets = Set(values[start..<start + group.numRows].map { value in
-                    value.map { bucket(dayOf($0, isDate: layout.isDate), layout.rowGroups) }
-                })
-                #expect(groupBuckets.count == 1, "\(name): a row group spans \(groupBuckets.count) \(layout.rowGroups)s")
+                let groupBuckets = Set(
+                    values[start..<start + group.numRows].map { value in
+                        value.map { bucket(dayOf($0, isDate: layout.isDate), layout.rowGroups) }
+                    }
+                )
+                #expect(
+                    groupBuckets.count == 1,
+                    "\(name): a row group spans \(groupBuckets.count) \(layout.rowGroups)s"
+                )
                 buckets.append(groupBuckets.first ?? nil)
                 start += group.numRows
             }
             #expect(start == ids.count)
-            #expect(Set(buckets).count == buckets.count, "\(name): a \(layout.rowGroups) is split over row groups \(buckets)")
+            #expect(
+                Set(buckets).count == buckets.count,
+                "\(name): a \(layout.rowGroups) is split over row groups \(buckets)"
+            )
         }
     }
 
@@ -168,7 +178,10 @@ struct PartitionsAndRowGroupsFollowTheContract {
             let rows = readout.numRows
             #expect(readout.rowGroups.allSatisfy { $0.numRows <= 100 }, "\(name): \(readout.rowGroups.map(\.numRows))")
             // Split only by the cap: the fewest groups that hold the month.
-            #expect(readout.rowGroups.count == (rows + 99) / 100, "\(name): \(rows) rows in \(readout.rowGroups.map(\.numRows))")
+            #expect(
+                readout.rowGroups.count == (rows + 99) / 100,
+                "\(name): \(rows) rows in \(readout.rowGroups.map(\.numRows))"
+            )
         }
         #expect(readouts.reduce(0) { $0 + $1.numRows } == source.count)
     }

@@ -93,7 +93,10 @@ struct SnapshotResumesAfterABrokenConnection {
             if (try? killFetch(of: dataset)) == true { kills.increment() }
         }
         #expect(throws: PublishingError.self) { try refresher.refresh(full: true) }
-        #expect(kills.value >= 4, "three resumes, then the fourth break fails the refresh (killed \(kills.value) times)")
+        #expect(
+            kills.value >= 4,
+            "three resumes, then the fourth break fails the refresh (killed \(kills.value) times)"
+        )
         #expect(try dataset.directory.currentVersion() == nil, "a failed snapshot published a version")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dataset.datasetPath)
         #expect(leftovers.isEmpty, "a failed snapshot left \(leftovers)")

@@ -40,7 +40,10 @@ struct ZeroDatesArePublishedAsNull {
         #expect(result.rows == 5)
         #expect(result.warnings.count == 1, "\(result.warnings)")
         let warning = result.warnings.first ?? ""
-        #expect(warning.contains("zero dates read as NULL") && warning.contains("d 3") && warning.contains("dtm 2"), "\(warning)")
+        #expect(
+            warning.contains("zero dates read as NULL") && warning.contains("d 3") && warning.contains("dtm 2"),
+            "\(warning)"
+        )
 
         // A zero partition value is a NULL one: those rows go to null.parquet.
         #expect(try dataset.currentFiles() == ["2024-05.parquet", "2024-06.parquet", "null.parquet"])
@@ -62,7 +65,11 @@ struct ZeroDatesArePublishedAsNull {
         let may6 = TestCalendar.days(2024, 5, 6) * TestCalendar.microsPerDay + (7 * 3600 + 8 * 60 + 9) * 1_000_000
         #expect(dtm[2] == .int(may6))
         #expect(dtm[1] == .null && dtm[4] == .null && dtm[3] != .null && dtm[5] != .null)
-        #expect(filesByID == [1: "null.parquet", 4: "null.parquet", 2: "2024-05.parquet", 3: "2024-05.parquet", 5: "2024-06.parquet"])
+        #expect(
+            filesByID == [
+                1: "null.parquet", 4: "null.parquet", 2: "2024-05.parquet", 3: "2024-05.parquet", 5: "2024-06.parquet",
+            ]
+        )
     }
 
     @Test func theCommandLineReportsTheWarning() throws {

@@ -55,11 +55,25 @@ import Testing
     @Test func repeatedZeroAndInvalidDatesDecodeAsThemselves() {
         let columns = [
             SourceColumn(
-                name: "at", mysqlType: "datetime(6)", dataType: "datetime", isNullable: true, kind: .datetime(fractionalDigits: 6),
-                parquet: ColumnDescriptor(name: "at", physicalType: .int64, logicalType: .timestamp(unit: .micros, adjustedToUTC: false))),
+                name: "at",
+                mysqlType: "datetime(6)",
+                dataType: "datetime",
+                isNullable: true,
+                kind: .datetime(fractionalDigits: 6),
+                parquet: ColumnDescriptor(
+                    name: "at",
+                    physicalType: .int64,
+                    logicalType: .timestamp(unit: .micros, adjustedToUTC: false)
+                )
+            ),
             SourceColumn(
-                name: "on", mysqlType: "date", dataType: "date", isNullable: true, kind: .date,
-                parquet: ColumnDescriptor(name: "on", physicalType: .int32, logicalType: .date)),
+                name: "on",
+                mysqlType: "date",
+                dataType: "date",
+                isNullable: true,
+                kind: .date,
+                parquet: ColumnDescriptor(name: "on", physicalType: .int32, logicalType: .date)
+            ),
         ]
         let decoder = BinaryRowDecoder(columns: columns, decodings: [ValueDecoding(.datetime), ValueDecoding(.date)])
         // 2024-05-17 = day 19860.

@@ -101,7 +101,9 @@ import Testing
         values.withUnsafeBufferPointer { DeltaBinaryPacked.encode($0, into: &out) }
         var decoded = [Int64](repeating: 0, count: count)
         _ = try out.withUnsafeBytes { raw in
-            try decoded.withUnsafeMutableBufferPointer { try DeltaBinaryPacked.decode(raw, count: count, into: $0.baseAddress!) }
+            try decoded.withUnsafeMutableBufferPointer {
+                try DeltaBinaryPacked.decode(raw, count: count, into: $0.baseAddress!)
+            }
         }
         #expect(decoded == values)
     }
@@ -120,7 +122,9 @@ import Testing
         #expect(widths[0] == 32)
         var decoded = [Int32](repeating: 0, count: values.count)
         _ = try out.withUnsafeBytes { raw in
-            try decoded.withUnsafeMutableBufferPointer { try DeltaBinaryPacked.decode(raw, count: values.count, into: $0.baseAddress!) }
+            try decoded.withUnsafeMutableBufferPointer {
+                try DeltaBinaryPacked.decode(raw, count: values.count, into: $0.baseAddress!)
+            }
         }
         #expect(decoded == values)
     }

@@ -5,15 +5,30 @@ import Testing
 /// A small file whose statistics have known decoded forms.
 enum InspectFixture {
     static let schema = ParquetSchema(columns: [
-        ColumnDescriptor(name: "id", physicalType: .int64, logicalType: .integer(bitWidth: 64, signed: false), repetition: .required),
+        ColumnDescriptor(
+            name: "id",
+            physicalType: .int64,
+            logicalType: .integer(bitWidth: 64, signed: false),
+            repetition: .required
+        ),
         .decimal("price", precision: 12, scale: 2, repetition: .required),
         .decimal("wide", precision: 38, scale: 10, repetition: .optional),
         ColumnDescriptor(name: "day", physicalType: .int32, logicalType: .date, repetition: .required),
-        ColumnDescriptor(name: "at", physicalType: .int64, logicalType: .timestamp(unit: .micros, adjustedToUTC: true), repetition: .required),
+        ColumnDescriptor(
+            name: "at",
+            physicalType: .int64,
+            logicalType: .timestamp(unit: .micros, adjustedToUTC: true),
+            repetition: .required
+        ),
         ColumnDescriptor(name: "name", physicalType: .byteArray, logicalType: .string, repetition: .required),
         ColumnDescriptor(name: "raw", physicalType: .byteArray, repetition: .required),
         ColumnDescriptor(name: "flag", physicalType: .boolean, repetition: .optional),
-        ColumnDescriptor(name: "small", physicalType: .int32, logicalType: .integer(bitWidth: 32, signed: false), repetition: .required),
+        ColumnDescriptor(
+            name: "small",
+            physicalType: .int32,
+            logicalType: .integer(bitWidth: 32, signed: false),
+            repetition: .required
+        ),
     ])
 
     static let longName = String(repeating: "z", count: 100)
@@ -124,7 +139,12 @@ enum InspectFixture {
         let doc = try inspectJSON(path)
         let columns = try #require((doc["row_groups"] as? [[String: Any]])?.first?["columns"] as? [[String: Any]])
         let keys = Set(columns[0].keys)
-        #expect(keys.isSuperset(of: ["name", "codec", "encodings", "total_compressed_size", "total_uncompressed_size", "encoding_stats", "statistics", "column_index", "offset_index"]))
+        #expect(
+            keys.isSuperset(of: [
+                "name", "codec", "encodings", "total_compressed_size", "total_uncompressed_size", "encoding_stats",
+                "statistics", "column_index", "offset_index",
+            ])
+        )
         for column in columns { #expect(Set(column.keys) == keys) }
     }
 
@@ -156,12 +176,17 @@ enum InspectFixture {
 
     /// The `parquet-publisher` binary `swift test` builds beside the test bundle.
     static var binary: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("parquet-publisher")
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "parquet-publisher"
+        )
     }
 
     func runInspect(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let binary = Self.binary
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "no parquet-publisher at \(binary.path)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: binary.path),
+            "no parquet-publisher at \(binary.path)"
+        )
         let process = Process()
         process.executableURL = binary
         process.arguments = ["inspect"] + arguments
@@ -173,7 +198,9 @@ enum InspectFixture {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
     }
 
     @Test func theCommandPrintsOneJSONDocument() throws {
@@ -210,10 +237,14 @@ enum InspectFixture {
         #expect(ParquetValueFormatter.decimal(unscaled: 1200, scale: 0) == "1200")
         #expect(ParquetValueFormatter.decimal(unscaled: .min, scale: 4) == "-922337203685477.5808")
         #expect(ParquetValueFormatter.decimal(bigEndian: [0xFF, 0xFF], scale: 1) == "-0.1")
-        #expect(ParquetValueFormatter.decimal(bigEndian: [0x80] + [UInt8](repeating: 0, count: 15), scale: 0)
-            == "-170141183460469231731687303715884105728")
-        #expect(ParquetValueFormatter.decimal(bigEndian: [0x7F] + [UInt8](repeating: 0xFF, count: 15), scale: 38)
-            == "1.70141183460469231731687303715884105727")
+        #expect(
+            ParquetValueFormatter.decimal(bigEndian: [0x80] + [UInt8](repeating: 0, count: 15), scale: 0)
+                == "-170141183460469231731687303715884105728"
+        )
+        #expect(
+            ParquetValueFormatter.decimal(bigEndian: [0x7F] + [UInt8](repeating: 0xFF, count: 15), scale: 38)
+                == "1.70141183460469231731687303715884105727"
+        )
         #expect(ParquetValueFormatter.decimal(bigEndian: [], scale: 2) == "0.00")
         #expect(ParquetValueFormatter.integer(bigEndian: [0x01, 0x00]) == "256")
     }
@@ -224,24 +255,51 @@ enum InspectFixture {
         #expect(ParquetValueFormatter.date(days: -719_162) == "0001-01-01")
         #expect(ParquetValueFormatter.date(days: 2_932_896) == "9999-12-31")
         #expect(ParquetValueFormatter.date(days: 11_016) == "2000-02-29")
-        #expect(ParquetValueFormatter.timestamp(-1, unit: .micros, adjustedToUTC: false) == "1969-12-31T23:59:59.999999")
-        #expect(ParquetValueFormatter.timestamp(1_700_000_000_123, unit: .millis, adjustedToUTC: true) == "2023-11-14T22:13:20.123Z")
-        #expect(ParquetValueFormatter.timestamp(1, unit: .nanos, adjustedToUTC: true) == "1970-01-01T00:00:00.000000001Z")
+        #expect(
+            ParquetValueFormatter.timestamp(-1, unit: .micros, adjustedToUTC: false) == "1969-12-31T23:59:59.999999"
+        )
+        #expect(
+            ParquetValueFormatter.timestamp(1_700_000_000_123, unit: .millis, adjustedToUTC: true)
+                == "2023-11-14T22:13:20.123Z"
+        )
+        #expect(
+            ParquetValueFormatter.timestamp(1, unit: .nanos, adjustedToUTC: true) == "1970-01-01T00:00:00.000000001Z"
+        )
         // The INT64 extremes format without trapping (about 292 million years either way).
         #expect(ParquetValueFormatter.timestamp(.min, unit: .millis, adjustedToUTC: true).hasSuffix(".192Z"))
-        #expect(ParquetValueFormatter.timestamp(.max, unit: .nanos, adjustedToUTC: false) == "2262-04-11T23:47:16.854775807")
+        #expect(
+            ParquetValueFormatter.timestamp(.max, unit: .nanos, adjustedToUTC: false) == "2262-04-11T23:47:16.854775807"
+        )
         #expect(ParquetValueFormatter.time(86_399_999, unit: .millis) == "23:59:59.999")
     }
 
     @Test func statisticsBytesDecodePerLogicalType() {
         let uuid = ColumnDescriptor(name: "u", physicalType: .fixedLenByteArray, logicalType: .uuid, typeLength: 16)
-        #expect(ParquetValueFormatter.format(plainEncoded: Array(0..<16), for: uuid) == "00010203-0405-0607-0809-0a0b0c0d0e0f")
-        let small = ColumnDescriptor(name: "s", physicalType: .int32, logicalType: .integer(bitWidth: 16, signed: false))
+        #expect(
+            ParquetValueFormatter.format(plainEncoded: Array(0..<16), for: uuid)
+                == "00010203-0405-0607-0809-0a0b0c0d0e0f"
+        )
+        let small = ColumnDescriptor(
+            name: "s",
+            physicalType: .int32,
+            logicalType: .integer(bitWidth: 16, signed: false)
+        )
         #expect(ParquetValueFormatter.format(plainEncoded: [0xFF, 0xFF, 0, 0], for: small) == "65535")
-        let signed = ColumnDescriptor(name: "s", physicalType: .int32, logicalType: .integer(bitWidth: 32, signed: true))
+        let signed = ColumnDescriptor(
+            name: "s",
+            physicalType: .int32,
+            logicalType: .integer(bitWidth: 32, signed: true)
+        )
         #expect(ParquetValueFormatter.format(plainEncoded: [0xFF, 0xFF, 0xFF, 0xFF], for: signed) == "-1")
-        #expect(ParquetValueFormatter.format(plainEncoded: [1, 2], for: signed).contains("invalid INT32 value of 2 bytes"))
+        #expect(
+            ParquetValueFormatter.format(plainEncoded: [1, 2], for: signed).contains("invalid INT32 value of 2 bytes")
+        )
         let double = ColumnDescriptor(name: "d", physicalType: .double)
-        #expect(ParquetValueFormatter.format(plainEncoded: withUnsafeBytes(of: (2.5).bitPattern.littleEndian, Array.init), for: double) == "2.5")
+        #expect(
+            ParquetValueFormatter.format(
+                plainEncoded: withUnsafeBytes(of: (2.5).bitPattern.littleEndian, Array.init),
+                for: double
+            ) == "2.5"
+        )
     }
 }

@@ -23,13 +23,17 @@ struct ReaderCrossReaderTests {
         // The files exercise what the reader claims to read.
         #expect(seen.pageTypes.isSuperset(of: [.dataPage, .dataPageV2, .dictionaryPage]))
         #expect(seen.codecs == [.zstd, .uncompressed])
-        #expect(seen.encodings.isSuperset(of: [
-            .plain, .plainDictionary, .rleDictionary, .rle, .deltaBinaryPacked, .deltaLengthByteArray,
-            .deltaByteArray, .byteStreamSplit,
-        ]))
+        #expect(
+            seen.encodings.isSuperset(of: [
+                .plain, .plainDictionary, .rleDictionary, .rle, .deltaBinaryPacked, .deltaLengthByteArray,
+                .deltaByteArray, .byteStreamSplit,
+            ])
+        )
         #expect(seen.physicalTypes == Set(PhysicalType.allCases).subtracting([.int96]))
 
-        let snappy = try #require(throws: ParquetError.self) { try ParquetFileReader(path: scratch.path("snappy.parquet")).readAll() }
+        let snappy = try #require(throws: ParquetError.self) {
+            try ParquetFileReader(path: scratch.path("snappy.parquet")).readAll()
+        }
         #expect(snappy.code == .unsupported)
         #expect(snappy.message.contains("SNAPPY") && snappy.message.contains("column \"id\""), "\(snappy.message)")
 
@@ -72,9 +76,11 @@ struct ReaderCrossReaderTests {
         }
         #expect(seen.pageTypes.isSuperset(of: [.dataPage, .dataPageV2, .dictionaryPage]))
         #expect(seen.codecs == [.zstd, .uncompressed])
-        #expect(seen.encodings.isSuperset(of: [
-            .plain, .plainDictionary, .rleDictionary, .deltaBinaryPacked, .deltaLengthByteArray, .byteStreamSplit,
-        ]))
+        #expect(
+            seen.encodings.isSuperset(of: [
+                .plain, .plainDictionary, .rleDictionary, .deltaBinaryPacked, .deltaLengthByteArray, .byteStreamSplit,
+            ])
+        )
     }
 
     // MARK: Comparison
@@ -102,7 +108,8 @@ struct ReaderCrossReaderTests {
                 columns: try columns.map { column in
                     let values = try #require(column["values"] as? [Any])
                     return (try #require(column["name"] as? String), values.map { $0 as? String })
-                })
+                }
+            )
         }
     }
 
@@ -126,7 +133,8 @@ struct ReaderCrossReaderTests {
         #expect(reader.schema.columns.map(\.name) == file.columns.map(\.name), "\(file.name)")
 
         // inspect describes other writers' files too.
-        let inspection = try JSONSerialization.jsonObject(with: Data(FileInspection(reader).json.utf8)) as? [String: Any]
+        let inspection =
+            try JSONSerialization.jsonObject(with: Data(FileInspection(reader).json.utf8)) as? [String: Any]
         #expect(inspection?["num_rows"] as? Int == reader.rowCount, "\(file.name)")
         #expect((inspection?["row_groups"] as? [Any])?.count == reader.rowGroupCount, "\(file.name)")
         let batch = try reader.readAll()
@@ -134,7 +142,9 @@ struct ReaderCrossReaderTests {
         for (expected, (descriptor, column)) in zip(file.columns, zip(batch.schema.columns, batch.columns)) {
             let actual = canonicalValues(column, descriptor)
             guard actual.count == expected.values.count else {
-                Issue.record("\(file.name) column \(descriptor.name): \(actual.count) values, python has \(expected.values.count)")
+                Issue.record(
+                    "\(file.name) column \(descriptor.name): \(actual.count) values, python has \(expected.values.count)"
+                )
                 continue
             }
             let temporal: Bool
@@ -143,10 +153,13 @@ struct ReaderCrossReaderTests {
             default: temporal = false
             }
             let differs = { (row: Int) in
-                temporal ? !sameTemporal(actual[row], descriptor, expected.values[row]) : actual[row] != expected.values[row]
+                temporal
+                    ? !sameTemporal(actual[row], descriptor, expected.values[row]) : actual[row] != expected.values[row]
             }
             if let row = actual.indices.first(where: differs) {
-                Issue.record("\(file.name) column \(descriptor.name) row \(row): read \(actual[row] ?? "null"), python says \(expected.values[row] ?? "null")")
+                Issue.record(
+                    "\(file.name) column \(descriptor.name) row \(row): read \(actual[row] ?? "null"), python says \(expected.values[row] ?? "null")"
+                )
             }
         }
     }

@@ -7,8 +7,19 @@ enum ReaderFixtureData {
         var columns: [ColumnDescriptor] = []
         for repetition in [Repetition.required, .optional] {
             let s = repetition == .required ? "_req" : "_opt"
-            func c(_ name: String, _ type: PhysicalType, _ logical: LogicalType? = nil, width: Int? = nil) -> ColumnDescriptor {
-                ColumnDescriptor(name: name + s, physicalType: type, logicalType: logical, repetition: repetition, typeLength: width)
+            func c(
+                _ name: String,
+                _ type: PhysicalType,
+                _ logical: LogicalType? = nil,
+                width: Int? = nil
+            ) -> ColumnDescriptor {
+                ColumnDescriptor(
+                    name: name + s,
+                    physicalType: type,
+                    logicalType: logical,
+                    repetition: repetition,
+                    typeLength: width
+                )
             }
             columns += [
                 c("bool", .boolean),
@@ -70,26 +81,54 @@ enum ReaderFixtureData {
         switch base {
         case "bool": b.append(pick([true, false]) { Bool.random(using: &rng) })
         case "i8": b.append(pick([Int32(Int8.min), Int32(Int8.max), 0]) { Int32.random(in: -128...127, using: &rng) })
-        case "i16": b.append(pick([Int32(Int16.min), Int32(Int16.max), 0]) { Int32.random(in: -32768...32767, using: &rng) })
+        case "i16":
+            b.append(pick([Int32(Int16.min), Int32(Int16.max), 0]) { Int32.random(in: -32768...32767, using: &rng) })
         case "i32": b.append(pick([Int32.min, Int32.max, 0, -1]) { Int32.random(in: .min ... .max, using: &rng) })
         case "u8": b.append(pick([Int32(0), 255]) { Int32.random(in: 0...255, using: &rng) })
         case "u16": b.append(pick([Int32(0), 65535]) { Int32.random(in: 0...65535, using: &rng) })
-        case "u32": b.append(pick([Int32(0), Int32(bitPattern: UInt32.max), Int32.min]) { Int32(bitPattern: UInt32.random(in: 0 ... .max, using: &rng)) })
+        case "u32":
+            b.append(
+                pick([Int32(0), Int32(bitPattern: UInt32.max), Int32.min]) {
+                    Int32(bitPattern: UInt32.random(in: 0 ... .max, using: &rng))
+                }
+            )
         case "i64": b.append(pick([Int64.min, Int64.max, 0, -1]) { Int64.random(in: .min ... .max, using: &rng) })
-        case "u64": b.append(pick([Int64(0), Int64(bitPattern: UInt64.max), Int64.min]) { Int64(bitPattern: UInt64.random(in: 0 ... .max, using: &rng)) })
+        case "u64":
+            b.append(
+                pick([Int64(0), Int64(bitPattern: UInt64.max), Int64.min]) {
+                    Int64(bitPattern: UInt64.random(in: 0 ... .max, using: &rng))
+                }
+            )
         case "f32":
-            b.append(pick([Float.nan, -0.0, 0.0, .infinity, -.infinity, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude]) {
-                Float.random(in: -1e6...1e6, using: &rng)
-            })
+            b.append(
+                pick([
+                    Float.nan, -0.0, 0.0, .infinity, -.infinity, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
+                    .leastNonzeroMagnitude,
+                ]) {
+                    Float.random(in: -1e6...1e6, using: &rng)
+                }
+            )
         case "f64":
-            b.append(pick([Double.nan, -0.0, 0.0, .infinity, -.infinity, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude]) {
-                Double.random(in: -1e12...1e12, using: &rng)
-            })
-        case "dec9": b.append(pick([Int32(-999_999_999), 999_999_999, 0]) { Int32.random(in: -999_999_999...999_999_999, using: &rng) })
+            b.append(
+                pick([
+                    Double.nan, -0.0, 0.0, .infinity, -.infinity, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
+                    .leastNonzeroMagnitude,
+                ]) {
+                    Double.random(in: -1e12...1e12, using: &rng)
+                }
+            )
+        case "dec9":
+            b.append(
+                pick([Int32(-999_999_999), 999_999_999, 0]) {
+                    Int32.random(in: -999_999_999...999_999_999, using: &rng)
+                }
+            )
         case "dec18":
-            b.append(pick([Int64(-999_999_999_999_999_999), 999_999_999_999_999_999, 0]) {
-                Int64.random(in: -999_999_999_999_999_999...999_999_999_999_999_999, using: &rng)
-            })
+            b.append(
+                pick([Int64(-999_999_999_999_999_999), 999_999_999_999_999_999, 0]) {
+                    Int64.random(in: -999_999_999_999_999_999...999_999_999_999_999_999, using: &rng)
+                }
+            )
         case "dec38":
             // Big-endian two's complement; |value| < 2^126 < 10^38.
             var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
@@ -97,12 +136,19 @@ enum ReaderFixtureData {
             if row == 0 { bytes = [UInt8](repeating: 0xFF, count: 16) }  // -1
             if row == 1 { bytes = [UInt8](repeating: 0, count: 16) }
             b.append(bytes: bytes)
-        case "date": b.append(pick([Int32(0), -719_162, 2_932_896]) { Int32.random(in: -100_000...100_000, using: &rng) })
+        case "date":
+            b.append(pick([Int32(0), -719_162, 2_932_896]) { Int32.random(in: -100_000...100_000, using: &rng) })
         case "time_ms": b.append(pick([Int32(0), 86_399_999]) { Int32.random(in: 0..<86_400_000, using: &rng) })
-        case "time_us": b.append(pick([Int64(0), 86_399_999_999]) { Int64.random(in: 0..<86_400_000_000, using: &rng) })
+        case "time_us":
+            b.append(pick([Int64(0), 86_399_999_999]) { Int64.random(in: 0..<86_400_000_000, using: &rng) })
         case "ts_ms_utc", "ts_us_local":
-            b.append(pick([Int64.min, Int64.max, 0]) { Int64.random(in: -4_000_000_000_000...4_000_000_000_000, using: &rng) })
-        case "ts_ascending": b.append(1_700_000_000_000_000 + Int64(row) * 1_000_003 + Int64.random(in: 0..<1000, using: &rng))
+            b.append(
+                pick([Int64.min, Int64.max, 0]) {
+                    Int64.random(in: -4_000_000_000_000...4_000_000_000_000, using: &rng)
+                }
+            )
+        case "ts_ascending":
+            b.append(1_700_000_000_000_000 + Int64(row) * 1_000_003 + Int64.random(in: 0..<1000, using: &rng))
         case "id_ascending": b.append(Int64(row) * 3 + 1)
         case "str":
             let alphabet: [String] = ["a", "b", "z", "é", "日本", "🦊", " ", "\\", "\"", "\u{0}"]

@@ -60,9 +60,16 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
         // A chosen subset, in the order asked for (what a merge reads after pruning).
         let picked = try reader.readRowGroups([2, 0], columns: ["id_ascending_req", "str_opt"])
         let expected = batch.gather(Array(2000..<2500) + Array(0..<1000))
-        expectSameColumns(picked, RecordBatch(
-            schema: ParquetSchema(columns: [expected.schema.columns[expected.schema.index(of: "id_ascending_req")!], expected.schema.columns[expected.schema.index(of: "str_opt")!]]),
-            columns: [expected.column(named: "id_ascending_req")!, expected.column(named: "str_opt")!]))
+        expectSameColumns(
+            picked,
+            RecordBatch(
+                schema: ParquetSchema(columns: [
+                    expected.schema.columns[expected.schema.index(of: "id_ascending_req")!],
+                    expected.schema.columns[expected.schema.index(of: "str_opt")!],
+                ]),
+                columns: [expected.column(named: "id_ascending_req")!, expected.column(named: "str_opt")!]
+            )
+        )
         #expect(throws: ParquetError.self) { try reader.readRowGroups([0, 3]) }
     }
 
@@ -190,12 +197,18 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
         var builders = schema.columns.map { ColumnBuilder(for: $0) }
         for row in 0..<6000 {
             let low = row < 3000
-            if row % 10 == 3 { builders[0].appendNull() } else {
+            if row % 10 == 3 {
+                builders[0].appendNull()
+            } else {
                 builders[0].append(low ? "status-\(row % 10)" : "unique-\(UInt64.random(in: 0 ... .max, using: &rng))")
             }
             // Past the dictionary, ascending values: what DELTA_BINARY_PACKED is chosen for.
-            builders[1].append(low ? Int64(row % 16) * 1_000_000_007 : Int64(row) * 1_000_003 + Int64.random(in: 0..<100, using: &rng))
-            if row % 7 == 0 { builders[2].appendNull() } else {
+            builders[1].append(
+                low ? Int64(row % 16) * 1_000_000_007 : Int64(row) * 1_000_003 + Int64.random(in: 0..<100, using: &rng)
+            )
+            if row % 7 == 0 {
+                builders[2].appendNull()
+            } else {
                 builders[2].append(low ? Int32(row % 16) : Int32(row) * 3)
             }
             builders[3].append(low ? Double(row % 16) / 4 : Double.random(in: -1...1, using: &rng))
@@ -220,7 +233,9 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
             let kinds = Set(stats.map { "\($0.pageType) \($0.encoding)" })
             #expect(kinds.contains("dictionaryPage plain"), "column \(column.name): \(kinds)")
             #expect(kinds.contains("dataPage rleDictionary"), "column \(column.name): \(kinds)")
-            let fallback = delta && (column.physicalType == .int32 || column.physicalType == .int64) ? "dataPage deltaBinaryPacked" : "dataPage plain"
+            let fallback =
+                delta && (column.physicalType == .int32 || column.physicalType == .int64)
+                ? "dataPage deltaBinaryPacked" : "dataPage plain"
             #expect(kinds.contains(fallback), "column \(column.name): \(kinds)")
         }
         expectSameColumns(try reader.readAll(), batch)
@@ -275,7 +290,8 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
         #expect(read.schema.columns.map(\.name) == names)
         let expected = RecordBatch(
             schema: ParquetSchema(columns: indices.map { batch.schema.columns[$0] }),
-            columns: indices.map { batch.columns[$0] })
+            columns: indices.map { batch.columns[$0] }
+        )
         expectSameColumns(read, expected)
 
         let group = try reader.readRowGroup(1, columns: ["u64_req"])
@@ -359,7 +375,9 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
         let path = scratch.path("small.parquet")
         try ReaderFixtures.write(ReaderFixtureData.everyType(rows: 10), to: path)
         let reader = try ParquetFileReader(path: path)
-        let unknown = try #require(throws: ParquetError.self) { try reader.readAll(columns: ["id_ascending_req", "nope"]) }
+        let unknown = try #require(throws: ParquetError.self) {
+            try reader.readAll(columns: ["id_ascending_req", "nope"])
+        }
         #expect(unknown.code == .invalidArgument)
         #expect(unknown.message.contains("\"nope\""))
         let twice = try #require(throws: ParquetError.self) { try reader.readAll(columns: ["str_opt", "str_opt"]) }
@@ -373,7 +391,9 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
         let path = scratch.path("damaged.parquet")
         var options = ParquetWriterOptions()
         options.compression = .uncompressed
-        let schema = ParquetSchema(columns: [ColumnDescriptor(name: "v", physicalType: .byteArray, repetition: .required)])
+        let schema = ParquetSchema(columns: [
+            ColumnDescriptor(name: "v", physicalType: .byteArray, repetition: .required)
+        ])
         var builder = ColumnBuilder(for: schema.columns[0])
         for i in 0..<100 { builder.append("value number \(i) that is unique") }
         try ReaderFixtures.write(RecordBatch(schema: schema, columns: [builder.finish()]), to: path, options: options)

@@ -41,7 +41,10 @@ enum ReaderFixtures {
     /// Writes `batch` through our writer as one or more row groups (cut every `rowGroupRows`).
     @discardableResult
     static func write(
-        _ batch: RecordBatch, to path: String, options: ParquetWriterOptions = .init(), rowGroupRows: Int? = nil,
+        _ batch: RecordBatch,
+        to path: String,
+        options: ParquetWriterOptions = .init(),
+        rowGroupRows: Int? = nil,
         keyValueMetadata: [String: String] = [:]
     ) throws -> ParquetFileSummary {
         let writer = try ParquetFileWriter(path: path, schema: batch.schema, options: options)
@@ -63,14 +66,21 @@ enum ReaderFixtures {
 /// Exact comparison of columns: floating-point values by bit pattern (so NaN, -0.0 and
 /// payloads count), everything else by value, nulls by position. Records one issue per
 /// column with the first differing row.
-func expectSameColumns(_ actual: RecordBatch, _ expected: RecordBatch, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectSameColumns(
+    _ actual: RecordBatch,
+    _ expected: RecordBatch,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(actual.schema == expected.schema, sourceLocation: sourceLocation)
     #expect(actual.rowCount == expected.rowCount, sourceLocation: sourceLocation)
     guard actual.columns.count == expected.columns.count, actual.rowCount == expected.rowCount else { return }
     for (i, (a, e)) in zip(actual.columns, expected.columns).enumerated() {
         let name = expected.schema.columns[i].name
         if let row = firstDifference(a, e) {
-            Issue.record("column \(name) differs first at row \(row): \(describe(a, row)) != expected \(describe(e, row))", sourceLocation: sourceLocation)
+            Issue.record(
+                "column \(name) differs first at row \(row): \(describe(a, row)) != expected \(describe(e, row))",
+                sourceLocation: sourceLocation
+            )
         }
     }
 }
@@ -95,7 +105,11 @@ private func sameValue(_ a: ColumnValues, _ b: ColumnValues, _ row: Int) -> Bool
     case (.float(let x), .float(let y)): x[row].bitPattern == y[row].bitPattern
     case (.double(let x), .double(let y)): x[row].bitPattern == y[row].bitPattern
     case (.byteArray(let x), .byteArray(let y)):
-        x.withValue(at: row) { p in y.withValue(at: row) { q in p.count == q.count && (p.isEmpty || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) } }
+        x.withValue(at: row) { p in
+            y.withValue(at: row) { q in
+                p.count == q.count && (p.isEmpty || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0)
+            }
+        }
     case (.fixedLenByteArray(let x), .fixedLenByteArray(let y)): x[row] == y[row]
     default: false
     }
@@ -121,7 +135,8 @@ private func describe(_ column: Column, _ row: Int) -> String {
     case .int64(let x): return "\(x[row])"
     case .float(let x): return "\(x[row]) (bits \(String(x[row].bitPattern, radix: 16)))"
     case .double(let x): return "\(x[row]) (bits \(String(x[row].bitPattern, radix: 16)))"
-    case .byteArray(let x): return "\(x.length(at: row)) bytes " + x[row].prefix(24).map { String(format: "%02x", $0) }.joined()
+    case .byteArray(let x):
+        return "\(x.length(at: row)) bytes " + x[row].prefix(24).map { String(format: "%02x", $0) }.joined()
     case .fixedLenByteArray(let x): return x[row].map { String(format: "%02x", $0) }.joined()
     }
 }
@@ -152,7 +167,9 @@ enum ReaderPython {
     /// error when it fails.
     static func run(script: String, arguments: [String], in scratch: ReaderScratch) throws -> Data {
         guard let python = path else {
-            throw PythonFailure(message: "PP_TEST_PYTHON is not set (CI=true requires the venv python with pyarrow and duckdb)")
+            throw PythonFailure(
+                message: "PP_TEST_PYTHON is not set (CI=true requires the venv python with pyarrow and duckdb)"
+            )
         }
         let scriptPath = scratch.path("script-\(UUID().uuidString).py")
         try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
@@ -169,7 +186,10 @@ enum ReaderPython {
         let errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw PythonFailure(message: "\(python) exited with \(process.terminationStatus): \(String(decoding: errors, as: UTF8.self))")
+            throw PythonFailure(
+                message:
+                    "\(python) exited with \(process.terminationStatus): \(String(decoding: errors, as: UTF8.self))"
+            )
         }
         return output
     }

@@ -54,11 +54,23 @@ import Testing
     }
 
     @Test func columnOrderFollowsTheLogicalType() {
-        #expect(ColumnDescriptor(name: "u", physicalType: .int32, logicalType: .integer(bitWidth: 16, signed: false)).valueOrder == .unsigned)
-        #expect(ColumnDescriptor(name: "d", physicalType: .int64, logicalType: .decimal(precision: 12, scale: 2)).valueOrder == .signed)
+        #expect(
+            ColumnDescriptor(name: "u", physicalType: .int32, logicalType: .integer(bitWidth: 16, signed: false))
+                .valueOrder == .unsigned
+        )
+        #expect(
+            ColumnDescriptor(name: "d", physicalType: .int64, logicalType: .decimal(precision: 12, scale: 2)).valueOrder
+                == .signed
+        )
         #expect(ColumnDescriptor.decimal("w", precision: 30, scale: 4).valueOrder == .signedBytes)
         #expect(ColumnDescriptor(name: "s", physicalType: .byteArray, logicalType: .string).allowsLegacyMinMax == false)
-        #expect(ColumnDescriptor(name: "t", physicalType: .int64, logicalType: .timestamp(unit: .micros, adjustedToUTC: true)).allowsLegacyMinMax)
+        #expect(
+            ColumnDescriptor(
+                name: "t",
+                physicalType: .int64,
+                logicalType: .timestamp(unit: .micros, adjustedToUTC: true)
+            ).allowsLegacyMinMax
+        )
     }
 }
 

@@ -11,7 +11,9 @@ private func encode(_ body: (inout ThriftCompactWriter) -> Void) -> [UInt8] {
 }
 
 private func expectThriftError(
-    _ code: ThriftError.Code, _ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation,
+    _ code: ThriftError.Code,
+    _ bytes: [UInt8],
+    sourceLocation: SourceLocation = #_sourceLocation,
     _ body: (inout ThriftCompactReader) throws(ThriftError) -> Void
 ) -> ThriftError? {
     var reader = ThriftCompactReader(bytes)
@@ -124,7 +126,12 @@ private func expectThriftError(
 
     @Test("boolean list elements are written 1 and 2, and 0 also reads as false")
     func boolElements() throws {
-        #expect(encode { $0.writeBool(true); $0.writeBool(false) } == [0x01, 0x02])
+        #expect(
+            encode {
+                $0.writeBool(true)
+                $0.writeBool(false)
+            } == [0x01, 0x02]
+        )
         var reader = ThriftCompactReader([0x01, 0x02, 0x00])
         #expect(try reader.readBool() == true)
         #expect(try reader.readBool() == false)
@@ -225,7 +232,12 @@ private func expectThriftError(
 
     @Test("an empty struct is just the stop byte")
     func stop() throws {
-        #expect(encode { $0.writeStructBegin(); $0.writeStructEnd() } == [0x00])
+        #expect(
+            encode {
+                $0.writeStructBegin()
+                $0.writeStructEnd()
+            } == [0x00]
+        )
         #expect(ParquetFormat.IndexPageHeader().encoded() == [0x00])
     }
 

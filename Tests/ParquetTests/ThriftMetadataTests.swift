@@ -5,7 +5,10 @@ import Testing
 
 private typealias P = ParquetFormat
 
-private func roundTrip<T: ThriftStruct & Equatable>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation) throws {
+private func roundTrip<T: ThriftStruct & Equatable>(
+    _ value: T,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws {
     let bytes = value.encoded()
     var reader = ThriftCompactReader(bytes)
     let decoded = try T(from: &reader)
@@ -16,8 +19,16 @@ private func roundTrip<T: ThriftStruct & Equatable>(_ value: T, sourceLocation: 
 // MARK: - Samples
 
 private let fullStatistics = P.Statistics(
-    max: [9], min: [1], nullCount: 3, distinctCount: 7, maxValue: [0xFF, 0x7F], minValue: [],
-    isMaxValueExact: true, isMinValueExact: false, nanCount: 0)
+    max: [9],
+    min: [1],
+    nullCount: 3,
+    distinctCount: 7,
+    maxValue: [0xFF, 0x7F],
+    minValue: [],
+    isMaxValueExact: true,
+    isMinValueExact: false,
+    nanCount: 0
+)
 
 private let allLogicalTypes: [P.LogicalType] = [
     .string, .map, .list, .enumeration, .decimal(scale: 2, precision: 12), .date,
@@ -28,46 +39,82 @@ private let allLogicalTypes: [P.LogicalType] = [
 ]
 
 private let fullColumnMetaData = P.ColumnMetaData(
-    type: .byteArray, encodings: [.plain, .rle, .rleDictionary], pathInSchema: ["a", "b"], codec: .zstd,
-    numValues: 1_000_000, totalUncompressedSize: 5_000_000_000, totalCompressedSize: 123_456,
+    type: .byteArray,
+    encodings: [.plain, .rle, .rleDictionary],
+    pathInSchema: ["a", "b"],
+    codec: .zstd,
+    numValues: 1_000_000,
+    totalUncompressedSize: 5_000_000_000,
+    totalCompressedSize: 123_456,
     keyValueMetadata: [P.KeyValue(key: "k", value: "v"), P.KeyValue(key: "only-key")],
-    dataPageOffset: 4100, indexPageOffset: 50, dictionaryPageOffset: 4, statistics: fullStatistics,
+    dataPageOffset: 4100,
+    indexPageOffset: 50,
+    dictionaryPageOffset: 4,
+    statistics: fullStatistics,
     encodingStats: [
         P.PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1),
         P.PageEncodingStats(pageType: .dataPage, encoding: .rleDictionary, count: 17),
     ],
-    bloomFilterOffset: 9_000_000, bloomFilterLength: 1024,
+    bloomFilterOffset: 9_000_000,
+    bloomFilterLength: 1024,
     sizeStatistics: P.SizeStatistics(
-        unencodedByteArrayDataBytes: 77, repetitionLevelHistogram: [5], definitionLevelHistogram: [1, 4]))
+        unencodedByteArrayDataBytes: 77,
+        repetitionLevelHistogram: [5],
+        definitionLevelHistogram: [1, 4]
+    )
+)
 
 private let fullFileMetaData = P.FileMetaData(
     version: 2,
     schema: [
         P.SchemaElement(name: "schema", numChildren: 2),
         P.SchemaElement(
-            type: .int64, repetitionType: .required, name: "id", convertedType: .uint64, fieldId: 1,
-            logicalType: .integer(bitWidth: 64, isSigned: false)),
+            type: .int64,
+            repetitionType: .required,
+            name: "id",
+            convertedType: .uint64,
+            fieldId: 1,
+            logicalType: .integer(bitWidth: 64, isSigned: false)
+        ),
         P.SchemaElement(
-            type: .fixedLenByteArray, typeLength: 11, repetitionType: .optional, name: "price",
-            convertedType: .decimal, scale: 2, precision: 25, logicalType: .decimal(scale: 2, precision: 25)),
+            type: .fixedLenByteArray,
+            typeLength: 11,
+            repetitionType: .optional,
+            name: "price",
+            convertedType: .decimal,
+            scale: 2,
+            precision: 25,
+            logicalType: .decimal(scale: 2, precision: 25)
+        ),
     ],
     numRows: 3_000_000_000,
     rowGroups: [
         P.RowGroup(
             columns: [
                 P.ColumnChunk(
-                    filePath: "other.parquet", fileOffset: 0, metaData: fullColumnMetaData, offsetIndexOffset: 10,
-                    offsetIndexLength: 20, columnIndexOffset: 30, columnIndexLength: 40),
+                    filePath: "other.parquet",
+                    fileOffset: 0,
+                    metaData: fullColumnMetaData,
+                    offsetIndexOffset: 10,
+                    offsetIndexLength: 20,
+                    columnIndexOffset: 30,
+                    columnIndexLength: 40
+                ),
                 P.ColumnChunk(metaData: fullColumnMetaData),
             ],
-            totalByteSize: 99, numRows: 3_000_000_000,
+            totalByteSize: 99,
+            numRows: 3_000_000_000,
             sortingColumns: [P.SortingColumn(columnIdx: 0, descending: true, nullsFirst: false)],
-            fileOffset: 4, totalCompressedSize: 88, ordinal: 0),
+            fileOffset: 4,
+            totalCompressedSize: 88,
+            ordinal: 0
+        ),
         P.RowGroup(columns: [], totalByteSize: 0, numRows: 0),
     ],
     keyValueMetadata: [P.KeyValue(key: "ARROW:schema", value: "…")],
     createdBy: "parquet-publisher version 0.1.0",
-    columnOrders: [.typeOrder, .ieee754TotalOrder, .int96TimestampOrder])
+    columnOrders: [.typeOrder, .ieee754TotalOrder, .int96TimestampOrder]
+)
 
 @Suite struct ParquetMetadataRoundTrips {
     @Test("Statistics round-trips full and empty")
@@ -93,8 +140,18 @@ private let fullFileMetaData = P.FileMetaData(
         for logicalType in allLogicalTypes {
             try roundTrip(
                 P.SchemaElement(
-                    type: .int32, typeLength: 4, repetitionType: .optional, name: "c", numChildren: nil,
-                    convertedType: .int8, scale: 1, precision: 2, fieldId: -5, logicalType: logicalType))
+                    type: .int32,
+                    typeLength: 4,
+                    repetitionType: .optional,
+                    name: "c",
+                    numChildren: nil,
+                    convertedType: .int8,
+                    scale: 1,
+                    precision: 2,
+                    fieldId: -5,
+                    logicalType: logicalType
+                )
+            )
         }
     }
 
@@ -102,25 +159,52 @@ private let fullFileMetaData = P.FileMetaData(
     func pageHeaders() throws {
         try roundTrip(
             P.PageHeader(
-                type: .dataPage, uncompressedPageSize: 1 << 20, compressedPageSize: 12345, crc: -123,
+                type: .dataPage,
+                uncompressedPageSize: 1 << 20,
+                compressedPageSize: 12345,
+                crc: -123,
                 dataPageHeader: P.DataPageHeader(
-                    numValues: 20000, encoding: .rleDictionary, definitionLevelEncoding: .rle,
-                    repetitionLevelEncoding: .bitPacked, statistics: fullStatistics)))
+                    numValues: 20000,
+                    encoding: .rleDictionary,
+                    definitionLevelEncoding: .rle,
+                    repetitionLevelEncoding: .bitPacked,
+                    statistics: fullStatistics
+                )
+            )
+        )
         try roundTrip(
             P.PageHeader(
-                type: .dictionaryPage, uncompressedPageSize: 10, compressedPageSize: 10,
-                dictionaryPageHeader: P.DictionaryPageHeader(numValues: 3, encoding: .plain, isSorted: true)))
+                type: .dictionaryPage,
+                uncompressedPageSize: 10,
+                compressedPageSize: 10,
+                dictionaryPageHeader: P.DictionaryPageHeader(numValues: 3, encoding: .plain, isSorted: true)
+            )
+        )
         try roundTrip(
             P.PageHeader(
-                type: .dataPageV2, uncompressedPageSize: 0, compressedPageSize: 0,
+                type: .dataPageV2,
+                uncompressedPageSize: 0,
+                compressedPageSize: 0,
                 dataPageHeaderV2: P.DataPageHeaderV2(
-                    numValues: 5, numNulls: 2, numRows: 5, encoding: .deltaBinaryPacked,
-                    definitionLevelsByteLength: 2, repetitionLevelsByteLength: 0, isCompressed: false,
-                    statistics: P.Statistics(nullCount: 2))))
+                    numValues: 5,
+                    numNulls: 2,
+                    numRows: 5,
+                    encoding: .deltaBinaryPacked,
+                    definitionLevelsByteLength: 2,
+                    repetitionLevelsByteLength: 0,
+                    isCompressed: false,
+                    statistics: P.Statistics(nullCount: 2)
+                )
+            )
+        )
         try roundTrip(
             P.PageHeader(
-                type: .indexPage, uncompressedPageSize: 1, compressedPageSize: 1,
-                indexPageHeader: P.IndexPageHeader()))
+                type: .indexPage,
+                uncompressedPageSize: 1,
+                compressedPageSize: 1,
+                indexPageHeader: P.IndexPageHeader()
+            )
+        )
         try roundTrip(P.DictionaryPageHeader(numValues: 0))
     }
 
@@ -129,8 +213,16 @@ private let fullFileMetaData = P.FileMetaData(
         try roundTrip(fullColumnMetaData)
         try roundTrip(
             P.ColumnMetaData(
-                type: .boolean, encodings: [], pathInSchema: ["x"], codec: .uncompressed, numValues: 0,
-                totalUncompressedSize: 0, totalCompressedSize: 0, dataPageOffset: 4))
+                type: .boolean,
+                encodings: [],
+                pathInSchema: ["x"],
+                codec: .uncompressed,
+                numValues: 0,
+                totalUncompressedSize: 0,
+                totalCompressedSize: 0,
+                dataPageOffset: 4
+            )
+        )
         try roundTrip(P.ColumnChunk(metaData: fullColumnMetaData))
         try roundTrip(P.SortingColumn(columnIdx: 3, descending: false, nullsFirst: true))
         try roundTrip(P.PageEncodingStats(pageType: .dataPageV2, encoding: .byteStreamSplit, count: 2))
@@ -144,22 +236,35 @@ private let fullFileMetaData = P.FileMetaData(
         try roundTrip(
             P.OffsetIndex(
                 pageLocations: (0..<pages).map {
-                    P.PageLocation(offset: Int64($0) * 1_048_576 + 4, compressedPageSize: 1_000_000, firstRowIndex: Int64($0) * 20_000)
+                    P.PageLocation(
+                        offset: Int64($0) * 1_048_576 + 4,
+                        compressedPageSize: 1_000_000,
+                        firstRowIndex: Int64($0) * 20_000
+                    )
                 },
-                unencodedByteArrayDataBytes: Array(repeating: 12, count: pages)))
+                unencodedByteArrayDataBytes: Array(repeating: 12, count: pages)
+            )
+        )
         try roundTrip(
             P.ColumnIndex(
                 nullPages: (0..<pages).map { $0 % 3 == 0 },
                 minValues: (0..<pages).map { $0 % 3 == 0 ? [] : [UInt8($0)] },
                 maxValues: (0..<pages).map { $0 % 3 == 0 ? [] : [UInt8($0), 0xFF] },
-                boundaryOrder: .ascending, nullCounts: (0..<pages).map { Int64($0) },
-                repetitionLevelHistograms: [1], definitionLevelHistograms: [2, 3], nanCounts: [0]))
+                boundaryOrder: .ascending,
+                nullCounts: (0..<pages).map { Int64($0) },
+                repetitionLevelHistograms: [1],
+                definitionLevelHistograms: [2, 3],
+                nanCounts: [0]
+            )
+        )
     }
 
     @Test("FileMetaData round-trips with nested row groups, schema and column orders")
     func fileMetaData() throws {
         try roundTrip(fullFileMetaData)
-        try roundTrip(P.FileMetaData(schema: [P.SchemaElement(name: "schema", numChildren: 0)], numRows: 0, rowGroups: []))
+        try roundTrip(
+            P.FileMetaData(schema: [P.SchemaElement(name: "schema", numChildren: 0)], numRows: 0, rowGroups: [])
+        )
         try roundTrip(P.ColumnOrder.unknown)
     }
 }
@@ -168,9 +273,16 @@ private let fullFileMetaData = P.FileMetaData(
     @Test("a data page header encodes to the bytes worked out by hand from the spec")
     func pageHeaderBytes() throws {
         let header = P.PageHeader(
-            type: .dataPage, uncompressedPageSize: 100, compressedPageSize: 50,
+            type: .dataPage,
+            uncompressedPageSize: 100,
+            compressedPageSize: 50,
             dataPageHeader: P.DataPageHeader(
-                numValues: 10, encoding: .plain, definitionLevelEncoding: .rle, repetitionLevelEncoding: .rle))
+                numValues: 10,
+                encoding: .plain,
+                definitionLevelEncoding: .rle,
+                repetitionLevelEncoding: .rle
+            )
+        )
         let expected: [UInt8] = [
             0x15, 0x00,  // 1: type = DATA_PAGE (0)
             0x15, 0xC8, 0x01,  // 2: uncompressed_page_size = 100 (zigzag 200)
@@ -197,7 +309,8 @@ private let fullFileMetaData = P.FileMetaData(
                 0x00,  //   stop of TimeUnit
                 0x00,  // stop of TimestampType
                 0x00,  // stop of LogicalType
-            ])
+            ]
+        )
         #expect(
             P.LogicalType.integer(bitWidth: 16, isSigned: true).encoded() == [
                 0xAC,  // 10: IntType
@@ -205,7 +318,8 @@ private let fullFileMetaData = P.FileMetaData(
                 0x11,  //   2: isSigned = true
                 0x00,  // stop of IntType
                 0x00,  // stop of LogicalType
-            ])
+            ]
+        )
     }
 
     @Test("field ids match parquet.thrift: column_orders 7, encoding_stats 13, statistics 5")
@@ -223,17 +337,42 @@ private let fullFileMetaData = P.FileMetaData(
         #expect(try fieldIds(fullFileMetaData.encoded()) == [1, 2, 3, 4, 5, 6, 7])
         #expect(try fieldIds(fullColumnMetaData.encoded()) == Array(1...16))
         #expect(try fieldIds(fullStatistics.encoded()) == Array(1...9))
-        #expect(try fieldIds(P.DataPageHeader(numValues: 1, encoding: .plain, statistics: P.Statistics()).encoded()) == [1, 2, 3, 4, 5])
+        #expect(
+            try fieldIds(P.DataPageHeader(numValues: 1, encoding: .plain, statistics: P.Statistics()).encoded()) == [
+                1, 2, 3, 4, 5,
+            ]
+        )
         #expect(try fieldIds(fullFileMetaData.rowGroups[0].encoded()) == Array(1...7))
         #expect(try fieldIds(fullFileMetaData.rowGroups[0].columns[0].encoded()) == Array(1...7))
         #expect(try fieldIds(fullFileMetaData.schema[2].encoded()) == [1, 2, 3, 4, 6, 7, 8, 10])
         #expect(
             try fieldIds(
                 P.DataPageHeaderV2(
-                    numValues: 1, numNulls: 0, numRows: 1, encoding: .plain, definitionLevelsByteLength: 0,
-                    repetitionLevelsByteLength: 0, isCompressed: true, statistics: P.Statistics()
-                ).encoded()) == Array(1...8))
-        #expect(try fieldIds(P.ColumnIndex(nullPages: [], minValues: [], maxValues: [], boundaryOrder: .unordered, nullCounts: [], repetitionLevelHistograms: [], definitionLevelHistograms: [], nanCounts: []).encoded()) == Array(1...8))
+                    numValues: 1,
+                    numNulls: 0,
+                    numRows: 1,
+                    encoding: .plain,
+                    definitionLevelsByteLength: 0,
+                    repetitionLevelsByteLength: 0,
+                    isCompressed: true,
+                    statistics: P.Statistics()
+                ).encoded()
+            ) == Array(1...8)
+        )
+        #expect(
+            try fieldIds(
+                P.ColumnIndex(
+                    nullPages: [],
+                    minValues: [],
+                    maxValues: [],
+                    boundaryOrder: .unordered,
+                    nullCounts: [],
+                    repetitionLevelHistograms: [],
+                    definitionLevelHistograms: [],
+                    nanCounts: []
+                ).encoded()
+            ) == Array(1...8)
+        )
         // ColumnOrder.typeOrder is union member 1.
         #expect(P.ColumnOrder.typeOrder.encoded() == [0x1C, 0x00, 0x00])
         #expect(P.ColumnOrder.ieee754TotalOrder.encoded() == [0x2C, 0x00, 0x00])
@@ -432,7 +571,8 @@ private let fullFileMetaData = P.FileMetaData(
     // file, the JSON is what pyarrow's ParquetFile.metadata reports about it.
     @Test(
         "footers written by pyarrow and DuckDB decode to what pyarrow reports",
-        arguments: ["pyarrow-zstd", "duckdb-snappy"])
+        arguments: ["pyarrow-zstd", "duckdb-snappy"]
+    )
     func footerMatchesPyarrow(fixture name: String) throws {
         let file = try Self.fixture(name, "parquet")
         let report = try JSONDecoder().decode(Report.self, from: Data(try Self.fixture(name, "json")))
@@ -464,9 +604,13 @@ private let fullFileMetaData = P.FileMetaData(
             #expect(Self.codecNames[Int(meta.codec.rawValue)] == expected.compression)
             // DuckDB writes only the legacy ConvertedType for some columns (ints, strings, dates);
             // pyarrow then reports the LogicalType that converted type implies.
-            let logicalName = leaf.logicalType.map(Self.logicalTypeName) ?? Self.impliedLogicalTypeName(leaf.convertedType)
+            let logicalName =
+                leaf.logicalType.map(Self.logicalTypeName) ?? Self.impliedLogicalTypeName(leaf.convertedType)
             #expect(logicalName == expected.logical_type, "\(expected.path)")
-            #expect(leaf.convertedType.map { Self.convertedTypeNames[Int($0.rawValue)] } ?? "NONE" == expected.converted_type)
+            #expect(
+                leaf.convertedType.map { Self.convertedTypeNames[Int($0.rawValue)] } ?? "NONE"
+                    == expected.converted_type
+            )
             #expect((leaf.repetitionType == .optional ? 1 : 0) == expected.max_definition_level)
             #expect(meta.numValues == expected.num_values)
             #expect(meta.encodings.map { Self.encodingNames[$0]! }.sorted() == expected.encodings.sorted())
@@ -489,7 +633,8 @@ private let fullFileMetaData = P.FileMetaData(
 
     @Test(
         "every page header decodes and re-encodes to the same bytes, and the data pages add up to num_values",
-        arguments: ["pyarrow-zstd", "duckdb-snappy"])
+        arguments: ["pyarrow-zstd", "duckdb-snappy"]
+    )
     func pageHeaders(fixture name: String) throws {
         let file = try Self.fixture(name, "parquet")
         let metadata = try P.FileMetaData(encoded: try Self.footer(of: file).bytes)
@@ -504,7 +649,10 @@ private let fullFileMetaData = P.FileMetaData(
                 while offset < end {
                     var reader = ThriftCompactReader(file[offset..<end], baseOffset: offset)
                     let header = try P.PageHeader(from: &reader)
-                    #expect(header.encoded() == Array(file[offset..<(offset + reader.position)]), "re-encodes identically")
+                    #expect(
+                        header.encoded() == Array(file[offset..<(offset + reader.position)]),
+                        "re-encodes identically"
+                    )
                     switch header.type {
                     case .dictionaryPage:
                         #expect(Int64(offset) == meta.dictionaryPageOffset)
@@ -553,10 +701,14 @@ private let fullFileMetaData = P.FileMetaData(
         #expect(metadata.encoded() == Array(footer))
         for chunk in metadata.rowGroups.flatMap(\.columns) {
             let columnIndexStart = Int(try #require(chunk.columnIndexOffset))
-            let columnIndexBytes = file[columnIndexStart..<(columnIndexStart + Int(try #require(chunk.columnIndexLength)))]
+            let columnIndexBytes = file[
+                columnIndexStart..<(columnIndexStart + Int(try #require(chunk.columnIndexLength)))
+            ]
             #expect(try P.ColumnIndex(encoded: columnIndexBytes).encoded() == Array(columnIndexBytes))
             let offsetIndexStart = Int(try #require(chunk.offsetIndexOffset))
-            let offsetIndexBytes = file[offsetIndexStart..<(offsetIndexStart + Int(try #require(chunk.offsetIndexLength)))]
+            let offsetIndexBytes = file[
+                offsetIndexStart..<(offsetIndexStart + Int(try #require(chunk.offsetIndexLength)))
+            ]
             #expect(try P.OffsetIndex(encoded: offsetIndexBytes).encoded() == Array(offsetIndexBytes))
         }
     }

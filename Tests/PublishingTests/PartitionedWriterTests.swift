@@ -16,16 +16,21 @@ import Testing
         var options = ParquetWriterOptions()
         options.maxRowGroupRows = maxRowGroupRows
         return PartitionedWriter(
-            directory: directory.path, schema: Self.schema,
+            directory: directory.path,
+            schema: Self.schema,
             layout: .init(partitionColumn: 1, partitionUnit: .month, rowGroupUnit: .day, primaryKey: [0]),
-            options: options)
+            options: options
+        )
     }
 
     func batch(_ rows: [(id: Int64, day: Int32)]) -> RecordBatch {
-        RecordBatch(schema: Self.schema, columns: [
-            Column(values: .int64(rows.map(\.id))),
-            Column(values: .int32(rows.map(\.day))),
-        ])
+        RecordBatch(
+            schema: Self.schema,
+            columns: [
+                Column(values: .int64(rows.map(\.id))),
+                Column(values: .int32(rows.map(\.day))),
+            ]
+        )
     }
 
     /// (id, day) of every row, and the days of each row group, as the file holds them.
@@ -93,7 +98,13 @@ import Testing
         _ = try writer.finish()
         #expect(writer.lateRows == 2)
         let january = try contents(directory.file("2024-01.parquet"))
-        #expect(january.rows == [[19723, 1], [19723, 2], [19723, 3], [19724, 4], [19725, 5], [19726, 6], [19726, 7], [19726, 8]])
-        #expect(january.groupDays == [[jan1, jan1], [jan1], [jan1 + 1], [jan1 + 2], [jan1 + 3, jan1 + 3], [jan1 + 3]])
+        #expect(
+            january.rows == [
+                [19723, 1], [19723, 2], [19723, 3], [19724, 4], [19725, 5], [19726, 6], [19726, 7], [19726, 8],
+            ]
+        )
+        #expect(
+            january.groupDays == [[jan1, jan1], [jan1], [jan1 + 1], [jan1 + 2], [jan1 + 3, jan1 + 3], [jan1 + 3]]
+        )
     }
 }

@@ -23,7 +23,10 @@ import Testing
         for _ in 0..<2_000 {
             let unscaled = Int64.random(in: -999_999_999_999...999_999_999_999)
             let scale = Int.random(in: 0...6)
-            #expect(text { Digits.appendDecimal(unscaled, scale: scale, to: &$0) } == DecimalText.format(unscaled: unscaled, scale: scale))
+            #expect(
+                text { Digits.appendDecimal(unscaled, scale: scale, to: &$0) }
+                    == DecimalText.format(unscaled: unscaled, scale: scale)
+            )
         }
         #expect(text { Digits.appendDecimal(-5, scale: 2, to: &$0) } == "-0.05")
     }
@@ -36,7 +39,10 @@ import Testing
         }
         for _ in 0..<2_000 {
             let micros = Int64.random(in: -62_135_596_800_000_000...253_402_300_799_999_999)
-            #expect(text { Digits.appendDateTime(micros: micros, to: &$0) } == CivilCalendar.formatDateTime(microseconds: micros))
+            #expect(
+                text { Digits.appendDateTime(micros: micros, to: &$0) }
+                    == CivilCalendar.formatDateTime(microseconds: micros)
+            )
             let days = Int.random(in: -719_162...2_932_896)
             #expect(text { Digits.appendDate(days: days, to: &$0) } == CivilCalendar.formatDate(days: Int64(days)))
         }

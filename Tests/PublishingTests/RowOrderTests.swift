@@ -8,17 +8,25 @@ import Testing
 @Suite struct RowOrderFindsWhetherRowsAreInKeyOrder {
     static let schema = ParquetSchema(columns: [
         ColumnDescriptor(name: "day", physicalType: .int32, logicalType: .date, repetition: .optional),
-        ColumnDescriptor(name: "id", physicalType: .int64, logicalType: .integer(bitWidth: 64, signed: false), repetition: .required),
+        ColumnDescriptor(
+            name: "id",
+            physicalType: .int64,
+            logicalType: .integer(bitWidth: 64, signed: false),
+            repetition: .required
+        ),
         ColumnDescriptor(name: "at", physicalType: .int64, repetition: .required),
     ])
 
     func batch(days: [Int32?], ids: [UInt64], at: [Int64]? = nil) -> RecordBatch {
         let validity = days.contains(nil) ? days.map { $0 != nil } : nil
-        return RecordBatch(schema: Self.schema, columns: [
-            Column(values: .int32(days.map { $0 ?? 0 }), validity: validity),
-            Column(values: .int64(ids.map { Int64(bitPattern: $0) })),
-            Column(values: .int64(at ?? Array(repeating: 0, count: ids.count))),
-        ])
+        return RecordBatch(
+            schema: Self.schema,
+            columns: [
+                Column(values: .int32(days.map { $0 ?? 0 }), validity: validity),
+                Column(values: .int64(ids.map { Int64(bitPattern: $0) })),
+                Column(values: .int64(at ?? Array(repeating: 0, count: ids.count))),
+            ]
+        )
     }
 
     /// Whether `permutation` leaves the rows in order, by sorting them the slow way.

@@ -10,39 +10,58 @@ import Testing
 
     @Test func readAsTimeLevelDatasetMessageThenFields() {
         let line = StderrLogHandler.line(
-            date: instant, level: .info, message: "published v12",
-            metadata: ["dataset": "orders", "duration_ms": "812", "rows": "5000000"])
+            date: instant,
+            level: .info,
+            message: "published v12",
+            metadata: ["dataset": "orders", "duration_ms": "812", "rows": "5000000"]
+        )
         #expect(line == "2026-11-25T01:02:03.456Z info orders: published v12 rows=5000000 duration_ms=812")
     }
 
     @Test func commonFieldsLeadAndTheRestFollowByName() {
         let line = StderrLogHandler.line(
-            date: instant, level: .warning, message: "m",
-            metadata: ["zeta": "1", "phase": "done", "alpha": "2", "error": "boom", "version": "3"])
+            date: instant,
+            level: .warning,
+            message: "m",
+            metadata: ["zeta": "1", "phase": "done", "alpha": "2", "error": "boom", "version": "3"]
+        )
         #expect(line == "2026-11-25T01:02:03.456Z warning m version=3 phase=done error=boom alpha=2 zeta=1")
     }
 
     @Test func valuesWithSpacesQuotesOrNewlinesAreQuoted() {
         let line = StderrLogHandler.line(
-            date: instant, level: .error, message: "m",
-            metadata: ["a": "two words", "b": "say \"hi\"", "c": "", "d": "x=y", "e": "line\nbreak"])
+            date: instant,
+            level: .error,
+            message: "m",
+            metadata: ["a": "two words", "b": "say \"hi\"", "c": "", "d": "x=y", "e": "line\nbreak"]
+        )
         #expect(line.hasSuffix(#" a="two words" b="say \"hi\"" c="" d="x=y" e="line\nbreak""#), "\(line)")
     }
 
     @Test func anErrorTheMessageAlreadyCarriesIsNotRepeated() {
         let line = StderrLogHandler.line(
-            date: instant, level: .error, message: "refresh failed: connection refused",
-            metadata: ["dataset": "orders", "error": "connection refused", "phase": "failed"])
+            date: instant,
+            level: .error,
+            message: "refresh failed: connection refused",
+            metadata: ["dataset": "orders", "error": "connection refused", "phase": "failed"]
+        )
         #expect(line == "2026-11-25T01:02:03.456Z error orders: refresh failed: connection refused phase=failed")
         let fields = JournaldLogHandler.fields(
-            level: .error, message: "refresh failed: connection refused", metadata: ["error": "connection refused"],
-            file: "f", function: "g", line: 1)
+            level: .error,
+            message: "refresh failed: connection refused",
+            metadata: ["error": "connection refused"],
+            file: "f",
+            function: "g",
+            line: 1
+        )
         #expect(fields.contains("ERROR=connection refused"))
     }
 
     @Test func withoutADatasetTheMessageFollowsTheLevel() {
-        #expect(StderrLogHandler.line(date: instant, level: .notice, message: "started", metadata: [:])
-            == "2026-11-25T01:02:03.456Z notice started")
+        #expect(
+            StderrLogHandler.line(date: instant, level: .notice, message: "started", metadata: [:])
+                == "2026-11-25T01:02:03.456Z notice started"
+        )
     }
 
     @Test(arguments: [
@@ -63,7 +82,14 @@ import Testing
         let line = StderrLogHandler.line(date: Date(), level: .error, message: "x", metadata: metadata)
         #expect(!line.contains("hunter2"))
         #expect(line.contains("\(key)=<redacted>"))
-        let fields = JournaldLogHandler.fields(level: .error, message: "x", metadata: metadata, file: "f", function: "g", line: 1)
+        let fields = JournaldLogHandler.fields(
+            level: .error,
+            message: "x",
+            metadata: metadata,
+            file: "f",
+            function: "g",
+            line: 1
+        )
         #expect(!fields.joined(separator: "\n").contains("hunter2"))
         #expect(fields.contains("DATASET=orders"))
     }
@@ -77,15 +103,23 @@ import Testing
 @Suite struct JournalFields {
     @Test func carryMessagePrioritySourceAndTheMetadataUpperCased() {
         let fields = JournaldLogHandler.fields(
-            level: .warning, message: "published v3",
-            metadata: ["dataset": "orders", "version": "3", "rows": "10", "duration_ms": "81", "phase": "done", "error": "none"],
-            file: "Publishing/DatasetRefresher.swift", function: "refresh()", line: 42)
+            level: .warning,
+            message: "published v3",
+            metadata: [
+                "dataset": "orders", "version": "3", "rows": "10", "duration_ms": "81", "phase": "done",
+                "error": "none",
+            ],
+            file: "Publishing/DatasetRefresher.swift",
+            function: "refresh()",
+            line: 42
+        )
         #expect(
             fields == [
                 "MESSAGE=published v3", "PRIORITY=4", "SYSLOG_IDENTIFIER=parquet-publisher",
                 "CODE_FILE=Publishing/DatasetRefresher.swift", "CODE_LINE=42", "CODE_FUNC=refresh()",
                 "DATASET=orders", "DURATION_MS=81", "ERROR=none", "PHASE=done", "ROWS=10", "VERSION=3",
-            ])
+            ]
+        )
     }
 
     @Test(arguments: [
@@ -104,14 +138,27 @@ import Testing
 
     @Test func metadataNeverOverridesTheHandlersOwnFields() {
         let fields = JournaldLogHandler.fields(
-            level: .info, message: "real", metadata: ["message": "fake", "priority": "0"], file: "f", function: "g", line: 1)
+            level: .info,
+            message: "real",
+            metadata: ["message": "fake", "priority": "0"],
+            file: "f",
+            function: "g",
+            line: 1
+        )
         #expect(fields.filter { $0.hasPrefix("MESSAGE=") } == ["MESSAGE=real"])
         #expect(fields.filter { $0.hasPrefix("PRIORITY=") } == ["PRIORITY=6"])
         #expect(fields.contains("META_MESSAGE=fake") && fields.contains("META_PRIORITY=0"))
     }
 
     @Test func twoKeysOnTheSameFieldNameKeepTheFirst() {
-        let fields = JournaldLogHandler.fields(level: .info, message: "m", metadata: ["row-s": "1", "row_s": "2"], file: "f", function: "g", line: 1)
+        let fields = JournaldLogHandler.fields(
+            level: .info,
+            message: "m",
+            metadata: ["row-s": "1", "row_s": "2"],
+            file: "f",
+            function: "g",
+            line: 1
+        )
         #expect(fields.filter { $0.hasPrefix("ROW_S=") } == ["ROW_S=1"])
     }
 

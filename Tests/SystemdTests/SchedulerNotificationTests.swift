@@ -50,7 +50,9 @@ extension ProcessEnvironment {
         }
 
         func statusDocument(_ directory: URL) -> [String: Any]? {
-            guard let data = FileManager.default.contents(atPath: directory.path + "/public/status.json") else { return nil }
+            guard let data = FileManager.default.contents(atPath: directory.path + "/public/status.json") else {
+                return nil
+            }
             return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         }
 
@@ -66,17 +68,28 @@ extension ProcessEnvironment {
                 let control = DispatchQueue(label: "test.control")
                 let exited = DispatchSemaphore(value: 0)
 
-                try withEnvironment(["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "2000000", "WATCHDOG_PID": "\(getpid())"]) {
+                try withEnvironment([
+                    "NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "2000000", "WATCHDOG_PID": "\(getpid())",
+                ]) {
                     let scheduler = try Scheduler(
-                        configuration: try Configuration.load(contentsOf: path), configurationPath: path, logger: logger,
-                        control: control, exit: { exited.signal() })
+                        configuration: try Configuration.load(contentsOf: path),
+                        configurationPath: path,
+                        logger: logger,
+                        control: control,
+                        exit: { exited.signal() }
+                    )
                     try control.sync { try scheduler.start(handlingSignals: false) }
 
                     // Start: more time asked for the state check, then READY=1 with the summary.
                     let startup = messages(from: listener, until: { $0.hasPrefix("READY=1") }, within: 5)
                     #expect(startup.first == "EXTEND_TIMEOUT_USEC=60000000", "\(startup)")
                     // The first refresh is armed before READY=1 and may already be under way.
-                    let readyStatus = startup.last.flatMap { $0.wholeMatch(of: /READY=1\nSTATUS=orders (nothing published yet|refreshing|waiting for a refresh slot|connecting|describing)/) }
+                    let readyStatus = startup.last.flatMap {
+                        $0.wholeMatch(
+                            of:
+                                /READY=1\nSTATUS=orders (nothing published yet|refreshing|waiting for a refresh slot|connecting|describing)/
+                        )
+                    }
                     #expect(readyStatus != nil, "\(startup)")
                     #expect(logs.messages.contains { $0.hasPrefix("state checked; ready") })
 
@@ -88,22 +101,39 @@ extension ProcessEnvironment {
                     #expect(scheduler.isHealthy)
                     let wrote = (0..<50).contains { _ in
                         usleep(100_000)
-                        let entry = (statusDocument(directory)?["datasets"] as? [String: Any])?["orders"] as? [String: Any]
+                        let entry =
+                            (statusDocument(directory)?["datasets"] as? [String: Any])?["orders"] as? [String: Any]
                         return (entry?["last_error"] as? String)?.isEmpty == false && entry?["next_run"] is String
                     }
                     #expect(wrote, "status.json never showed the failure: \(statusDocument(directory) ?? [:])")
                     let metrics = try String(contentsOfFile: directory.path + "/metrics/pp.prom", encoding: .utf8)
-                    #expect(metrics.contains("parquet_publisher_refresh_errors_total{dataset=\"orders\"} 1"), "\(metrics)")
-                    #expect(logs.messages.contains { $0.hasPrefix("refresh failed; retrying in 5.0 seconds") }, "\(logs.messages)")
+                    #expect(
+                        metrics.contains("parquet_publisher_refresh_errors_total{dataset=\"orders\"} 1"),
+                        "\(metrics)"
+                    )
+                    #expect(
+                        logs.messages.contains { $0.hasPrefix("refresh failed; retrying in 5.0 seconds") },
+                        "\(logs.messages)"
+                    )
 
                     // A reload with an invalid file: RELOADING=1 with the monotonic clock, the old
                     // configuration kept and the reason logged, READY=1 again.
-                    try configuration(port: 1, lookback: "two days", in: directory).write(toFile: path, atomically: true, encoding: .utf8)
+                    try configuration(port: 1, lookback: "two days", in: directory).write(
+                        toFile: path,
+                        atomically: true,
+                        encoding: .utf8
+                    )
                     control.sync { scheduler.reload() }
-                    let reload = messages(from: listener, until: { $0.hasPrefix("READY=1") }, within: 5).filter { $0 != "WATCHDOG=1" }
+                    let reload = messages(from: listener, until: { $0.hasPrefix("READY=1") }, within: 5).filter {
+                        $0 != "WATCHDOG=1"
+                    }
                     #expect(reload.first?.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") == true, "\(reload)")
                     #expect(reload.last?.hasPrefix("READY=1\nSTATUS=orders") == true, "\(reload)")
-                    #expect(logs.messages.contains { $0.contains("invalid; keeping the old one") && $0.contains("lookback") })
+                    #expect(
+                        logs.messages.contains {
+                            $0.contains("invalid; keeping the old one") && $0.contains("lookback")
+                        }
+                    )
 
                     // Stop: STOPPING=1, the status marked stopped, then the exit.
                     control.sync { scheduler.stop(signal: "SIGTERM") }

@@ -75,12 +75,19 @@ import Testing
 
     @Test func readsLikeTheIssueSays() {
         var orders = DatasetSchedule.Snapshot(dataset: SystemdTests.orders())
-        orders.published = DatasetState(watermark: 1, version: 124, rows: 5_000_000, lastSuccess: now.addingTimeInterval(-150))
+        orders.published = DatasetState(
+            watermark: 1,
+            version: 124,
+            rows: 5_000_000,
+            lastSuccess: now.addingTimeInterval(-150)
+        )
         var offers = DatasetSchedule.Snapshot(dataset: SystemdTests.orders(name: "offers"))
         offers.activity = .refreshing
         offers.expectedRows = 2_000_000
         offers.progress = RefreshProgress(dataset: "offers", phase: .fetching, rows: 800_000, seconds: 3)
-        #expect(StatusSummary.line([orders, offers], now: now) == "orders v124 5.0M rows 2m ago; offers refreshing 40%")
+        #expect(
+            StatusSummary.line([orders, offers], now: now) == "orders v124 5.0M rows 2m ago; offers refreshing 40%"
+        )
     }
 
     @Test func aDeltaShowsItsPhaseAndRowsSoFar() {
@@ -100,11 +107,17 @@ import Testing
         waiting.activity = .waiting
         var failing = DatasetSchedule.Snapshot(dataset: SystemdTests.orders(name: "b"))
         failing.failures = 3
-        failing.published = DatasetState(watermark: 1, version: 7, rows: 812, lastSuccess: now.addingTimeInterval(-3 * 86400))
+        failing.published = DatasetState(
+            watermark: 1,
+            version: 7,
+            rows: 812,
+            lastSuccess: now.addingTimeInterval(-3 * 86400)
+        )
         let fresh = DatasetSchedule.Snapshot(dataset: SystemdTests.orders(name: "c"))
         #expect(
             StatusSummary.line([waiting, failing, fresh], now: now)
-                == "a waiting for a refresh slot; b v7 812 rows 3d ago (failing 3x); c nothing published yet")
+                == "a waiting for a refresh slot; b v7 812 rows 3d ago (failing 3x); c nothing published yet"
+        )
         #expect(StatusSummary.line([], now: now) == "no datasets")
     }
 
@@ -132,8 +145,13 @@ import Testing
     func snapshot() -> DatasetSchedule.Snapshot {
         var s = DatasetSchedule.Snapshot(dataset: SystemdTests.orders(name: "or\"ders"))
         s.published = DatasetState(
-            watermark: Int64((now.timeIntervalSince1970 - 90) * 1e6), version: 12, rows: 5000, lastReconcile: now.addingTimeInterval(-3600),
-            lastSuccess: now.addingTimeInterval(-60), lastDuration: 0.812)
+            watermark: Int64((now.timeIntervalSince1970 - 90) * 1e6),
+            version: 12,
+            rows: 5000,
+            lastReconcile: now.addingTimeInterval(-3600),
+            lastSuccess: now.addingTimeInterval(-60),
+            lastDuration: 0.812
+        )
         s.nextRun = now.addingTimeInterval(240)
         s.errorsTotal = 2
         s.refreshesTotal = 9
@@ -167,13 +185,18 @@ import Testing
         #expect(lines.contains(#"parquet_publisher_data_lag_seconds{dataset="or\"ders"} 90"#))
         #expect(lines.contains("# TYPE parquet_publisher_refresh_errors_total counter"))
         for line in lines where !line.hasPrefix("#") {
-            #expect(line.wholeMatch(of: /parquet_publisher_[a-z_]+\{dataset="(?:[^"\\]|\\.)*"\} -?[0-9.]+/) != nil, "\(line)")
+            #expect(
+                line.wholeMatch(of: /parquet_publisher_[a-z_]+\{dataset="(?:[^"\\]|\\.)*"\} -?[0-9.]+/) != nil,
+                "\(line)"
+            )
         }
         #expect(text.hasSuffix("\n"))
     }
 
     @Test func filesAreReplacedWholeWithNothingLeftBeside() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pp-atomic-\(UInt32.random(in: 0...UInt32.max))").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "pp-atomic-\(UInt32.random(in: 0...UInt32.max))"
+        ).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try AtomicFile.replace(directory + "/status.json", with: Array("one".utf8))
@@ -228,13 +251,22 @@ final class Peak: @unchecked Sendable {
     private let lock = NSLock()
     private var current = 0
     private(set) var maximum = 0
-    func enter() { lock.withLock { current += 1; maximum = max(maximum, current) } }
+    func enter() {
+        lock.withLock {
+            current += 1
+            maximum = max(maximum, current)
+        }
+    }
     func leave() { lock.withLock { current -= 1 } }
 }
 
 /// A dataset refreshed every 5 minutes, incrementally, reconciled daily.
 func orders(name: String = "orders") -> DatasetConfiguration {
     DatasetConfiguration(
-        name: name, source: .table(schema: nil, name: "orders"), primaryKey: ["id"], updatedAt: "updated_at",
-        every: .seconds(300))
+        name: name,
+        source: .table(schema: nil, name: "orders"),
+        primaryKey: ["id"],
+        updatedAt: "updated_at",
+        every: .seconds(300)
+    )
 }

@@ -17,10 +17,13 @@ import Testing
 
     /// The installed unit, in a scratch directory, with ExecStart pointing at a program that exists.
     func installedUnit(in directory: URL) throws -> String {
-        let text = try String(contentsOf: root.appendingPathComponent("systemd/parquet-publisher.service"), encoding: .utf8)
-            .replacingOccurrences(of: "@BINDIR@/parquet-publisher", with: "/bin/true")
-            .replacingOccurrences(of: "@SYSCONFDIR@", with: "/etc")
-            .replacingOccurrences(of: "@DOCDIR@", with: "/usr/share/doc/parquet-publisher")
+        let text = try String(
+            contentsOf: root.appendingPathComponent("systemd/parquet-publisher.service"),
+            encoding: .utf8
+        )
+        .replacingOccurrences(of: "@BINDIR@/parquet-publisher", with: "/bin/true")
+        .replacingOccurrences(of: "@SYSCONFDIR@", with: "/etc")
+        .replacingOccurrences(of: "@DOCDIR@", with: "/usr/share/doc/parquet-publisher")
         let path = directory.appendingPathComponent("parquet-publisher.service").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -39,16 +42,23 @@ import Testing
         guard let analyze = analyzer() else { return }
         try withTemporaryDirectory { directory in
             let unit = try installedUnit(in: directory)
-            let result = try runProcess(analyze, ["security", "--offline=true", "--no-pager", unit], currentDirectory: directory)
+            let result = try runProcess(
+                analyze,
+                ["security", "--offline=true", "--no-pager", unit],
+                currentDirectory: directory
+            )
             let line = try #require(
-                result.output.split(separator: "\n").first { $0.contains("Overall exposure level") }, "\(result.output)")
+                result.output.split(separator: "\n").first { $0.contains("Overall exposure level") },
+                "\(result.output)"
+            )
             let score = try #require(line.firstMatch(of: /level for [^:]+: ([0-9]+\.[0-9])/).flatMap { Double($0.1) })
             #expect(score <= 1.5, "\(line)")
             // The settings the score rests on, and the ones the daemon needs to work.
             let text = try String(contentsOfFile: unit, encoding: .utf8)
             for setting in [
                 "Type=notify", "WatchdogSec=60", "Restart=on-failure", "ExecReload=/bin/kill -HUP $MAINPID",
-                "User=parquet-publisher", "StateDirectory=parquet-publisher", "UMask=0022", "MemoryDenyWriteExecute=yes",
+                "User=parquet-publisher", "StateDirectory=parquet-publisher", "UMask=0022",
+                "MemoryDenyWriteExecute=yes",
                 "LoadCredential=mysql-password:/etc/parquet-publisher/mysql-password", "RestartPreventExitStatus=78",
             ] {
                 #expect(text.split(separator: "\n").contains { $0 == setting }, "the unit lost \(setting)")
@@ -69,7 +79,11 @@ import Testing
             #expect(files.fileExists(atPath: destination.path + "/etc/sysusers.d/parquet-publisher.conf"))
             #expect(files.fileExists(atPath: destination.path + "/usr/local/share/doc/parquet-publisher/operations.md"))
             let text = try String(contentsOfFile: unit, encoding: .utf8)
-            #expect(text.contains("ExecStart=/usr/local/bin/parquet-publisher run --config /etc/parquet-publisher/config.toml"))
+            #expect(
+                text.contains(
+                    "ExecStart=/usr/local/bin/parquet-publisher run --config /etc/parquet-publisher/config.toml"
+                )
+            )
             #expect(text.firstMatch(of: /@[A-Z]+@/) == nil, "a placeholder was left in the unit")
 
             try "# edited by the operator\n".write(toFile: config, atomically: true, encoding: .utf8)

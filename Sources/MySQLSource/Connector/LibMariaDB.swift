@@ -427,8 +427,14 @@ internal final class MariaDBStatement {
     func decodeRows(with decoder: BinaryRowDecoder) throws {
         // Without the callback, rows would be fetched and never decoded: refuse to go on.
         guard mysql_stmt_attr_set(stmt, STMT_ATTR_CB_USER_DATA, Unmanaged.passUnretained(decoder).toOpaque()) == 0,
-            mysql_stmt_attr_set(stmt, STMT_ATTR_CB_RESULT, unsafeBitCast(rowValueCallback, to: UnsafeRawPointer.self)) == 0
-        else { throw error(.statementFailed, "this Connector/C does not hand rows to a result callback (STMT_ATTR_CB_RESULT, 3.1 or later)") }
+            mysql_stmt_attr_set(stmt, STMT_ATTR_CB_RESULT, unsafeBitCast(rowValueCallback, to: UnsafeRawPointer.self))
+                == 0
+        else {
+            throw error(
+                .statementFailed,
+                "this Connector/C does not hand rows to a result callback (STMT_ATTR_CB_RESULT, 3.1 or later)"
+            )
+        }
     }
 
     /// `mysql_stmt_bind_result`.

@@ -96,10 +96,12 @@ final class BinaryRowDecoder {
         let out = output + c
         guard let p = value else {
             if !isOptional[c] {
-                fail(MySQLError(
-                    .invalidValue,
-                    "column \(columns[c].name) is NOT NULL in its description but the server sent NULL; describe the table again"
-                ))
+                fail(
+                    MySQLError(
+                        .invalidValue,
+                        "column \(columns[c].name) is NOT NULL in its description but the server sent NULL; describe the table again"
+                    )
+                )
             }
             out.pointee.storeNull(at: row)
             return 0
@@ -139,8 +141,15 @@ final class BinaryRowDecoder {
             if let days = dayNumber(c, p, out) {
                 let t = WireTemporal(time: p + 1, length: length)
                 out.pointee.store(
-                    CivilCalendar.microseconds(days: days, hour: t.hour, minute: t.minute, second: t.second, microsecond: t.microsecond),
-                    at: row)
+                    CivilCalendar.microseconds(
+                        days: days,
+                        hour: t.hour,
+                        minute: t.minute,
+                        second: t.second,
+                        microsecond: t.microsecond
+                    ),
+                    at: row
+                )
             }
             return 1 + length
         case .time:
@@ -156,7 +165,11 @@ final class BinaryRowDecoder {
             return wire
         case .decimal32, .decimal64:
             let (text, wire) = Self.lengthEncodedBytes(p)
-            if let value = DecimalText.unscaledInt64(text, precision: decoding.pointee.precision, scale: decoding.pointee.scale) {
+            if let value = DecimalText.unscaledInt64(
+                text,
+                precision: decoding.pointee.precision,
+                scale: decoding.pointee.scale
+            ) {
                 // Precision up to 9 fits INT32 (checked by the parse), up to 18 INT64.
                 if decoding.pointee.kind == .decimal32 {
                     out.pointee.store(Int32(truncatingIfNeeded: value), at: row)
@@ -170,7 +183,12 @@ final class BinaryRowDecoder {
         case .decimalFixed:
             let (text, wire) = Self.lengthEncodedBytes(p)
             let wide = UnsafeMutableRawBufferPointer(rebasing: wideDecimal[0..<decoding.pointee.width])
-            if DecimalText.unscaledBigEndian(text, precision: decoding.pointee.precision, scale: decoding.pointee.scale, into: wide) {
+            if DecimalText.unscaledBigEndian(
+                text,
+                precision: decoding.pointee.precision,
+                scale: decoding.pointee.scale,
+                into: wide
+            ) {
                 out.pointee.store(bytes: UnsafeRawBufferPointer(wide), at: row)
             } else {
                 badDecimal(c, text, out)
@@ -248,10 +266,12 @@ final class BinaryRowDecoder {
     }
 
     private func badDecimal(_ c: Int, _ text: UnsafeRawBufferPointer, _ out: UnsafeMutablePointer<FetchColumn>) {
-        fail(MySQLError(
-            .invalidValue,
-            "column \(columns[c].name) (\(columns[c].mysqlType)): the server sent \"\(String(decoding: text, as: UTF8.self))\", which does not fit \(columns[c].parquet.logicalType.map { "\($0)" } ?? "the column")"
-        ))
+        fail(
+            MySQLError(
+                .invalidValue,
+                "column \(columns[c].name) (\(columns[c].mysqlType)): the server sent \"\(String(decoding: text, as: UTF8.self))\", which does not fit \(columns[c].parquet.logicalType.map { "\($0)" } ?? "the column")"
+            )
+        )
         out.pointee.storeNull(at: row)
     }
 

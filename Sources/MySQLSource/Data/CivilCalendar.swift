@@ -55,7 +55,11 @@ public enum CivilCalendar {
     ) -> Int64 {
         microseconds(
             days: daysFromCivil(year: year, month: month, day: day),
-            hour: hour, minute: minute, second: second, microsecond: microsecond)
+            hour: hour,
+            minute: minute,
+            second: second,
+            microsecond: microsecond
+        )
     }
 
     /// Microseconds since the epoch of a time on the day `days` days after 1970-01-01.

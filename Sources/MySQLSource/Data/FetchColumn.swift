@@ -107,11 +107,17 @@ struct FetchColumn {
                 if count >= 8 {
                     target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
                     target.storeBytes(
-                        of: source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self), toByteOffset: count &- 8, as: UInt64.self)
+                        of: source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self),
+                        toByteOffset: count &- 8,
+                        as: UInt64.self
+                    )
                 } else if count >= 4 {
                     target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
                     target.storeBytes(
-                        of: source.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self), toByteOffset: count &- 4, as: UInt32.self)
+                        of: source.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self),
+                        toByteOffset: count &- 4,
+                        as: UInt32.self
+                    )
                 } else if count > 0 {
                     // 1 to 3 bytes: the first, middle and last cover them all.
                     target.storeBytes(of: value[0], as: UInt8.self)
@@ -165,11 +171,16 @@ struct FetchColumn {
         case (.double, _): column = .double(Self.copy(values, rows, as: Double.self))
         case (_, .fixed): column = .int64(Self.copy(values, rows, as: Int64.self))
         case (_, .fixedBytes(let width)):
-            column = .fixedLenByteArray(FixedLenByteArrayBuffer(width: width, bytes: Self.copy(values, rows * width, as: UInt8.self)))
+            column = .fixedLenByteArray(
+                FixedLenByteArrayBuffer(width: width, bytes: Self.copy(values, rows * width, as: UInt8.self))
+            )
         case (_, .variable):
-            column = .byteArray(ByteArrayBuffer(
-                bytes: Self.copy(bytes, byteCount, as: UInt8.self),
-                offsets: Array(UnsafeBufferPointer(start: offsets, count: rows + 1))))
+            column = .byteArray(
+                ByteArrayBuffer(
+                    bytes: Self.copy(bytes, byteCount, as: UInt8.self),
+                    offsets: Array(UnsafeBufferPointer(start: offsets, count: rows + 1))
+                )
+            )
         }
         return Column(values: column, validity: validity)
     }
@@ -177,7 +188,10 @@ struct FetchColumn {
     private static func copy<T>(_ memory: UnsafeMutableRawPointer?, _ count: Int, as type: T.Type) -> [T] {
         guard count > 0, let memory else { return [] }
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: memory, byteCount: count * MemoryLayout<T>.stride)
+            UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(
+                from: memory,
+                byteCount: count * MemoryLayout<T>.stride
+            )
             initialized = count
         }
     }

@@ -187,7 +187,10 @@ public struct FixedLenByteArrayBuffer: Sendable, Hashable {
     }
 
     public func slice(_ range: Range<Int>) -> FixedLenByteArrayBuffer {
-        FixedLenByteArrayBuffer(width: width, bytes: Array(storage[range.lowerBound * width..<range.upperBound * width]))
+        FixedLenByteArrayBuffer(
+            width: width,
+            bytes: Array(storage[range.lowerBound * width..<range.upperBound * width])
+        )
     }
 
     public func gather(_ indices: [Int]) -> FixedLenByteArrayBuffer {

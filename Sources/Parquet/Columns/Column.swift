@@ -116,7 +116,10 @@ public struct RecordBatch: Sendable, Hashable {
     public var columns: [Column]
 
     public init(schema: ParquetSchema, columns: [Column]) {
-        precondition(schema.columns.count == columns.count, "schema has \(schema.columns.count) columns, batch \(columns.count)")
+        precondition(
+            schema.columns.count == columns.count,
+            "schema has \(schema.columns.count) columns, batch \(columns.count)"
+        )
         if let first = columns.first {
             precondition(columns.allSatisfy { $0.count == first.count }, "columns differ in row count")
         }
@@ -170,7 +173,10 @@ extension Column {
             }
             validity = v
         }
-        return Column(values: ColumnValues.concatenate(pieces.map { (values: $0.column.values, rows: $0.rows) }), validity: validity)
+        return Column(
+            values: ColumnValues.concatenate(pieces.map { (values: $0.column.values, rows: $0.rows) }),
+            validity: validity
+        )
     }
 
     /// Roughly the bytes these values take in memory, for the row group's size cap.
@@ -203,15 +209,19 @@ extension ColumnValues {
             return out
         }
         switch first {
-        case .boolean: return .boolean(join { if case .boolean(let v) = $0 { v } else { fatalError("mixed column types") } })
+        case .boolean:
+            return .boolean(join { if case .boolean(let v) = $0 { v } else { fatalError("mixed column types") } })
         case .int32: return .int32(join { if case .int32(let v) = $0 { v } else { fatalError("mixed column types") } })
         case .int64: return .int64(join { if case .int64(let v) = $0 { v } else { fatalError("mixed column types") } })
         case .float: return .float(join { if case .float(let v) = $0 { v } else { fatalError("mixed column types") } })
-        case .double: return .double(join { if case .double(let v) = $0 { v } else { fatalError("mixed column types") } })
+        case .double:
+            return .double(join { if case .double(let v) = $0 { v } else { fatalError("mixed column types") } })
         case .byteArray:
             var bytes = 0
             for piece in pieces {
-                if case .byteArray(let v) = piece.values { bytes += v.offsets[piece.rows.upperBound] - v.offsets[piece.rows.lowerBound] }
+                if case .byteArray(let v) = piece.values {
+                    bytes += v.offsets[piece.rows.upperBound] - v.offsets[piece.rows.lowerBound]
+                }
             }
             var out = ByteArrayBuffer(reservingCapacity: total, bytes: bytes)
             for piece in pieces {

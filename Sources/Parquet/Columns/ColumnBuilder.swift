@@ -102,13 +102,27 @@ public struct ColumnBuilder: Sendable {
     public mutating func finish() -> Column {
         let values: ColumnValues
         switch physicalType {
-        case .boolean: values = .boolean(booleans); booleans = []
-        case .int32: values = .int32(int32s); int32s = []
-        case .int64, .int96: values = .int64(int64s); int64s = []
-        case .float: values = .float(floats); floats = []
-        case .double: values = .double(doubles); doubles = []
-        case .byteArray: values = .byteArray(byteArrays); byteArrays = ByteArrayBuffer()
-        case .fixedLenByteArray: values = .fixedLenByteArray(fixed); fixed = FixedLenByteArrayBuffer(width: fixed.width)
+        case .boolean:
+            values = .boolean(booleans)
+            booleans = []
+        case .int32:
+            values = .int32(int32s)
+            int32s = []
+        case .int64, .int96:
+            values = .int64(int64s)
+            int64s = []
+        case .float:
+            values = .float(floats)
+            floats = []
+        case .double:
+            values = .double(doubles)
+            doubles = []
+        case .byteArray:
+            values = .byteArray(byteArrays)
+            byteArrays = ByteArrayBuffer()
+        case .fixedLenByteArray:
+            values = .fixedLenByteArray(fixed)
+            fixed = FixedLenByteArrayBuffer(width: fixed.width)
         }
         let column = Column(values: values, validity: validity.isEmpty ? nil : validity)
         validity = []

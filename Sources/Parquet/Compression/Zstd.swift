@@ -42,7 +42,14 @@ final class ZstdCompressor {
             scratch.deallocate()
             scratch = .allocate(byteCount: max(bound, scratch.count * 2), alignment: 16)
         }
-        let result = ZSTD_compressCCtx(context, scratch.baseAddress, scratch.count, input.baseAddress, input.count, level)
+        let result = ZSTD_compressCCtx(
+            context,
+            scratch.baseAddress,
+            scratch.count,
+            input.baseAddress,
+            input.count,
+            level
+        )
         if ZSTD_isError(result) != 0 {
             throw ParquetError(.compression, "ZSTD compression failed: \(String(cString: ZSTD_getErrorName(result)))")
         }

@@ -6,7 +6,11 @@ enum BitPacking {
     /// `count * bitWidth / 8` rounded up. Callers pass multiples of 8 values so groups end on
     /// byte boundaries, and make room for the whole result: whole 64-bit words are stored at once.
     @inline(__always)
-    static func pack<T: BitPackable>(_ values: UnsafeBufferPointer<T>, bitWidth: Int, into out: UnsafeMutableRawPointer) -> Int {
+    static func pack<T: BitPackable>(
+        _ values: UnsafeBufferPointer<T>,
+        bitWidth: Int,
+        into out: UnsafeMutableRawPointer
+    ) -> Int {
         if bitWidth == 0 { return 0 }
         var accumulator: UInt64 = 0
         var accumulated = 0
@@ -35,7 +39,10 @@ enum BitPacking {
     /// Bytes past the end read as zero (the spec lets the last group be padded).
     @inline(__always)
     static func unpack(
-        _ bytes: UnsafeRawBufferPointer, bitOffset: Int, bitWidth: Int, count: Int,
+        _ bytes: UnsafeRawBufferPointer,
+        bitOffset: Int,
+        bitWidth: Int,
+        count: Int,
         into out: UnsafeMutablePointer<UInt64>
     ) {
         if bitWidth == 0 {

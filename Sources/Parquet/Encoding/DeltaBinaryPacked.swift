@@ -9,7 +9,8 @@ enum DeltaBinaryPacked {
     static let miniblocksPerBlock = 4
     static let miniblockSize = 32
 
-    static func encode<T: FixedWidthInteger & SignedInteger>(_ values: UnsafeBufferPointer<T>, into out: inout [UInt8]) {
+    static func encode<T: FixedWidthInteger & SignedInteger>(_ values: UnsafeBufferPointer<T>, into out: inout [UInt8])
+    {
         out.appendULEB128(UInt64(blockSize))
         out.appendULEB128(UInt64(miniblocksPerBlock))
         out.appendULEB128(UInt64(values.count))
@@ -43,7 +44,9 @@ enum DeltaBinaryPacked {
                             block[m] = 0
                             continue
                         }
-                        let miniblock = UnsafeBufferPointer(rebasing: deltas[(m &* miniblockSize)..<((m &+ 1) &* miniblockSize)])
+                        let miniblock = UnsafeBufferPointer(
+                            rebasing: deltas[(m &* miniblockSize)..<((m &+ 1) &* miniblockSize)]
+                        )
                         var maxBits: UInt64 = 0
                         for v in miniblock { maxBits |= v }
                         let width = BitPacking.bitWidth(maxBits)
@@ -59,7 +62,9 @@ enum DeltaBinaryPacked {
 
     /// Decodes `count` values into `out`; returns the bytes consumed.
     static func decode<T: FixedWidthInteger & SignedInteger>(
-        _ data: UnsafeRawBufferPointer, count: Int, into out: UnsafeMutablePointer<T>
+        _ data: UnsafeRawBufferPointer,
+        count: Int,
+        into out: UnsafeMutablePointer<T>
     ) throws -> Int {
         var reader = VarintReader(data: data)
         let blockSize = Int(try reader.uleb())
@@ -67,7 +72,10 @@ enum DeltaBinaryPacked {
         let total = Int(try reader.uleb())
         let first = try reader.zigzag()
         guard blockSize > 0, miniblocks > 0, blockSize % miniblocks == 0, (blockSize / miniblocks) % 8 == 0 else {
-            throw ParquetError(.corruptPage, "DELTA_BINARY_PACKED header has block size \(blockSize) and \(miniblocks) miniblocks")
+            throw ParquetError(
+                .corruptPage,
+                "DELTA_BINARY_PACKED header has block size \(blockSize) and \(miniblocks) miniblocks"
+            )
         }
         guard total >= count else {
             throw ParquetError(.corruptPage, "DELTA_BINARY_PACKED holds \(total) values, \(count) expected")
@@ -88,13 +96,20 @@ enum DeltaBinaryPacked {
             for m in 0..<miniblocks where produced < total {
                 let width = Int(data[widthsAt + m])
                 guard width <= T.bitWidth else {
-                    throw ParquetError(.corruptPage, "DELTA_BINARY_PACKED miniblock of \(width) bits for a \(T.bitWidth)-bit column")
+                    throw ParquetError(
+                        .corruptPage,
+                        "DELTA_BINARY_PACKED miniblock of \(width) bits for a \(T.bitWidth)-bit column"
+                    )
                 }
                 let byteLength = miniblockSize * width / 8
                 scratch.withUnsafeMutableBufferPointer {
                     BitPacking.unpack(
                         UnsafeRawBufferPointer(rebasing: data[min(reader.position, data.count)...]),
-                        bitOffset: 0, bitWidth: width, count: miniblockSize, into: $0.baseAddress!)
+                        bitOffset: 0,
+                        bitWidth: width,
+                        count: miniblockSize,
+                        into: $0.baseAddress!
+                    )
                 }
                 reader.position += byteLength
                 let n = min(miniblockSize, total - produced)

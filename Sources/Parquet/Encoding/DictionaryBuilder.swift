@@ -196,7 +196,8 @@ final class ByteArrayDictionary {
             if n >= 8 {
                 tail = bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
             } else if left >= 4 {
-                tail = UInt64(bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self)) << 32
+                tail =
+                    UInt64(bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self)) << 32
                     | UInt64(bytes.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
             } else {
                 tail = UInt64(bytes[i]) << 16 | UInt64(bytes[i + left / 2]) << 8 | UInt64(bytes[n - 1])

@@ -10,7 +10,9 @@
 enum RleBitPackedHybrid {
     /// Appends `values` (each < 2^bitWidth) encoded at `bitWidth` to `out`.
     static func encode<T: BitPackable>(
-        _ values: UnsafeBufferPointer<T>, bitWidth: Int, into out: inout [UInt8]
+        _ values: UnsafeBufferPointer<T>,
+        bitWidth: Int,
+        into out: inout [UInt8]
     ) {
         precondition((0...32).contains(bitWidth))
         let n = values.count
@@ -37,7 +39,10 @@ enum RleBitPackedHybrid {
 
     /// A literal (bit-packed) stretch, the last group padded with zeros; one header per 63 groups.
     private static func appendLiterals<T: BitPackable>(
-        _ values: UnsafeBufferPointer<T>, _ range: Range<Int>, bitWidth: Int, into out: inout [UInt8]
+        _ values: UnsafeBufferPointer<T>,
+        _ range: Range<Int>,
+        bitWidth: Int,
+        into out: inout [UInt8]
     ) {
         var start = range.lowerBound
         while start < range.upperBound {
@@ -49,7 +54,10 @@ enum RleBitPackedHybrid {
             out.withUnsafeMutableBytes { bytes in
                 // The zero padding of the last group is already in place.
                 _ = BitPacking.pack(
-                    UnsafeBufferPointer(rebasing: values[start..<(start &+ count)]), bitWidth: bitWidth, into: bytes.baseAddress! + first)
+                    UnsafeBufferPointer(rebasing: values[start..<(start &+ count)]),
+                    bitWidth: bitWidth,
+                    into: bytes.baseAddress! + first
+                )
             }
             start &+= count
         }
@@ -96,7 +104,12 @@ struct RleBitPackedDecoder {
             } else if packedRemaining > 0 {
                 let n = min(packedRemaining, count - produced)
                 BitPacking.unpack(
-                    data, bitOffset: packedBitOffset, bitWidth: bitWidth, count: n, into: out + produced)
+                    data,
+                    bitOffset: packedBitOffset,
+                    bitWidth: bitWidth,
+                    count: n,
+                    into: out + produced
+                )
                 packedBitOffset += n * bitWidth
                 packedRemaining -= n
                 produced += n

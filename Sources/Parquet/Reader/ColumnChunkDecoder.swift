@@ -17,14 +17,20 @@ struct ColumnChunkDecoder {
         switch codec {
         case .uncompressed, .zstd: break
         default:
-            throw ParquetError(.unsupported, "\(context): codec \(codec.name) is not supported (only UNCOMPRESSED and ZSTD)")
+            throw ParquetError(
+                .unsupported,
+                "\(context): codec \(codec.name) is not supported (only UNCOMPRESSED and ZSTD)"
+            )
         }
     }
 
     /// Decodes the chunk's pages into `sink`, appending the rows' validity to `validity` for
     /// an OPTIONAL column. Returns the number of null rows.
     func decodePages<Sink: ColumnValueSink>(
-        _ bytes: [UInt8], fileOffset: Int, into sink: inout Sink, validity: inout [Bool]
+        _ bytes: [UInt8],
+        fileOffset: Int,
+        into sink: inout Sink,
+        validity: inout [Bool]
     ) throws -> Int {
         sink.startChunk()
         var nullCount = 0
@@ -41,13 +47,20 @@ struct ColumnChunkDecoder {
             do {
                 header = try ParquetFormat.PageHeader(from: &reader)
             } catch {
-                throw ParquetError(.corruptFile, "\(context): unreadable page header at byte \(pageOffset)", cause: error)
+                throw ParquetError(
+                    .corruptFile,
+                    "\(context): unreadable page header at byte \(pageOffset)",
+                    cause: error
+                )
             }
             let payloadStart = position + reader.position
             let compressedSize = Int(header.compressedPageSize)
             let uncompressedSize = Int(header.uncompressedPageSize)
             guard compressedSize >= 0, uncompressedSize >= 0, compressedSize <= bytes.count - payloadStart else {
-                throw ParquetError(.corruptFile, "\(context): the page at byte \(pageOffset) claims \(compressedSize) bytes, the column chunk has \(bytes.count - payloadStart) left")
+                throw ParquetError(
+                    .corruptFile,
+                    "\(context): the page at byte \(pageOffset) claims \(compressedSize) bytes, the column chunk has \(bytes.count - payloadStart) left"
+                )
             }
             let payload = bytes[payloadStart..<(payloadStart + compressedSize)]
             position = payloadStart + compressedSize
@@ -80,22 +93,38 @@ struct ColumnChunkDecoder {
                         var nonNull = values
                         if descriptor.isOptional {
                             guard dataHeader.definitionLevelEncoding == .rle else {
-                                throw ParquetError(.unsupported, "definition levels in \(dataHeader.definitionLevelEncoding.name)")
+                                throw ParquetError(
+                                    .unsupported,
+                                    "definition levels in \(dataHeader.definitionLevelEncoding.name)"
+                                )
                             }
                             // V1: a 4-byte length, then the RLE/bit-packing hybrid.
-                            guard page.count >= 4 else { throw ParquetError(.corruptPage, "no definition levels length") }
+                            guard page.count >= 4 else {
+                                throw ParquetError(.corruptPage, "no definition levels length")
+                            }
                             let length = Int(UInt32(littleEndian: page.loadUnaligned(as: UInt32.self)))
                             guard length <= page.count - 4 else {
-                                throw ParquetError(.corruptPage, "definition levels claim \(length) bytes, the page has \(page.count - 4) left")
+                                throw ParquetError(
+                                    .corruptPage,
+                                    "definition levels claim \(length) bytes, the page has \(page.count - 4) left"
+                                )
                             }
                             nonNull = try appendLevels(
-                                UnsafeRawBufferPointer(rebasing: page[4..<(4 + length)]), count: values,
-                                into: &validity, scratch: &levels)
+                                UnsafeRawBufferPointer(rebasing: page[4..<(4 + length)]),
+                                count: values,
+                                into: &validity,
+                                scratch: &levels
+                            )
                             valuesStart = 4 + length
                         }
                         try appendValues(
-                            UnsafeRawBufferPointer(rebasing: page[valuesStart...]), encoding: dataHeader.encoding,
-                            rows: values, nonNull: nonNull, validity: validity, into: &sink)
+                            UnsafeRawBufferPointer(rebasing: page[valuesStart...]),
+                            encoding: dataHeader.encoding,
+                            rows: values,
+                            nonNull: nonNull,
+                            validity: validity,
+                            into: &sink
+                        )
                         nullCount += values - nonNull
                     }
                     decoded += values
@@ -111,23 +140,39 @@ struct ColumnChunkDecoder {
                     guard repetitionLength >= 0, definitionLength >= 0, levelsLength <= payload.count,
                         levelsLength <= uncompressedSize
                     else {
-                        throw ParquetError(.corruptPage, "levels of \(repetitionLength) + \(definitionLength) bytes in a page of \(payload.count)")
+                        throw ParquetError(
+                            .corruptPage,
+                            "levels of \(repetitionLength) + \(definitionLength) bytes in a page of \(payload.count)"
+                        )
                     }
                     // V2: levels stay uncompressed ahead of the (maybe compressed) values.
                     var nonNull = values
                     if descriptor.isOptional {
                         nonNull = try payload.withUnsafeBytes { raw in
                             try appendLevels(
-                                UnsafeRawBufferPointer(rebasing: raw[repetitionLength..<levelsLength]), count: values,
-                                into: &validity, scratch: &levels)
+                                UnsafeRawBufferPointer(rebasing: raw[repetitionLength..<levelsLength]),
+                                count: values,
+                                into: &validity,
+                                scratch: &levels
+                            )
                         }
                         guard values - nonNull == Int(v2.numNulls) else {
-                            throw ParquetError(.corruptPage, "definition levels show \(values - nonNull) nulls, the header \(v2.numNulls)")
+                            throw ParquetError(
+                                .corruptPage,
+                                "definition levels show \(values - nonNull) nulls, the header \(v2.numNulls)"
+                            )
                         }
                     }
                     let valuesPayload = payload[(payload.startIndex + levelsLength)...]
                     func body(_ data: UnsafeRawBufferPointer) throws {
-                        try appendValues(data, encoding: v2.encoding, rows: values, nonNull: nonNull, validity: validity, into: &sink)
+                        try appendValues(
+                            data,
+                            encoding: v2.encoding,
+                            rows: values,
+                            nonNull: nonNull,
+                            validity: validity,
+                            into: &sink
+                        )
                     }
                     if v2.isCompressed ?? true {
                         try withDecompressed(valuesPayload, uncompressedSize: uncompressedSize - levelsLength, body)
@@ -142,7 +187,11 @@ struct ColumnChunkDecoder {
                 }
             } catch let error as ParquetError {
                 throw ParquetError(
-                    error.code, "\(context), page at byte \(pageOffset): \(error.message)", errno: error.errno, cause: error.cause)
+                    error.code,
+                    "\(context), page at byte \(pageOffset): \(error.message)",
+                    errno: error.errno,
+                    cause: error.cause
+                )
             }
         }
         return nullCount
@@ -151,7 +200,10 @@ struct ColumnChunkDecoder {
     private func pageValueCount(_ numValues: Int32, decoded: Int) throws -> Int {
         let values = Int(numValues)
         guard values >= 0, values <= rows - decoded else {
-            throw ParquetError(.corruptPage, "a page of \(values) values after \(decoded) of the row group's \(rows) rows")
+            throw ParquetError(
+                .corruptPage,
+                "a page of \(values) values after \(decoded) of the row group's \(rows) rows"
+            )
         }
         return values
     }
@@ -159,7 +211,10 @@ struct ColumnChunkDecoder {
     /// Decodes `count` definition levels (bit width 1) and appends the rows' validity;
     /// returns how many are valid.
     private func appendLevels(
-        _ data: UnsafeRawBufferPointer, count: Int, into validity: inout [Bool], scratch: inout [UInt64]
+        _ data: UnsafeRawBufferPointer,
+        count: Int,
+        into validity: inout [Bool],
+        scratch: inout [UInt64]
     ) throws -> Int {
         if scratch.count < count { scratch = [UInt64](repeating: 0, count: count) }
         var decoder = RleBitPackedDecoder(bitWidth: 1, data: data)
@@ -185,8 +240,12 @@ struct ColumnChunkDecoder {
     /// Hands the page's values to the sink with the validity of the page's rows (the tail of
     /// `validity`), or none for a REQUIRED column or a page without nulls.
     private func appendValues<Sink: ColumnValueSink>(
-        _ data: UnsafeRawBufferPointer, encoding: ParquetFormat.Encoding, rows: Int, nonNull: Int,
-        validity: [Bool], into sink: inout Sink
+        _ data: UnsafeRawBufferPointer,
+        encoding: ParquetFormat.Encoding,
+        rows: Int,
+        nonNull: Int,
+        validity: [Bool],
+        into sink: inout Sink
     ) throws {
         if nonNull == rows {
             try sink.appendPage(data, encoding: encoding, rows: rows, nonNull: nonNull, validity: nil)
@@ -200,11 +259,15 @@ struct ColumnChunkDecoder {
 
     /// Calls `body` with the page's bytes as written before compression.
     private func withDecompressed(
-        _ payload: ArraySlice<UInt8>, uncompressedSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void
+        _ payload: ArraySlice<UInt8>,
+        uncompressedSize: Int,
+        _ body: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         switch codec {
         case .zstd where uncompressedSize > 0 || !payload.isEmpty:
-            let page = try payload.withUnsafeBytes { try ZstdDecompressor.decompress($0, expectedSize: uncompressedSize) }
+            let page = try payload.withUnsafeBytes {
+                try ZstdDecompressor.decompress($0, expectedSize: uncompressedSize)
+            }
             try page.withUnsafeBytes(body)
         default:
             try payload.withUnsafeBytes(body)

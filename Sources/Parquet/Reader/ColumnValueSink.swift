@@ -18,7 +18,10 @@ protocol ColumnValueSink {
     /// Appends `rows` rows. `data` holds the page's `nonNull` values in `encoding`;
     /// `validity` (nil when every row is valid) has `rows` entries, `nonNull` of them true.
     mutating func appendPage(
-        _ data: UnsafeRawBufferPointer, encoding: ParquetFormat.Encoding, rows: Int, nonNull: Int,
+        _ data: UnsafeRawBufferPointer,
+        encoding: ParquetFormat.Encoding,
+        rows: Int,
+        nonNull: Int,
         validity: UnsafeBufferPointer<Bool>?
     ) throws
 
@@ -33,7 +36,12 @@ enum SinkSupport {
     /// front so it works in place: valid rows take the values in order, null rows the
     /// placeholder. The approach of Arrow's "spaced" decoding.
     @inline(__always)
-    static func expand<T>(_ values: UnsafeMutablePointer<T>, dense: Int, validity: UnsafeBufferPointer<Bool>, placeholder: T) {
+    static func expand<T>(
+        _ values: UnsafeMutablePointer<T>,
+        dense: Int,
+        validity: UnsafeBufferPointer<Bool>,
+        placeholder: T
+    ) {
         var source = dense - 1
         var row = validity.count - 1
         // Once `row == source`, every row at or below it is valid and already in place.
@@ -74,7 +82,10 @@ enum SinkSupport {
     }
 
     static func missingDictionary(_ encoding: ParquetFormat.Encoding) -> ParquetError {
-        ParquetError(.corruptPage, "a data page is \(encoding.name)-encoded but the chunk has no dictionary page before it")
+        ParquetError(
+            .corruptPage,
+            "a data page is \(encoding.name)-encoded but the chunk has no dictionary page before it"
+        )
     }
 
     static func unsupported(_ encoding: ParquetFormat.Encoding, _ type: String) -> ParquetError {
@@ -231,12 +242,17 @@ struct FixedWidthSink<T: FixedWidthReadable>: ColumnValueSink {
     mutating func setDictionary(_ data: UnsafeRawBufferPointer, count: Int) throws {
         try SinkSupport.checkDictionary(count: count, minimumBytes: count * MemoryLayout<T>.size, pageBytes: data.count)
         var entries = [T](repeating: T.placeholder, count: count)
-        _ = try entries.withUnsafeMutableBufferPointer { try PlainDecoding.decode(data, count: count, into: $0.baseAddress!) }
+        _ = try entries.withUnsafeMutableBufferPointer {
+            try PlainDecoding.decode(data, count: count, into: $0.baseAddress!)
+        }
         dictionary = entries
     }
 
     mutating func appendPage(
-        _ data: UnsafeRawBufferPointer, encoding: ParquetFormat.Encoding, rows: Int, nonNull: Int,
+        _ data: UnsafeRawBufferPointer,
+        encoding: ParquetFormat.Encoding,
+        rows: Int,
+        nonNull: Int,
         validity: UnsafeBufferPointer<Bool>?
     ) throws {
         guard rows > 0 else { return }
@@ -260,14 +276,21 @@ struct FixedWidthSink<T: FixedWidthReadable>: ColumnValueSink {
                 try dictionary.withUnsafeBufferPointer { entries in
                     for i in 0..<nonNull {
                         let index = indices[i]
-                        guard index < UInt64(entries.count) else { throw SinkSupport.badIndex(index, entries: entries.count) }
+                        guard index < UInt64(entries.count) else {
+                            throw SinkSupport.badIndex(index, entries: entries.count)
+                        }
                         out[i] = entries[Int(index)]
                     }
                 }
             case .deltaBinaryPacked:
                 try T.decodeDelta(data, count: nonNull, into: out)
             case .byteStreamSplit:
-                try PlainDecoding.decodeByteStreamSplit(data, count: nonNull, width: MemoryLayout<T>.size, into: UnsafeMutableRawPointer(out))
+                try PlainDecoding.decodeByteStreamSplit(
+                    data,
+                    count: nonNull,
+                    width: MemoryLayout<T>.size,
+                    into: UnsafeMutableRawPointer(out)
+                )
             default:
                 throw SinkSupport.unsupported(encoding, T.typeName)
             }
@@ -302,12 +325,17 @@ struct BooleanSink: ColumnValueSink {
     mutating func setDictionary(_ data: UnsafeRawBufferPointer, count: Int) throws {
         try SinkSupport.checkDictionary(count: count, minimumBytes: (count + 7) / 8, pageBytes: data.count)
         var entries = [Bool](repeating: false, count: count)
-        _ = try entries.withUnsafeMutableBufferPointer { try PlainDecoding.decode(booleans: data, count: count, into: $0.baseAddress!) }
+        _ = try entries.withUnsafeMutableBufferPointer {
+            try PlainDecoding.decode(booleans: data, count: count, into: $0.baseAddress!)
+        }
         dictionary = entries
     }
 
     mutating func appendPage(
-        _ data: UnsafeRawBufferPointer, encoding: ParquetFormat.Encoding, rows: Int, nonNull: Int,
+        _ data: UnsafeRawBufferPointer,
+        encoding: ParquetFormat.Encoding,
+        rows: Int,
+        nonNull: Int,
         validity: UnsafeBufferPointer<Bool>?
     ) throws {
         guard rows > 0 else { return }
@@ -323,7 +351,10 @@ struct BooleanSink: ColumnValueSink {
                 throw ParquetError(.corruptPage, "RLE BOOLEAN data claims \(length) bytes, \(data.count - 4) are there")
             }
             if indices.count < nonNull { indices = [UInt64](repeating: 0, count: nonNull) }
-            var decoder = RleBitPackedDecoder(bitWidth: 1, data: UnsafeRawBufferPointer(rebasing: data[4..<(4 + length)]))
+            var decoder = RleBitPackedDecoder(
+                bitWidth: 1,
+                data: UnsafeRawBufferPointer(rebasing: data[4..<(4 + length)])
+            )
             try indices.withUnsafeMutableBufferPointer { try decoder.decode(count: nonNull, into: $0.baseAddress!) }
         case .rleDictionary, .plainDictionary:
             guard dictionary != nil else { throw SinkSupport.missingDictionary(encoding) }
@@ -345,7 +376,9 @@ struct BooleanSink: ColumnValueSink {
             default:
                 for i in 0..<nonNull {
                     let index = indices[i]
-                    guard index < UInt64(dictionary.count) else { throw SinkSupport.badIndex(index, entries: dictionary.count) }
+                    guard index < UInt64(dictionary.count) else {
+                        throw SinkSupport.badIndex(index, entries: dictionary.count)
+                    }
                     out[i] = dictionary[Int(index)]
                 }
             }
@@ -379,13 +412,19 @@ struct ByteArraySink: ColumnValueSink {
 
     mutating func setDictionary(_ data: UnsafeRawBufferPointer, count: Int) throws {
         try SinkSupport.checkDictionary(count: count, minimumBytes: count * 4, pageBytes: data.count)
-        var entries = ByteArrayAppender(out: ByteArrayBuffer(reservingCapacity: count, bytes: data.count), validity: nil)
+        var entries = ByteArrayAppender(
+            out: ByteArrayBuffer(reservingCapacity: count, bytes: data.count),
+            validity: nil
+        )
         _ = try PlainDecoding.forEachByteArray(data, count: count, into: &entries)
         dictionary = entries.out
     }
 
     mutating func appendPage(
-        _ data: UnsafeRawBufferPointer, encoding: ParquetFormat.Encoding, rows: Int, nonNull: Int,
+        _ data: UnsafeRawBufferPointer,
+        encoding: ParquetFormat.Encoding,
+        rows: Int,
+        nonNull: Int,
         validity: UnsafeBufferPointer<Bool>?
     ) throws {
         // Moved out and back, so that the buffer stays uniquely referenced while it grows.
@@ -405,7 +444,9 @@ struct ByteArraySink: ColumnValueSink {
                         try indices.withUnsafeBufferPointer { indices in
                             for i in 0..<nonNull {
                                 let index = indices[i]
-                                guard index < UInt64(entries) else { throw SinkSupport.badIndex(index, entries: entries) }
+                                guard index < UInt64(entries) else {
+                                    throw SinkSupport.badIndex(index, entries: entries)
+                                }
                                 let e = Int(index)
                                 appender.consume(UnsafeRawBufferPointer(rebasing: raw[offsets[e]..<offsets[e + 1]]))
                             }
@@ -457,7 +498,10 @@ struct FixedLenByteArraySink: ColumnValueSink {
     }
 
     mutating func appendPage(
-        _ data: UnsafeRawBufferPointer, encoding: ParquetFormat.Encoding, rows: Int, nonNull: Int,
+        _ data: UnsafeRawBufferPointer,
+        encoding: ParquetFormat.Encoding,
+        rows: Int,
+        nonNull: Int,
         validity: UnsafeBufferPointer<Bool>?
     ) throws {
         var appender = FixedLenByteArrayAppender(out: values, validity: validity)
@@ -483,8 +527,18 @@ struct FixedLenByteArraySink: ColumnValueSink {
             case .byteStreamSplit:
                 if scratch.count < nonNull * width { scratch = [UInt8](repeating: 0, count: nonNull * width) }
                 try scratch.withUnsafeMutableBytes { buffer in
-                    try PlainDecoding.decodeByteStreamSplit(data, count: nonNull, width: width, into: buffer.baseAddress!)
-                    _ = try PlainDecoding.forEachFixedLenByteArray(UnsafeRawBufferPointer(buffer), count: nonNull, width: width, into: &appender)
+                    try PlainDecoding.decodeByteStreamSplit(
+                        data,
+                        count: nonNull,
+                        width: width,
+                        into: buffer.baseAddress!
+                    )
+                    _ = try PlainDecoding.forEachFixedLenByteArray(
+                        UnsafeRawBufferPointer(buffer),
+                        count: nonNull,
+                        width: width,
+                        into: &appender
+                    )
                 }
             case .deltaByteArray:
                 _ = try DeltaByteArray.forEach(data, count: nonNull, into: &appender)
@@ -493,7 +547,10 @@ struct FixedLenByteArraySink: ColumnValueSink {
             }
         }
         if let wrongWidth = appender.wrongWidth {
-            throw ParquetError(.corruptPage, "a value of \(wrongWidth) bytes in a FIXED_LEN_BYTE_ARRAY(\(width)) column")
+            throw ParquetError(
+                .corruptPage,
+                "a value of \(wrongWidth) bytes in a FIXED_LEN_BYTE_ARRAY(\(width)) column"
+            )
         }
         appender.finish(rows: rows)
     }

@@ -20,15 +20,36 @@ public struct FileInspection: Sendable {
             ("num_rows", .int(metadata.numRows)),
             ("num_row_groups", .int(metadata.rowGroups.count)),
         ]
-        members.append(("schema", .array(zip(schema.columns, leaves).enumerated().map { i, pair in
-            Self.schemaColumn(pair.0, element: pair.1, order: metadata.columnOrders?[safe: i])
-        })))
-        members.append(("row_groups", .array(metadata.rowGroups.enumerated().map { g, group in
-            Self.rowGroup(g, group, schema: schema, orders: metadata.columnOrders)
-        })))
-        members.append(("key_value_metadata", .array((metadata.keyValueMetadata ?? []).map {
-            .object([("key", .string($0.key)), ("value", .optional($0.value))])
-        })))
+        members.append(
+            (
+                "schema",
+                .array(
+                    zip(schema.columns, leaves).enumerated().map { i, pair in
+                        Self.schemaColumn(pair.0, element: pair.1, order: metadata.columnOrders?[safe: i])
+                    }
+                )
+            )
+        )
+        members.append(
+            (
+                "row_groups",
+                .array(
+                    metadata.rowGroups.enumerated().map { g, group in
+                        Self.rowGroup(g, group, schema: schema, orders: metadata.columnOrders)
+                    }
+                )
+            )
+        )
+        members.append(
+            (
+                "key_value_metadata",
+                .array(
+                    (metadata.keyValueMetadata ?? []).map {
+                        .object([("key", .string($0.key)), ("value", .optional($0.value))])
+                    }
+                )
+            )
+        )
         document = .object(members)
     }
 
@@ -37,7 +58,11 @@ public struct FileInspection: Sendable {
 
     // MARK: Schema
 
-    static func schemaColumn(_ column: ColumnDescriptor, element: ParquetFormat.SchemaElement, order: ParquetFormat.ColumnOrder?) -> JSONText {
+    static func schemaColumn(
+        _ column: ColumnDescriptor,
+        element: ParquetFormat.SchemaElement,
+        order: ParquetFormat.ColumnOrder?
+    ) -> JSONText {
         .object([
             ("name", .string(column.name)),
             ("physical_type", .string(column.physicalType.name)),
@@ -53,20 +78,46 @@ public struct FileInspection: Sendable {
 
     // MARK: Row groups
 
-    static func rowGroup(_ index: Int, _ group: ParquetFormat.RowGroup, schema: ParquetSchema, orders: [ParquetFormat.ColumnOrder]?) -> JSONText {
+    static func rowGroup(
+        _ index: Int,
+        _ group: ParquetFormat.RowGroup,
+        schema: ParquetSchema,
+        orders: [ParquetFormat.ColumnOrder]?
+    ) -> JSONText {
         .object([
             ("index", .int(index)),
             ("num_rows", .int(group.numRows)),
-            ("file_offset", .optional(group.fileOffset ?? group.columns.first?.metaData.map { $0.dictionaryPageOffset ?? $0.dataPageOffset })),
+            (
+                "file_offset",
+                .optional(
+                    group.fileOffset
+                        ?? group.columns.first?.metaData.map { $0.dictionaryPageOffset ?? $0.dataPageOffset }
+                )
+            ),
             ("total_byte_size", .int(group.totalByteSize)),
-            ("total_compressed_size", .optional(group.totalCompressedSize ?? group.columns.reduce(Int64(0)) { $0 + ($1.metaData?.totalCompressedSize ?? 0) })),
-            ("columns", .array(group.columns.enumerated().map { c, chunk in
-                columnChunk(chunk, column: schema.columns[c], order: orders?[safe: c])
-            })),
+            (
+                "total_compressed_size",
+                .optional(
+                    group.totalCompressedSize
+                        ?? group.columns.reduce(Int64(0)) { $0 + ($1.metaData?.totalCompressedSize ?? 0) }
+                )
+            ),
+            (
+                "columns",
+                .array(
+                    group.columns.enumerated().map { c, chunk in
+                        columnChunk(chunk, column: schema.columns[c], order: orders?[safe: c])
+                    }
+                )
+            ),
         ])
     }
 
-    static func columnChunk(_ chunk: ParquetFormat.ColumnChunk, column: ColumnDescriptor, order: ParquetFormat.ColumnOrder?) -> JSONText {
+    static func columnChunk(
+        _ chunk: ParquetFormat.ColumnChunk,
+        column: ColumnDescriptor,
+        order: ParquetFormat.ColumnOrder?
+    ) -> JSONText {
         var members: [(String, JSONText)] = [("name", .string(column.name))]
         if let meta = chunk.metaData {
             members += [
@@ -78,11 +129,19 @@ public struct FileInspection: Sendable {
                 ("dictionary_page_offset", .optional(meta.dictionaryPageOffset)),
                 ("total_compressed_size", .int(meta.totalCompressedSize)),
                 ("total_uncompressed_size", .int(meta.totalUncompressedSize)),
-                ("encoding_stats", meta.encodingStats.map { stats in
-                    .array(stats.map {
-                        .object([("page_type", .string($0.pageType.name)), ("encoding", .string($0.encoding.name)), ("count", .int(Int64($0.count)))])
-                    })
-                } ?? .null),
+                (
+                    "encoding_stats",
+                    meta.encodingStats.map { stats in
+                        .array(
+                            stats.map {
+                                .object([
+                                    ("page_type", .string($0.pageType.name)), ("encoding", .string($0.encoding.name)),
+                                    ("count", .int(Int64($0.count))),
+                                ])
+                            }
+                        )
+                    } ?? .null
+                ),
                 ("statistics", meta.statistics.map { statistics($0, column: column, order: order) } ?? .null),
             ]
         } else {
@@ -103,7 +162,11 @@ public struct FileInspection: Sendable {
     /// Statistics with min and max decoded for display. `min_value`/`max_value` are preferred;
     /// the deprecated `min`/`max` are shown (and marked) only where their signed order is the
     /// column's order, as parquet.thrift says readers may trust them.
-    static func statistics(_ stats: ParquetFormat.Statistics, column: ColumnDescriptor, order: ParquetFormat.ColumnOrder?) -> JSONText {
+    static func statistics(
+        _ stats: ParquetFormat.Statistics,
+        column: ColumnDescriptor,
+        order: ParquetFormat.ColumnOrder?
+    ) -> JSONText {
         var min: [UInt8]?
         var max: [UInt8]?
         var source: String?
@@ -164,28 +227,43 @@ extension FileInspection {
 
         for group in doc["row_groups"]?.items ?? [] {
             out.append("")
-            out.append("row group \(group["index"]?.plain ?? ""): \(group["num_rows"]?.plain ?? "") rows at offset \(group["file_offset"]?.plain ?? "?"), \(group["total_compressed_size"]?.plain ?? "?") bytes compressed, \(group["total_byte_size"]?.plain ?? "?") uncompressed")
+            out.append(
+                "row group \(group["index"]?.plain ?? ""): \(group["num_rows"]?.plain ?? "") rows at offset \(group["file_offset"]?.plain ?? "?"), \(group["total_compressed_size"]?.plain ?? "?") bytes compressed, \(group["total_byte_size"]?.plain ?? "?") uncompressed"
+            )
             for chunk in group["columns"]?.items ?? [] {
-                out.append("  \(chunk["name"]?.plain ?? "")  \(chunk["physical_type"]?.plain ?? "")  \(chunk["codec"]?.plain ?? "")  \(chunk["total_compressed_size"]?.plain ?? "?") bytes (\(chunk["total_uncompressed_size"]?.plain ?? "?") uncompressed), \(chunk["num_values"]?.plain ?? "?") values")
+                out.append(
+                    "  \(chunk["name"]?.plain ?? "")  \(chunk["physical_type"]?.plain ?? "")  \(chunk["codec"]?.plain ?? "")  \(chunk["total_compressed_size"]?.plain ?? "?") bytes (\(chunk["total_uncompressed_size"]?.plain ?? "?") uncompressed), \(chunk["num_values"]?.plain ?? "?") values"
+                )
                 if let error = chunk["error"]?.plainOrNil { out.append("      error        \(error)") }
                 let encodings = (chunk["encodings"]?.items ?? []).map(\.plain).joined(separator: ", ")
                 out.append("      encodings    \(encodings)")
                 if let stats = chunk["encoding_stats"]?.items {
-                    let pages = stats.map { "\($0["page_type"]?.plain ?? "") \($0["encoding"]?.plain ?? "") x\($0["count"]?.plain ?? "")" }
+                    let pages = stats.map {
+                        "\($0["page_type"]?.plain ?? "") \($0["encoding"]?.plain ?? "") x\($0["count"]?.plain ?? "")"
+                    }
                     out.append("      pages        \(pages.joined(separator: ", "))")
                 }
-                out.append("      offsets      data page \(chunk["data_page_offset"]?.plain ?? "?")" + (chunk["dictionary_page_offset"]?.plainOrNil.map { ", dictionary page \($0)" } ?? ""))
+                out.append(
+                    "      offsets      data page \(chunk["data_page_offset"]?.plain ?? "?")"
+                        + (chunk["dictionary_page_offset"]?.plainOrNil.map { ", dictionary page \($0)" } ?? "")
+                )
                 if let stats = chunk["statistics"], case .object = stats {
                     var parts = ["nulls \(stats["null_count"]?.plainOrNil ?? "?")"]
                     if let d = stats["distinct_count"]?.plainOrNil { parts.append("distinct \(d)") }
                     if let n = stats["nan_count"]?.plainOrNil { parts.append("NaN \(n)") }
                     if let min = stats["min"]?.plainOrNil {
-                        parts.append("min \(Self.shorten(min))" + (stats["min_exact"]?.plain == "false" ? " (truncated)" : ""))
+                        parts.append(
+                            "min \(Self.shorten(min))" + (stats["min_exact"]?.plain == "false" ? " (truncated)" : "")
+                        )
                     }
                     if let max = stats["max"]?.plainOrNil {
-                        parts.append("max \(Self.shorten(max))" + (stats["max_exact"]?.plain == "false" ? " (truncated)" : ""))
+                        parts.append(
+                            "max \(Self.shorten(max))" + (stats["max_exact"]?.plain == "false" ? " (truncated)" : "")
+                        )
                     }
-                    if stats["min_max_source"]?.plain == "deprecated min/max" { parts.append("(from the deprecated min/max)") }
+                    if stats["min_max_source"]?.plain == "deprecated min/max" {
+                        parts.append("(from the deprecated min/max)")
+                    }
                     out.append("      statistics   \(parts.joined(separator: ", "))")
                 } else {
                     out.append("      statistics   none")
@@ -194,7 +272,9 @@ extension FileInspection {
                     guard let index = chunk[key], case .object = index else { return "none" }
                     return "\(index["length"]?.plain ?? "?") bytes at \(index["offset"]?.plain ?? "?")"
                 }
-                out.append("      page index   column index \(index("column_index")), offset index \(index("offset_index"))")
+                out.append(
+                    "      page index   column index \(index("column_index")), offset index \(index("offset_index"))"
+                )
             }
         }
 
@@ -203,7 +283,9 @@ extension FileInspection {
         out.append("key/value metadata (\(pairs.count))")
         for pair in pairs {
             let value = pair["value"]?.plainOrNil
-            out.append("  \(pair["key"]?.plain ?? "") = " + (value.map { Self.shorten($0, limit: 100) } ?? "(no value)"))
+            out.append(
+                "  \(pair["key"]?.plain ?? "") = " + (value.map { Self.shorten($0, limit: 100) } ?? "(no value)")
+            )
         }
         return out.joined(separator: "\n") + "\n"
     }

@@ -48,7 +48,10 @@ public final class ParquetFileReader: Sendable {
         self.options = options
         fileSize = file.size
         guard fileSize >= 12 else {
-            throw ParquetError(.corruptFile, "\(path) is not a Parquet file: it has \(fileSize) bytes, fewer than the 12 of an empty one")
+            throw ParquetError(
+                .corruptFile,
+                "\(path) is not a Parquet file: it has \(fileSize) bytes, fewer than the 12 of an empty one"
+            )
         }
         let head = try file.read(at: 0, count: 4)
         let tailLength = min(fileSize - 4, Self.footerProbe)
@@ -56,15 +59,25 @@ public final class ParquetFileReader: Sendable {
         var read = 4 + tailLength
         let trailer = Array(tail.suffix(4))
         if trailer == Self.encryptedMagic {
-            throw ParquetError(.unsupported, "\(path) is an encrypted Parquet file (PARE footer), which is not supported")
+            throw ParquetError(
+                .unsupported,
+                "\(path) is an encrypted Parquet file (PARE footer), which is not supported"
+            )
         }
         guard head == Self.magic, trailer == Self.magic else {
             let which = head != Self.magic ? (trailer != Self.magic ? "at either end" : "at the start") : "at the end"
             throw ParquetError(.corruptFile, "\(path) is not a Parquet file: the PAR1 magic is missing \(which)")
         }
-        let footerLength = Int(tail.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: tail.count - 8, as: UInt32.self)) })
+        let footerLength = Int(
+            tail.withUnsafeBytes {
+                UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: tail.count - 8, as: UInt32.self))
+            }
+        )
         guard footerLength <= fileSize - 12 else {
-            throw ParquetError(.corruptFile, "\(path): the footer claims \(footerLength) bytes but the file has \(fileSize); truncated?")
+            throw ParquetError(
+                .corruptFile,
+                "\(path): the footer claims \(footerLength) bytes but the file has \(fileSize); truncated?"
+            )
         }
         let footerStart = fileSize - 8 - footerLength
         if footerLength + 8 > tail.count {
@@ -76,7 +89,11 @@ public final class ParquetFileReader: Sendable {
         do {
             metadata = try ParquetFormat.FileMetaData(encoded: footer, baseOffset: footerStart)
         } catch {
-            throw ParquetError(.corruptFile, "\(path): the footer (FileMetaData, \(footerLength) bytes at offset \(footerStart)) does not decode", cause: error)
+            throw ParquetError(
+                .corruptFile,
+                "\(path): the footer (FileMetaData, \(footerLength) bytes at offset \(footerStart)) does not decode",
+                cause: error
+            )
         }
         do {
             schema = try ParquetSchema(elements: metadata.schema)
@@ -127,7 +144,10 @@ public final class ParquetFileReader: Sendable {
 
     private func checkRowGroup(_ index: Int) throws {
         guard metadata.rowGroups.indices.contains(index) else {
-            throw ParquetError(.invalidArgument, "\(path) has \(rowGroupCount) row groups; there is no row group \(index)")
+            throw ParquetError(
+                .invalidArgument,
+                "\(path) has \(rowGroupCount) row groups; there is no row group \(index)"
+            )
         }
     }
 
@@ -152,7 +172,9 @@ public final class ParquetFileReader: Sendable {
                     } catch let error as ParquetError {
                         result = .failure(error)
                     } catch {
-                        result = .failure(ParquetError(.io, "\(path): reading column \(schema.columns[projection[i]].name) failed"))
+                        result = .failure(
+                            ParquetError(.io, "\(path): reading column \(schema.columns[projection[i]].name) failed")
+                        )
                     }
                     slots.withLock { $0[i] = result }
                 }
@@ -169,35 +191,76 @@ public final class ParquetFileReader: Sendable {
         let descriptor = schema.columns[column]
         // A capacity hint only: bounded by what the chunks could hold, so that a footer
         // claiming absurd row counts cannot make us allocate for them up front.
-        let uncompressed = rowGroups.reduce(0) { $0 + Int(metadata.rowGroups[$1].columns[column].metaData?.totalUncompressedSize ?? 0) }
+        let uncompressed = rowGroups.reduce(0) {
+            $0 + Int(metadata.rowGroups[$1].columns[column].metaData?.totalUncompressedSize ?? 0)
+        }
         let rows = min(rowGroups.reduce(0) { $0 + rowCount(ofRowGroup: $1) }, 8 * uncompressed + 1024)
         switch descriptor.physicalType {
         case .boolean:
             return try readColumn(column, rowGroups: rowGroups, into: BooleanSink(capacity: rows), capacity: rows)
         case .int32:
-            return try readColumn(column, rowGroups: rowGroups, into: FixedWidthSink<Int32>(capacity: rows), capacity: rows)
+            return try readColumn(
+                column,
+                rowGroups: rowGroups,
+                into: FixedWidthSink<Int32>(capacity: rows),
+                capacity: rows
+            )
         case .int64:
-            return try readColumn(column, rowGroups: rowGroups, into: FixedWidthSink<Int64>(capacity: rows), capacity: rows)
+            return try readColumn(
+                column,
+                rowGroups: rowGroups,
+                into: FixedWidthSink<Int64>(capacity: rows),
+                capacity: rows
+            )
         case .float:
-            return try readColumn(column, rowGroups: rowGroups, into: FixedWidthSink<Float>(capacity: rows), capacity: rows)
+            return try readColumn(
+                column,
+                rowGroups: rowGroups,
+                into: FixedWidthSink<Float>(capacity: rows),
+                capacity: rows
+            )
         case .double:
-            return try readColumn(column, rowGroups: rowGroups, into: FixedWidthSink<Double>(capacity: rows), capacity: rows)
+            return try readColumn(
+                column,
+                rowGroups: rowGroups,
+                into: FixedWidthSink<Double>(capacity: rows),
+                capacity: rows
+            )
         case .byteArray:
             // A first estimate of the values' bytes: right for PLAIN pages, low for
             // dictionary-encoded ones, whose buffer then grows.
-            return try readColumn(column, rowGroups: rowGroups, into: ByteArraySink(capacity: rows, bytes: uncompressed), capacity: rows)
+            return try readColumn(
+                column,
+                rowGroups: rowGroups,
+                into: ByteArraySink(capacity: rows, bytes: uncompressed),
+                capacity: rows
+            )
         case .fixedLenByteArray:
             guard let width = descriptor.typeLength, width > 0 else {
-                throw ParquetError(.corruptFile, "\(path), column \"\(descriptor.name)\": FIXED_LEN_BYTE_ARRAY without a positive type_length")
+                throw ParquetError(
+                    .corruptFile,
+                    "\(path), column \"\(descriptor.name)\": FIXED_LEN_BYTE_ARRAY without a positive type_length"
+                )
             }
-            return try readColumn(column, rowGroups: rowGroups, into: FixedLenByteArraySink(width: width, capacity: rows), capacity: rows)
+            return try readColumn(
+                column,
+                rowGroups: rowGroups,
+                into: FixedLenByteArraySink(width: width, capacity: rows),
+                capacity: rows
+            )
         case .int96:
-            throw ParquetError(.unsupported, "\(path), column \"\(descriptor.name)\": INT96 (deprecated legacy timestamps) is not supported")
+            throw ParquetError(
+                .unsupported,
+                "\(path), column \"\(descriptor.name)\": INT96 (deprecated legacy timestamps) is not supported"
+            )
         }
     }
 
     private func readColumn<Sink: ColumnValueSink>(
-        _ column: Int, rowGroups: [Int], into sink: Sink, capacity: Int
+        _ column: Int,
+        rowGroups: [Int],
+        into sink: Sink,
+        capacity: Int
     ) throws -> Column {
         var sink = sink
         let descriptor = schema.columns[column]
@@ -210,7 +273,11 @@ public final class ParquetFileReader: Sendable {
                 throw ParquetError(.corruptFile, "\(context): the column chunk has no meta_data")
             }
             let decoder = ColumnChunkDecoder(
-                descriptor: descriptor, codec: meta.codec, rows: rowCount(ofRowGroup: group), context: context)
+                descriptor: descriptor,
+                codec: meta.codec,
+                rows: rowCount(ofRowGroup: group),
+                context: context
+            )
             try decoder.validate()
             let range = try byteRange(of: meta, context: context)
             let bytes = try file.read(at: range.lowerBound, count: range.count)
@@ -233,7 +300,10 @@ public final class ParquetFileReader: Sendable {
         }
         let length = Int(meta.totalCompressedSize)
         guard start >= 4, length > 0, length <= fileSize - 8 - start else {
-            throw ParquetError(.corruptFile, "\(context): the column chunk's bytes \(start)..<\(start + length) are not inside the file of \(fileSize) bytes")
+            throw ParquetError(
+                .corruptFile,
+                "\(context): the column chunk's bytes \(start)..<\(start + length) are not inside the file of \(fileSize) bytes"
+            )
         }
         return start..<(start + length)
     }
@@ -245,7 +315,14 @@ public final class ParquetFileReader: Sendable {
     public func readColumnIndex(rowGroup: Int, column: Int) throws -> ParquetFormat.ColumnIndex? {
         let chunk = try columnChunk(rowGroup: rowGroup, column: column)
         guard let offset = chunk.columnIndexOffset, let length = chunk.columnIndexLength else { return nil }
-        return try readIndexStruct(ParquetFormat.ColumnIndex.self, offset: offset, length: length, what: "column index", rowGroup: rowGroup, column: column)
+        return try readIndexStruct(
+            ParquetFormat.ColumnIndex.self,
+            offset: offset,
+            length: length,
+            what: "column index",
+            rowGroup: rowGroup,
+            column: column
+        )
     }
 
     public func readColumnIndex(rowGroup: Int, column name: String) throws -> ParquetFormat.ColumnIndex? {
@@ -257,7 +334,14 @@ public final class ParquetFileReader: Sendable {
     public func readOffsetIndex(rowGroup: Int, column: Int) throws -> ParquetFormat.OffsetIndex? {
         let chunk = try columnChunk(rowGroup: rowGroup, column: column)
         guard let offset = chunk.offsetIndexOffset, let length = chunk.offsetIndexLength else { return nil }
-        return try readIndexStruct(ParquetFormat.OffsetIndex.self, offset: offset, length: length, what: "offset index", rowGroup: rowGroup, column: column)
+        return try readIndexStruct(
+            ParquetFormat.OffsetIndex.self,
+            offset: offset,
+            length: length,
+            what: "offset index",
+            rowGroup: rowGroup,
+            column: column
+        )
     }
 
     public func readOffsetIndex(rowGroup: Int, column name: String) throws -> ParquetFormat.OffsetIndex? {
@@ -266,20 +350,34 @@ public final class ParquetFileReader: Sendable {
 
     private func columnChunk(rowGroup: Int, column: Int) throws -> ParquetFormat.ColumnChunk {
         guard metadata.rowGroups.indices.contains(rowGroup) else {
-            throw ParquetError(.invalidArgument, "\(path) has \(rowGroupCount) row groups; there is no row group \(rowGroup)")
+            throw ParquetError(
+                .invalidArgument,
+                "\(path) has \(rowGroupCount) row groups; there is no row group \(rowGroup)"
+            )
         }
         guard schema.columns.indices.contains(column) else {
-            throw ParquetError(.invalidArgument, "\(path) has \(schema.columns.count) columns; there is no column \(column)")
+            throw ParquetError(
+                .invalidArgument,
+                "\(path) has \(schema.columns.count) columns; there is no column \(column)"
+            )
         }
         return metadata.rowGroups[rowGroup].columns[column]
     }
 
     private func readIndexStruct<T: ThriftStruct>(
-        _ type: T.Type, offset: Int64, length: Int32, what: String, rowGroup: Int, column: Int
+        _ type: T.Type,
+        offset: Int64,
+        length: Int32,
+        what: String,
+        rowGroup: Int,
+        column: Int
     ) throws -> T {
         let context = "\(path), row group \(rowGroup), column \"\(schema.columns[column].name)\""
         guard offset >= 4, length > 0, Int(length) <= fileSize - Int(offset) else {
-            throw ParquetError(.corruptFile, "\(context): the \(what) at \(offset) (\(length) bytes) is not inside the file")
+            throw ParquetError(
+                .corruptFile,
+                "\(context): the \(what) at \(offset) (\(length) bytes) is not inside the file"
+            )
         }
         let bytes = try file.read(at: Int(offset), count: Int(length))
         readCounter.add(bytes.count, ordering: .relaxed)
@@ -316,25 +414,40 @@ public final class ParquetFileReader: Sendable {
                 throw ParquetError(.corruptFile, "\(path): row group \(g) has \(group.numRows) rows")
             }
             guard group.columns.count == schema.columns.count else {
-                throw ParquetError(.corruptFile, "\(path): row group \(g) has \(group.columns.count) column chunks for \(schema.columns.count) columns")
+                throw ParquetError(
+                    .corruptFile,
+                    "\(path): row group \(g) has \(group.columns.count) column chunks for \(schema.columns.count) columns"
+                )
             }
             for (c, chunk) in group.columns.enumerated() {
                 let descriptor = schema.columns[c]
                 if chunk.filePath != nil {
-                    throw ParquetError(.unsupported, "\(path): row group \(g), column \"\(descriptor.name)\" lives in another file (\(chunk.filePath!))")
+                    throw ParquetError(
+                        .unsupported,
+                        "\(path): row group \(g), column \"\(descriptor.name)\" lives in another file (\(chunk.filePath!))"
+                    )
                 }
                 guard let meta = chunk.metaData else { continue }
                 guard meta.type.rawValue == descriptor.physicalType.rawValue else {
-                    throw ParquetError(.corruptFile, "\(path): row group \(g), column \"\(descriptor.name)\" holds \(meta.type) values, the schema says \(descriptor.physicalType)")
+                    throw ParquetError(
+                        .corruptFile,
+                        "\(path): row group \(g), column \"\(descriptor.name)\" holds \(meta.type) values, the schema says \(descriptor.physicalType)"
+                    )
                 }
                 guard meta.numValues == group.numRows else {
-                    throw ParquetError(.corruptFile, "\(path): row group \(g), column \"\(descriptor.name)\" holds \(meta.numValues) values for \(group.numRows) rows")
+                    throw ParquetError(
+                        .corruptFile,
+                        "\(path): row group \(g), column \"\(descriptor.name)\" holds \(meta.numValues) values for \(group.numRows) rows"
+                    )
                 }
             }
             total += group.numRows
         }
         guard total == metadata.numRows else {
-            throw ParquetError(.corruptFile, "\(path): the row groups hold \(total) rows, the footer says \(metadata.numRows)")
+            throw ParquetError(
+                .corruptFile,
+                "\(path): the row groups hold \(total) rows, the footer says \(metadata.numRows)"
+            )
         }
     }
 }

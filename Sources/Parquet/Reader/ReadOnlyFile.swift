@@ -41,7 +41,10 @@ final class ReadOnlyFile: Sendable {
     /// Reads exactly `count` bytes at `offset`. The corresponding C function is `pread`.
     func read(at offset: Int, count: Int) throws -> [UInt8] {
         guard offset >= 0, count >= 0, offset <= size, count <= size - offset else {
-            throw ParquetError(.corruptFile, "\(path): bytes \(offset)..<\(offset + count) lie outside the file of \(size) bytes")
+            throw ParquetError(
+                .corruptFile,
+                "\(path): bytes \(offset)..<\(offset + count) lie outside the file of \(size) bytes"
+            )
         }
         return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             var done = 0
@@ -52,7 +55,10 @@ final class ReadOnlyFile: Sendable {
                     throw ParquetError(.io, "cannot read \(count) bytes at offset \(offset) of \(path)", errno: errno)
                 }
                 if n == 0 {
-                    throw ParquetError(.io, "\(path) ended at byte \(offset + done) while reading \(count) bytes at offset \(offset); was it truncated?")
+                    throw ParquetError(
+                        .io,
+                        "\(path) ended at byte \(offset + done) while reading \(count) bytes at offset \(offset); was it truncated?"
+                    )
                 }
                 done += n
             }

@@ -70,7 +70,12 @@ public struct ColumnDescriptor: Sendable, Hashable {
 extension ColumnDescriptor {
     /// A DECIMAL column on the narrowest physical type the spec allows for its precision:
     /// INT32 up to 9 digits, INT64 up to 18, else FIXED_LEN_BYTE_ARRAY of just enough bytes.
-    public static func decimal(_ name: String, precision: Int, scale: Int, repetition: Repetition = .optional)
+    public static func decimal(
+        _ name: String,
+        precision: Int,
+        scale: Int,
+        repetition: Repetition = .optional
+    )
         -> ColumnDescriptor
     {
         let logical = LogicalType.decimal(precision: precision, scale: scale)
@@ -81,8 +86,12 @@ extension ColumnDescriptor {
             return ColumnDescriptor(name: name, physicalType: .int64, logicalType: logical, repetition: repetition)
         }
         return ColumnDescriptor(
-            name: name, physicalType: .fixedLenByteArray, logicalType: logical, repetition: repetition,
-            typeLength: decimalByteWidth(precision: precision))
+            name: name,
+            physicalType: .fixedLenByteArray,
+            logicalType: logical,
+            repetition: repetition,
+            typeLength: decimalByteWidth(precision: precision)
+        )
     }
 
     /// The fewest bytes whose signed range holds every unscaled value of `precision` digits.

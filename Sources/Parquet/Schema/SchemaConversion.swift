@@ -19,7 +19,10 @@ extension ParquetSchema {
         }
         let children = Int(root.numChildren ?? 0)
         guard elements.count == children + 1 else {
-            throw ParquetError(.unsupported, "nested schemas are not supported (the root has \(children) children among \(elements.count - 1) elements)")
+            throw ParquetError(
+                .unsupported,
+                "nested schemas are not supported (the root has \(children) children among \(elements.count - 1) elements)"
+            )
         }
         var columns: [ColumnDescriptor] = []
         for element in elements.dropFirst() {
@@ -35,7 +38,8 @@ extension ColumnDescriptor {
             type: ParquetFormat.ThriftType(rawValue: physicalType.rawValue),
             typeLength: typeLength.map { Int32($0) },
             repetitionType: repetition == .required ? .required : .optional,
-            name: name)
+            name: name
+        )
         guard let logicalType else { return element }
         element.logicalType = logicalType.format
         element.convertedType = logicalType.convertedType
@@ -54,12 +58,16 @@ extension ColumnDescriptor {
         switch element.repetitionType {
         case .required?: repetition = .required
         case .optional?, nil: repetition = .optional
-        case .repeated?, .vector?: throw ParquetError(.unsupported, "column \"\(element.name)\" is REPEATED; only flat schemas are supported")
+        case .repeated?, .vector?:
+            throw ParquetError(.unsupported, "column \"\(element.name)\" is REPEATED; only flat schemas are supported")
         }
         self.init(
-            name: element.name, physicalType: physical,
-            logicalType: LogicalType(element: element), repetition: repetition,
-            typeLength: element.typeLength.map { Int($0) })
+            name: element.name,
+            physicalType: physical,
+            logicalType: LogicalType(element: element),
+            repetition: repetition,
+            typeLength: element.typeLength.map { Int($0) }
+        )
     }
 }
 

@@ -10,14 +10,18 @@ struct ValueStatistics: Sendable {
         nullCount += other.nullCount
         if let otherMin = other.min {
             if let current = min {
-                if EncodedValueComparison.less(otherMin, current, physicalType: physicalType, order: order) { min = otherMin }
+                if EncodedValueComparison.less(otherMin, current, physicalType: physicalType, order: order) {
+                    min = otherMin
+                }
             } else {
                 min = otherMin
             }
         }
         if let otherMax = other.max {
             if let current = max {
-                if EncodedValueComparison.less(current, otherMax, physicalType: physicalType, order: order) { max = otherMax }
+                if EncodedValueComparison.less(current, otherMax, physicalType: physicalType, order: order) {
+                    max = otherMax
+                }
             } else {
                 max = otherMax
             }
@@ -27,7 +31,10 @@ struct ValueStatistics: Sendable {
 
 /// Min/max over dense (non-null) values of each physical type.
 enum MinMax {
-    static func of<T: FixedWidthInteger>(_ values: UnsafeBufferPointer<T>, unsigned: Bool) -> (min: [UInt8], max: [UInt8])? {
+    static func of<T: FixedWidthInteger>(
+        _ values: UnsafeBufferPointer<T>,
+        unsigned: Bool
+    ) -> (min: [UInt8], max: [UInt8])? {
         guard var lo = values.first else { return nil }
         var hi = lo
         if unsigned {
@@ -81,7 +88,10 @@ enum MinMax {
 
     /// Over the rows `range` of `buffer`, skipping rows `isNull` marks.
     static func of(
-        byteArrays buffer: ByteArrayBuffer, rows range: Range<Int>, validity: [Bool]?, order: ValueOrder
+        byteArrays buffer: ByteArrayBuffer,
+        rows range: Range<Int>,
+        validity: [Bool]?,
+        order: ValueOrder
     ) -> (min: [UInt8], max: [UInt8])? {
         var minRow = -1
         var maxRow = -1
@@ -108,7 +118,10 @@ enum MinMax {
     }
 
     static func of(
-        fixed buffer: FixedLenByteArrayBuffer, rows range: Range<Int>, validity: [Bool]?, order: ValueOrder
+        fixed buffer: FixedLenByteArrayBuffer,
+        rows range: Range<Int>,
+        validity: [Bool]?,
+        order: ValueOrder
     ) -> (min: [UInt8], max: [UInt8])? {
         var minRow = -1
         var maxRow = -1

@@ -55,7 +55,8 @@ extension ParquetFormat {
         public var definitionLevelHistogram: [Int64]?
 
         public init(
-            unencodedByteArrayDataBytes: Int64? = nil, repetitionLevelHistogram: [Int64]? = nil,
+            unencodedByteArrayDataBytes: Int64? = nil,
+            repetitionLevelHistogram: [Int64]? = nil,
             definitionLevelHistogram: [Int64]? = nil
         ) {
             self.unencodedByteArrayDataBytes = unencodedByteArrayDataBytes
@@ -100,12 +101,22 @@ extension ParquetFormat {
         public var sizeStatistics: SizeStatistics?
 
         public init(
-            type: ThriftType, encodings: [Encoding], pathInSchema: [String], codec: CompressionCodec,
-            numValues: Int64, totalUncompressedSize: Int64, totalCompressedSize: Int64,
-            keyValueMetadata: [KeyValue]? = nil, dataPageOffset: Int64, indexPageOffset: Int64? = nil,
-            dictionaryPageOffset: Int64? = nil, statistics: Statistics? = nil,
-            encodingStats: [PageEncodingStats]? = nil, bloomFilterOffset: Int64? = nil,
-            bloomFilterLength: Int32? = nil, sizeStatistics: SizeStatistics? = nil
+            type: ThriftType,
+            encodings: [Encoding],
+            pathInSchema: [String],
+            codec: CompressionCodec,
+            numValues: Int64,
+            totalUncompressedSize: Int64,
+            totalCompressedSize: Int64,
+            keyValueMetadata: [KeyValue]? = nil,
+            dataPageOffset: Int64,
+            indexPageOffset: Int64? = nil,
+            dictionaryPageOffset: Int64? = nil,
+            statistics: Statistics? = nil,
+            encodingStats: [PageEncodingStats]? = nil,
+            bloomFilterOffset: Int64? = nil,
+            bloomFilterLength: Int32? = nil,
+            sizeStatistics: SizeStatistics? = nil
         ) {
             self.type = type
             self.encodings = encodings
@@ -144,9 +155,13 @@ extension ParquetFormat {
         public var columnIndexLength: Int32?
 
         public init(
-            filePath: String? = nil, fileOffset: Int64 = 0, metaData: ColumnMetaData? = nil,
-            offsetIndexOffset: Int64? = nil, offsetIndexLength: Int32? = nil,
-            columnIndexOffset: Int64? = nil, columnIndexLength: Int32? = nil
+            filePath: String? = nil,
+            fileOffset: Int64 = 0,
+            metaData: ColumnMetaData? = nil,
+            offsetIndexOffset: Int64? = nil,
+            offsetIndexLength: Int32? = nil,
+            columnIndexOffset: Int64? = nil,
+            columnIndexLength: Int32? = nil
         ) {
             self.filePath = filePath
             self.fileOffset = fileOffset
@@ -176,8 +191,13 @@ extension ParquetFormat {
         public var ordinal: Int16?
 
         public init(
-            columns: [ColumnChunk], totalByteSize: Int64, numRows: Int64, sortingColumns: [SortingColumn]? = nil,
-            fileOffset: Int64? = nil, totalCompressedSize: Int64? = nil, ordinal: Int16? = nil
+            columns: [ColumnChunk],
+            totalByteSize: Int64,
+            numRows: Int64,
+            sortingColumns: [SortingColumn]? = nil,
+            fileOffset: Int64? = nil,
+            totalCompressedSize: Int64? = nil,
+            ordinal: Int16? = nil
         ) {
             self.columns = columns
             self.totalByteSize = totalByteSize
@@ -243,7 +263,8 @@ extension ParquetFormat.SortingColumn: ThriftStruct {
         self.init(
             columnIdx: try r.required(columnIdx, in: s, field: "column_idx"),
             descending: try r.required(descending, in: s, field: "descending"),
-            nullsFirst: try r.required(nullsFirst, in: s, field: "nulls_first"))
+            nullsFirst: try r.required(nullsFirst, in: s, field: "nulls_first")
+        )
     }
 }
 
@@ -274,7 +295,8 @@ extension ParquetFormat.PageEncodingStats: ThriftStruct {
         self.init(
             pageType: try r.required(pageType, in: s, field: "page_type"),
             encoding: try r.required(encoding, in: s, field: "encoding"),
-            count: try r.required(count, in: s, field: "count"))
+            count: try r.required(count, in: s, field: "count")
+        )
     }
 }
 
@@ -354,7 +376,8 @@ extension ParquetFormat.ColumnMetaData: ThriftStruct {
             case (5, .i64): numValues = try r.readI64()
             case (6, .i64): totalUncompressedSize = try r.readI64()
             case (7, .i64): totalCompressedSize = try r.readI64()
-            case (8, .list): keyValueMetadata = try r.readStructList(P.KeyValue.self, in: s, field: "key_value_metadata")
+            case (8, .list):
+                keyValueMetadata = try r.readStructList(P.KeyValue.self, in: s, field: "key_value_metadata")
             case (9, .i64): dataPageOffset = try r.readI64()
             case (10, .i64): indexPageOffset = try r.readI64()
             case (11, .i64): dictionaryPageOffset = try r.readI64()
@@ -378,9 +401,14 @@ extension ParquetFormat.ColumnMetaData: ThriftStruct {
             totalCompressedSize: try r.required(totalCompressedSize, in: s, field: "total_compressed_size"),
             keyValueMetadata: keyValueMetadata,
             dataPageOffset: try r.required(dataPageOffset, in: s, field: "data_page_offset"),
-            indexPageOffset: indexPageOffset, dictionaryPageOffset: dictionaryPageOffset, statistics: statistics,
-            encodingStats: encodingStats, bloomFilterOffset: bloomFilterOffset, bloomFilterLength: bloomFilterLength,
-            sizeStatistics: sizeStatistics)
+            indexPageOffset: indexPageOffset,
+            dictionaryPageOffset: dictionaryPageOffset,
+            statistics: statistics,
+            encodingStats: encodingStats,
+            bloomFilterOffset: bloomFilterOffset,
+            bloomFilterLength: bloomFilterLength,
+            sizeStatistics: sizeStatistics
+        )
     }
 }
 
@@ -457,7 +485,10 @@ extension ParquetFormat.RowGroup: ThriftStruct {
             columns: try r.required(columns, in: s, field: "columns"),
             totalByteSize: try r.required(totalByteSize, in: s, field: "total_byte_size"),
             numRows: try r.required(numRows, in: s, field: "num_rows"),
-            sortingColumns: sortingColumns, fileOffset: fileOffset, totalCompressedSize: totalCompressedSize,
-            ordinal: ordinal)
+            sortingColumns: sortingColumns,
+            fileOffset: fileOffset,
+            totalCompressedSize: totalCompressedSize,
+            ordinal: ordinal
+        )
     }
 }

@@ -34,8 +34,13 @@ extension ParquetFormat {
         public var columnOrders: [ColumnOrder]?
 
         public init(
-            version: Int32 = 1, schema: [SchemaElement], numRows: Int64, rowGroups: [RowGroup],
-            keyValueMetadata: [KeyValue]? = nil, createdBy: String? = nil, columnOrders: [ColumnOrder]? = nil
+            version: Int32 = 1,
+            schema: [SchemaElement],
+            numRows: Int64,
+            rowGroups: [RowGroup],
+            keyValueMetadata: [KeyValue]? = nil,
+            createdBy: String? = nil,
+            columnOrders: [ColumnOrder]? = nil
         ) {
             self.version = version
             self.schema = schema
@@ -109,7 +114,8 @@ extension ParquetFormat.FileMetaData: ThriftStruct {
             case (2, .list): schema = try r.readStructList(P.SchemaElement.self, in: s, field: "schema")
             case (3, .i64): numRows = try r.readI64()
             case (4, .list): rowGroups = try r.readStructList(P.RowGroup.self, in: s, field: "row_groups")
-            case (5, .list): keyValueMetadata = try r.readStructList(P.KeyValue.self, in: s, field: "key_value_metadata")
+            case (5, .list):
+                keyValueMetadata = try r.readStructList(P.KeyValue.self, in: s, field: "key_value_metadata")
             case (6, .binary): createdBy = try r.readString()
             case (7, .list): columnOrders = try r.readStructList(P.ColumnOrder.self, in: s, field: "column_orders")
             default: try r.skip(f)
@@ -121,6 +127,9 @@ extension ParquetFormat.FileMetaData: ThriftStruct {
             schema: try r.required(schema, in: s, field: "schema"),
             numRows: try r.required(numRows, in: s, field: "num_rows"),
             rowGroups: try r.required(rowGroups, in: s, field: "row_groups"),
-            keyValueMetadata: keyValueMetadata, createdBy: createdBy, columnOrders: columnOrders)
+            keyValueMetadata: keyValueMetadata,
+            createdBy: createdBy,
+            columnOrders: columnOrders
+        )
     }
 }

@@ -50,9 +50,14 @@ extension ParquetFormat {
         public var nanCounts: [Int64]?
 
         public init(
-            nullPages: [Bool], minValues: [[UInt8]], maxValues: [[UInt8]], boundaryOrder: BoundaryOrder,
-            nullCounts: [Int64]? = nil, repetitionLevelHistograms: [Int64]? = nil,
-            definitionLevelHistograms: [Int64]? = nil, nanCounts: [Int64]? = nil
+            nullPages: [Bool],
+            minValues: [[UInt8]],
+            maxValues: [[UInt8]],
+            boundaryOrder: BoundaryOrder,
+            nullCounts: [Int64]? = nil,
+            repetitionLevelHistograms: [Int64]? = nil,
+            definitionLevelHistograms: [Int64]? = nil,
+            nanCounts: [Int64]? = nil
         ) {
             self.nullPages = nullPages
             self.minValues = minValues
@@ -95,7 +100,8 @@ extension ParquetFormat.PageLocation: ThriftStruct {
         self.init(
             offset: try r.required(offset, in: s, field: "offset"),
             compressedPageSize: try r.required(compressedPageSize, in: s, field: "compressed_page_size"),
-            firstRowIndex: try r.required(firstRowIndex, in: s, field: "first_row_index"))
+            firstRowIndex: try r.required(firstRowIndex, in: s, field: "first_row_index")
+        )
     }
 }
 
@@ -124,7 +130,8 @@ extension ParquetFormat.OffsetIndex: ThriftStruct {
         r.readStructEnd()
         self.init(
             pageLocations: try r.required(pageLocations, in: s, field: "page_locations"),
-            unencodedByteArrayDataBytes: unencodedByteArrayDataBytes)
+            unencodedByteArrayDataBytes: unencodedByteArrayDataBytes
+        )
     }
 }
 
@@ -158,7 +165,8 @@ extension ParquetFormat.ColumnIndex: ThriftStruct {
             case (1, .list): nullPages = try r.readBoolList(in: s, field: "null_pages")
             case (2, .list): minValues = try r.readBinaryList(in: s, field: "min_values")
             case (3, .list): maxValues = try r.readBinaryList(in: s, field: "max_values")
-            case (4, .i32): boundaryOrder = try r.readEnum(ParquetFormat.BoundaryOrder.self, in: s, field: "boundary_order")
+            case (4, .i32):
+                boundaryOrder = try r.readEnum(ParquetFormat.BoundaryOrder.self, in: s, field: "boundary_order")
             case (5, .list): nullCounts = try r.readI64List(in: s, field: "null_counts")
             case (6, .list): repetitionLevelHistograms = try r.readI64List(in: s, field: "repetition_level_histograms")
             case (7, .list): definitionLevelHistograms = try r.readI64List(in: s, field: "definition_level_histograms")
@@ -172,7 +180,10 @@ extension ParquetFormat.ColumnIndex: ThriftStruct {
             minValues: try r.required(minValues, in: s, field: "min_values"),
             maxValues: try r.required(maxValues, in: s, field: "max_values"),
             boundaryOrder: try r.required(boundaryOrder, in: s, field: "boundary_order"),
-            nullCounts: nullCounts, repetitionLevelHistograms: repetitionLevelHistograms,
-            definitionLevelHistograms: definitionLevelHistograms, nanCounts: nanCounts)
+            nullCounts: nullCounts,
+            repetitionLevelHistograms: repetitionLevelHistograms,
+            definitionLevelHistograms: definitionLevelHistograms,
+            nanCounts: nanCounts
+        )
     }
 }

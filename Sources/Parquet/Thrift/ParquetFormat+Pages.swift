@@ -24,9 +24,15 @@ extension ParquetFormat {
         public var nanCount: Int64?
 
         public init(
-            max: [UInt8]? = nil, min: [UInt8]? = nil, nullCount: Int64? = nil, distinctCount: Int64? = nil,
-            maxValue: [UInt8]? = nil, minValue: [UInt8]? = nil, isMaxValueExact: Bool? = nil,
-            isMinValueExact: Bool? = nil, nanCount: Int64? = nil
+            max: [UInt8]? = nil,
+            min: [UInt8]? = nil,
+            nullCount: Int64? = nil,
+            distinctCount: Int64? = nil,
+            maxValue: [UInt8]? = nil,
+            minValue: [UInt8]? = nil,
+            isMaxValueExact: Bool? = nil,
+            isMinValueExact: Bool? = nil,
+            nanCount: Int64? = nil
         ) {
             self.max = max
             self.min = min
@@ -54,8 +60,11 @@ extension ParquetFormat {
         public var statistics: Statistics?
 
         public init(
-            numValues: Int32, encoding: Encoding, definitionLevelEncoding: Encoding = .rle,
-            repetitionLevelEncoding: Encoding = .rle, statistics: Statistics? = nil
+            numValues: Int32,
+            encoding: Encoding,
+            definitionLevelEncoding: Encoding = .rle,
+            repetitionLevelEncoding: Encoding = .rle,
+            statistics: Statistics? = nil
         ) {
             self.numValues = numValues
             self.encoding = encoding
@@ -106,9 +115,14 @@ extension ParquetFormat {
         public var statistics: Statistics?
 
         public init(
-            numValues: Int32, numNulls: Int32, numRows: Int32, encoding: Encoding,
-            definitionLevelsByteLength: Int32, repetitionLevelsByteLength: Int32,
-            isCompressed: Bool? = nil, statistics: Statistics? = nil
+            numValues: Int32,
+            numNulls: Int32,
+            numRows: Int32,
+            encoding: Encoding,
+            definitionLevelsByteLength: Int32,
+            repetitionLevelsByteLength: Int32,
+            isCompressed: Bool? = nil,
+            statistics: Statistics? = nil
         ) {
             self.numValues = numValues
             self.numNulls = numNulls
@@ -142,9 +156,14 @@ extension ParquetFormat {
         public var dataPageHeaderV2: DataPageHeaderV2?
 
         public init(
-            type: PageType, uncompressedPageSize: Int32, compressedPageSize: Int32, crc: Int32? = nil,
-            dataPageHeader: DataPageHeader? = nil, indexPageHeader: IndexPageHeader? = nil,
-            dictionaryPageHeader: DictionaryPageHeader? = nil, dataPageHeaderV2: DataPageHeaderV2? = nil
+            type: PageType,
+            uncompressedPageSize: Int32,
+            compressedPageSize: Int32,
+            crc: Int32? = nil,
+            dataPageHeader: DataPageHeader? = nil,
+            indexPageHeader: IndexPageHeader? = nil,
+            dictionaryPageHeader: DictionaryPageHeader? = nil,
+            dataPageHeaderV2: DataPageHeaderV2? = nil
         ) {
             self.type = type
             self.uncompressedPageSize = uncompressedPageSize
@@ -232,7 +251,8 @@ extension ParquetFormat.DataPageHeader: ThriftStruct {
             encoding: try r.required(encoding, in: s, field: "encoding"),
             definitionLevelEncoding: try r.required(definitionLevelEncoding, in: s, field: "definition_level_encoding"),
             repetitionLevelEncoding: try r.required(repetitionLevelEncoding, in: s, field: "repetition_level_encoding"),
-            statistics: statistics)
+            statistics: statistics
+        )
     }
 }
 
@@ -275,7 +295,8 @@ extension ParquetFormat.DictionaryPageHeader: ThriftStruct {
         self.init(
             numValues: try r.required(numValues, in: s, field: "num_values"),
             encoding: try r.required(encoding, in: s, field: "encoding"),
-            isSorted: isSorted)
+            isSorted: isSorted
+        )
     }
 }
 
@@ -324,11 +345,18 @@ extension ParquetFormat.DataPageHeaderV2: ThriftStruct {
             numRows: try r.required(numRows, in: s, field: "num_rows"),
             encoding: try r.required(encoding, in: s, field: "encoding"),
             definitionLevelsByteLength: try r.required(
-                definitionLevelsByteLength, in: s, field: "definition_levels_byte_length"),
+                definitionLevelsByteLength,
+                in: s,
+                field: "definition_levels_byte_length"
+            ),
             repetitionLevelsByteLength: try r.required(
-                repetitionLevelsByteLength, in: s, field: "repetition_levels_byte_length"),
+                repetitionLevelsByteLength,
+                in: s,
+                field: "repetition_levels_byte_length"
+            ),
             isCompressed: isCompressed,
-            statistics: statistics)
+            statistics: statistics
+        )
     }
 }
 
@@ -375,7 +403,11 @@ extension ParquetFormat.PageHeader: ThriftStruct {
             type: try r.required(type, in: s, field: "type"),
             uncompressedPageSize: try r.required(uncompressedPageSize, in: s, field: "uncompressed_page_size"),
             compressedPageSize: try r.required(compressedPageSize, in: s, field: "compressed_page_size"),
-            crc: crc, dataPageHeader: dataPageHeader, indexPageHeader: indexPageHeader,
-            dictionaryPageHeader: dictionaryPageHeader, dataPageHeaderV2: dataPageHeaderV2)
+            crc: crc,
+            dataPageHeader: dataPageHeader,
+            indexPageHeader: indexPageHeader,
+            dictionaryPageHeader: dictionaryPageHeader,
+            dataPageHeaderV2: dataPageHeaderV2
+        )
     }
 }

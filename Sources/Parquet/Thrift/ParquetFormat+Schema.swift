@@ -66,9 +66,16 @@ extension ParquetFormat {
         public var logicalType: LogicalType?
 
         public init(
-            type: ThriftType? = nil, typeLength: Int32? = nil, repetitionType: FieldRepetitionType? = nil,
-            name: String, numChildren: Int32? = nil, convertedType: ConvertedType? = nil,
-            scale: Int32? = nil, precision: Int32? = nil, fieldId: Int32? = nil, logicalType: LogicalType? = nil
+            type: ThriftType? = nil,
+            typeLength: Int32? = nil,
+            repetitionType: FieldRepetitionType? = nil,
+            name: String,
+            numChildren: Int32? = nil,
+            convertedType: ConvertedType? = nil,
+            scale: Int32? = nil,
+            precision: Int32? = nil,
+            fieldId: Int32? = nil,
+            logicalType: LogicalType? = nil
         ) {
             self.type = type
             self.typeLength = typeLength
@@ -164,7 +171,10 @@ extension ParquetFormat.LogicalType: ThriftStruct {
 
     /// TimeType and TimestampType share their layout: 1: isAdjustedToUTC, 2: unit.
     private static func writeTimeType(
-        id: Int16, isAdjustedToUTC: Bool, unit: ParquetFormat.TimeUnit, to w: inout ThriftCompactWriter
+        id: Int16,
+        isAdjustedToUTC: Bool,
+        unit: ParquetFormat.TimeUnit,
+        to w: inout ThriftCompactWriter
     ) {
         w.writeFieldBegin(.struct, id: id)
         w.writeStructBegin()
@@ -233,10 +243,14 @@ extension ParquetFormat.LogicalType: ThriftStruct {
         r.readStructEnd()
         return .decimal(
             scale: try r.required(scale, in: "DecimalType", field: "scale"),
-            precision: try r.required(precision, in: "DecimalType", field: "precision"))
+            precision: try r.required(precision, in: "DecimalType", field: "precision")
+        )
     }
 
-    private static func decodeTimeType(from r: inout ThriftCompactReader, isTimestamp: Bool) throws(ThriftError) -> Self? {
+    private static func decodeTimeType(
+        from r: inout ThriftCompactReader,
+        isTimestamp: Bool
+    ) throws(ThriftError) -> Self? {
         let name = isTimestamp ? "TimestampType" : "TimeType"
         var isAdjustedToUTC: Bool?
         var unit: ParquetFormat.TimeUnit?
@@ -255,7 +269,8 @@ extension ParquetFormat.LogicalType: ThriftStruct {
         let adjusted = try r.required(isAdjustedToUTC, in: name, field: "isAdjustedToUTC")
         _ = try r.required(unitPresent ? true : nil, in: name, field: "unit")
         guard let unit else { return nil }  // a unit from a newer spec: treat the annotation as unknown
-        return isTimestamp ? .timestamp(isAdjustedToUTC: adjusted, unit: unit) : .time(isAdjustedToUTC: adjusted, unit: unit)
+        return isTimestamp
+            ? .timestamp(isAdjustedToUTC: adjusted, unit: unit) : .time(isAdjustedToUTC: adjusted, unit: unit)
     }
 
     private static func decodeInteger(from r: inout ThriftCompactReader) throws(ThriftError) -> Self {
@@ -272,7 +287,8 @@ extension ParquetFormat.LogicalType: ThriftStruct {
         r.readStructEnd()
         return .integer(
             bitWidth: try r.required(bitWidth, in: "IntType", field: "bitWidth"),
-            isSigned: try r.required(isSigned, in: "IntType", field: "isSigned"))
+            isSigned: try r.required(isSigned, in: "IntType", field: "isSigned")
+        )
     }
 }
 
@@ -307,7 +323,8 @@ extension ParquetFormat.SchemaElement: ThriftStruct {
                 repetitionType = try r.readEnum(ParquetFormat.FieldRepetitionType.self, in: s, field: "repetition_type")
             case (4, .binary): name = try r.readString()
             case (5, .i32): numChildren = try r.readI32()
-            case (6, .i32): convertedType = try r.readEnum(ParquetFormat.ConvertedType.self, in: s, field: "converted_type")
+            case (6, .i32):
+                convertedType = try r.readEnum(ParquetFormat.ConvertedType.self, in: s, field: "converted_type")
             case (7, .i32): scale = try r.readI32()
             case (8, .i32): precision = try r.readI32()
             case (9, .i32): fieldId = try r.readI32()

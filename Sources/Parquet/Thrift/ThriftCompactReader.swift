@@ -345,7 +345,9 @@ extension ThriftCompactReader {
     /// A Thrift enum (an i32) as a Swift enum; a value we do not know is an error naming the
     /// struct and field, because guessing at a codec, encoding or type would misread data.
     public mutating func readEnum<E: RawRepresentable>(
-        _: E.Type, in structName: String, field fieldName: String
+        _: E.Type,
+        in structName: String,
+        field fieldName: String
     ) throws(ThriftError) -> E where E.RawValue == Int32 {
         let raw = try readI32()
         guard let value = E(rawValue: raw) else {
@@ -356,7 +358,9 @@ extension ThriftCompactReader {
 
     /// A list whose header must announce `elementType`; each element is read by `element`.
     public mutating func readList<T>(
-        of elementType: ThriftCompactType, in structName: String, field fieldName: String,
+        of elementType: ThriftCompactType,
+        in structName: String,
+        field fieldName: String,
         _ element: (inout ThriftCompactReader) throws(ThriftError) -> T
     ) throws(ThriftError) -> [T] {
         let (type, count) = try readListBegin()
@@ -374,13 +378,17 @@ extension ThriftCompactReader {
     }
 
     public mutating func readStructList<T: ThriftStruct>(
-        _: T.Type, in structName: String, field fieldName: String
+        _: T.Type,
+        in structName: String,
+        field fieldName: String
     ) throws(ThriftError) -> [T] {
         try readList(of: .struct, in: structName, field: fieldName) { (r) throws(ThriftError) in try T(from: &r) }
     }
 
     public mutating func readEnumList<E: RawRepresentable>(
-        _: E.Type, in structName: String, field fieldName: String
+        _: E.Type,
+        in structName: String,
+        field fieldName: String
     ) throws(ThriftError) -> [E] where E.RawValue == Int32 {
         try readList(of: .i32, in: structName, field: fieldName) { (r) throws(ThriftError) in
             try r.readEnum(E.self, in: structName, field: fieldName)
@@ -395,11 +403,13 @@ extension ThriftCompactReader {
         try readList(of: .bool, in: structName, field: fieldName) { (r) throws(ThriftError) in try r.readBool() }
     }
 
-    public mutating func readStringList(in structName: String, field fieldName: String) throws(ThriftError) -> [String] {
+    public mutating func readStringList(in structName: String, field fieldName: String) throws(ThriftError) -> [String]
+    {
         try readList(of: .binary, in: structName, field: fieldName) { (r) throws(ThriftError) in try r.readString() }
     }
 
-    public mutating func readBinaryList(in structName: String, field fieldName: String) throws(ThriftError) -> [[UInt8]] {
+    public mutating func readBinaryList(in structName: String, field fieldName: String) throws(ThriftError) -> [[UInt8]]
+    {
         try readList(of: .binary, in: structName, field: fieldName) { (r) throws(ThriftError) in try r.readBinary() }
     }
 

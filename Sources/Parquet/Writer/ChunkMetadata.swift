@@ -1,7 +1,10 @@
 /// Footer metadata and page index of an encoded column chunk, once its file offset is known.
 enum ChunkMetadata {
     static func columnMetaData(
-        descriptor: ColumnDescriptor, chunk: EncodedColumnChunk, fileOffset: Int, options: ParquetWriterOptions
+        descriptor: ColumnDescriptor,
+        chunk: EncodedColumnChunk,
+        fileOffset: Int,
+        options: ParquetWriterOptions
     ) -> ParquetFormat.ColumnMetaData {
         var encodings: [ParquetFormat.Encoding] = []
         func use(_ e: ParquetFormat.Encoding) { if !encodings.contains(e) { encodings.append(e) } }
@@ -20,7 +23,9 @@ enum ChunkMetadata {
         }
         for encoding in [ValueEncoding.rleDictionary, .plain, .deltaBinaryPacked] {
             if let count = pageCounts[encoding] {
-                encodingStats.append(ParquetFormat.PageEncodingStats(pageType: .dataPage, encoding: encoding.format, count: count))
+                encodingStats.append(
+                    ParquetFormat.PageEncodingStats(pageType: .dataPage, encoding: encoding.format, count: count)
+                )
             }
         }
         let codec: ParquetFormat.CompressionCodec
@@ -39,13 +44,16 @@ enum ChunkMetadata {
             dataPageOffset: Int64(fileOffset + chunk.dataPageOffset),
             dictionaryPageOffset: chunk.hasDictionaryPage ? Int64(fileOffset) : nil,
             statistics: statistics(chunk.statistics, descriptor: descriptor, options: options),
-            encodingStats: encodingStats)
+            encodingStats: encodingStats
+        )
     }
 
     /// Chunk statistics. min_value/max_value follow the column's type-defined order (the
     /// footer's column_orders says so); the deprecated min/max only where that order is signed.
     static func statistics(
-        _ stats: ValueStatistics, descriptor: ColumnDescriptor, options: ParquetWriterOptions
+        _ stats: ValueStatistics,
+        descriptor: ColumnDescriptor,
+        options: ParquetWriterOptions
     ) -> ParquetFormat.Statistics {
         var result = ParquetFormat.Statistics(nullCount: Int64(stats.nullCount))
         guard let lo = stats.min, let hi = stats.max else { return result }
@@ -63,12 +71,17 @@ enum ChunkMetadata {
     }
 
     static func pageIndex(
-        descriptor: ColumnDescriptor, chunk: EncodedColumnChunk, fileOffset: Int, options: ParquetWriterOptions
+        descriptor: ColumnDescriptor,
+        chunk: EncodedColumnChunk,
+        fileOffset: Int,
+        options: ParquetWriterOptions
     ) -> (ParquetFormat.ColumnIndex?, ParquetFormat.OffsetIndex) {
         let locations = chunk.pages.map {
             ParquetFormat.PageLocation(
-                offset: Int64(fileOffset + $0.offset), compressedPageSize: Int32($0.compressedSizeWithHeader),
-                firstRowIndex: Int64($0.firstRowIndex))
+                offset: Int64(fileOffset + $0.offset),
+                compressedPageSize: Int32($0.compressedSizeWithHeader),
+                firstRowIndex: Int64($0.firstRowIndex)
+            )
         }
         let offsetIndex = ParquetFormat.OffsetIndex(pageLocations: locations)
 
@@ -92,14 +105,20 @@ enum ChunkMetadata {
             }
         }
         let columnIndex = ParquetFormat.ColumnIndex(
-            nullPages: nullPages, minValues: mins, maxValues: maxs,
+            nullPages: nullPages,
+            minValues: mins,
+            maxValues: maxs,
             boundaryOrder: boundaryOrder(nullPages: nullPages, mins: mins, maxs: maxs, descriptor: descriptor),
-            nullCounts: nullCounts)
+            nullCounts: nullCounts
+        )
         return (columnIndex, offsetIndex)
     }
 
     static func boundaryOrder(
-        nullPages: [Bool], mins: [[UInt8]], maxs: [[UInt8]], descriptor: ColumnDescriptor
+        nullPages: [Bool],
+        mins: [[UInt8]],
+        maxs: [[UInt8]],
+        descriptor: ColumnDescriptor
     ) -> ParquetFormat.BoundaryOrder {
         let order = descriptor.valueOrder
         let type = descriptor.physicalType
@@ -108,7 +127,9 @@ enum ChunkMetadata {
         var previous: Int?
         for i in nullPages.indices where !nullPages[i] {
             if let p = previous {
-                let less = { (a: [UInt8], b: [UInt8]) in EncodedValueComparison.less(a, b, physicalType: type, order: order) }
+                let less = { (a: [UInt8], b: [UInt8]) in
+                    EncodedValueComparison.less(a, b, physicalType: type, order: order)
+                }
                 if less(mins[i], mins[p]) || less(maxs[i], maxs[p]) { ascending = false }
                 if less(mins[p], mins[i]) || less(maxs[p], maxs[i]) { descending = false }
             }
@@ -130,15 +151,31 @@ enum ChunkMetadata {
         }
     }
 
-    static func truncatedMin(_ value: [UInt8], descriptor: ColumnDescriptor, options: ParquetWriterOptions) -> ([UInt8], Bool) {
+    static func truncatedMin(
+        _ value: [UInt8],
+        descriptor: ColumnDescriptor,
+        options: ParquetWriterOptions
+    ) -> ([UInt8], Bool) {
         guard isByteArray(descriptor) else { return (value, true) }
-        let r = StatisticsTruncation.truncatedMin(value, limit: options.statisticsTruncateLength, isUTF8: isUTF8(descriptor))
+        let r = StatisticsTruncation.truncatedMin(
+            value,
+            limit: options.statisticsTruncateLength,
+            isUTF8: isUTF8(descriptor)
+        )
         return (r.bytes, r.exact)
     }
 
-    static func truncatedMax(_ value: [UInt8], descriptor: ColumnDescriptor, options: ParquetWriterOptions) -> ([UInt8], Bool) {
+    static func truncatedMax(
+        _ value: [UInt8],
+        descriptor: ColumnDescriptor,
+        options: ParquetWriterOptions
+    ) -> ([UInt8], Bool) {
         guard isByteArray(descriptor) else { return (value, true) }
-        let r = StatisticsTruncation.truncatedMax(value, limit: options.statisticsTruncateLength, isUTF8: isUTF8(descriptor))
+        let r = StatisticsTruncation.truncatedMax(
+            value,
+            limit: options.statisticsTruncateLength,
+            isUTF8: isUTF8(descriptor)
+        )
         return (r.bytes, r.exact)
     }
 }

@@ -101,12 +101,13 @@ struct ColumnChunkEncoder: @unchecked Sendable {
     private mutating func encodeFixed<T: FixedWidthValue>(_ values: [T], validity: [Bool]?) throws {
         let rows = values.count
         let width = MemoryLayout<T>.size
-        let dense: [T] = validity.map { v in
-            var d = [T]()
-            d.reserveCapacity(rows)
-            for i in 0..<rows where v[i] { d.append(values[i]) }
-            return d
-        } ?? values
+        let dense: [T] =
+            validity.map { v in
+                var d = [T]()
+                d.reserveCapacity(rows)
+                for i in 0..<rows where v[i] { d.append(values[i]) }
+                return d
+            } ?? values
         let plainSize = dense.count * width
 
         // Dictionary: indices for the non-null values of the first `coveredRows` rows.
@@ -129,7 +130,9 @@ struct ColumnChunkEncoder: @unchecked Sendable {
                     // Keys and timestamps of a sorted row group rise value after value: all
                     // distinct, so a dictionary cannot pay. Seen in the first values, the
                     // dictionary is not tried rather than given up after hashing the probe.
-                    if d.count > Self.monotonicProbe && T.isStrictlyIncreasing(UnsafeBufferPointer(rebasing: d[0..<Self.monotonicProbe])) {
+                    if d.count > Self.monotonicProbe
+                        && T.isStrictlyIncreasing(UnsafeBufferPointer(rebasing: d[0..<Self.monotonicProbe]))
+                    {
                         covered = 0
                         return
                     }
@@ -141,12 +144,24 @@ struct ColumnChunkEncoder: @unchecked Sendable {
                         }
                         out[i] = UInt32(truncatingIfNeeded: index)
                         initialized = i &+ 1
-                        if i &+ 1 == probe && !Self.dictionaryPays(entries: dictionary.count, entryBytes: width * dictionary.count, values: probe, plainBytes: probe * width) {
+                        if i &+ 1 == probe
+                            && !Self.dictionaryPays(
+                                entries: dictionary.count,
+                                entryBytes: width * dictionary.count,
+                                values: probe,
+                                plainBytes: probe * width
+                            )
+                        {
                             covered = 0
                             break
                         }
                         if i & 255 == 255 && decidedOnAllValues
-                            && !Self.dictionaryPays(entries: dictionary.count, entryBytes: width * dictionary.count, values: d.count, plainBytes: d.count * width)
+                            && !Self.dictionaryPays(
+                                entries: dictionary.count,
+                                entryBytes: width * dictionary.count,
+                                values: d.count,
+                                plainBytes: d.count * width
+                            )
                         {
                             covered = 0
                             break
@@ -154,8 +169,14 @@ struct ColumnChunkEncoder: @unchecked Sendable {
                     }
                 }
             }
-            let pays = covered > 0 && Self.dictionaryPays(
-                entries: dictionary.count, entryBytes: dictionary.count * width, values: covered, plainBytes: covered * width)
+            let pays =
+                covered > 0
+                && Self.dictionaryPays(
+                    entries: dictionary.count,
+                    entryBytes: dictionary.count * width,
+                    values: covered,
+                    plainBytes: covered * width
+                )
             if pays {
                 dictionaryRows = Self.rowsCovering(nonNullValues: covered, validity: validity, rows: rows)
                 indices.removeLast(indices.count - covered)
@@ -175,7 +196,8 @@ struct ColumnChunkEncoder: @unchecked Sendable {
                 let rest = UnsafeBufferPointer(rebasing: $0[indices.count...])
                 return (T.estimateDeltaSize(rest), T.rangeBytes(rest))
             }
-            fallback = estimate * 2 <= remainder * width || estimate < remainder * rangeBytes ? .deltaBinaryPacked : .plain
+            fallback =
+                estimate * 2 <= remainder * width || estimate < remainder * rangeBytes ? .deltaBinaryPacked : .plain
         } else {
             fallback = .plain
         }
@@ -210,7 +232,11 @@ struct ColumnChunkEncoder: @unchecked Sendable {
                     switch encoding {
                     case .rleDictionary:
                         indices.withUnsafeBufferPointer {
-                            Self.appendIndices(UnsafeBufferPointer(rebasing: $0[firstIndex..<(firstIndex + nonNull)]), entries: dictionary.count, into: &out)
+                            Self.appendIndices(
+                                UnsafeBufferPointer(rebasing: $0[firstIndex..<(firstIndex + nonNull)]),
+                                entries: dictionary.count,
+                                into: &out
+                            )
                         }
                     case .deltaBinaryPacked:
                         T.encodeDelta(pageValues, into: &out)
@@ -280,7 +306,9 @@ struct ColumnChunkEncoder: @unchecked Sendable {
                             for row in 0..<rows {
                                 if let valid, !valid[row] { continue }
                                 let value = UnsafeRawBufferPointer(
-                                    start: raw.baseAddress! + offsets[row], count: offsets[row &+ 1] &- offsets[row])
+                                    start: raw.baseAddress! + offsets[row],
+                                    count: offsets[row &+ 1] &- offsets[row]
+                                )
                                 let index = dictionary.index(of: value)
                                 if dictionary.pageBytes > limit {
                                     coveredRows = row
@@ -290,11 +318,25 @@ struct ColumnChunkEncoder: @unchecked Sendable {
                                 seen &+= 1
                                 seenBytes &+= 4 &+ value.count
                                 if seen & 255 == 0 {
-                                    if seen == probe && !Self.dictionaryPays(entries: dictionary.count, entryBytes: dictionary.pageBytes, values: seen, plainBytes: seenBytes) {
+                                    if seen == probe
+                                        && !Self.dictionaryPays(
+                                            entries: dictionary.count,
+                                            entryBytes: dictionary.pageBytes,
+                                            values: seen,
+                                            plainBytes: seenBytes
+                                        )
+                                    {
                                         coveredRows = 0
                                         break
                                     }
-                                    if decidedOnAllValues && !Self.dictionaryPays(entries: dictionary.count, entryBytes: dictionary.pageBytes, values: nonNull, plainBytes: plainBytes) {
+                                    if decidedOnAllValues
+                                        && !Self.dictionaryPays(
+                                            entries: dictionary.count,
+                                            entryBytes: dictionary.pageBytes,
+                                            values: nonNull,
+                                            plainBytes: plainBytes
+                                        )
+                                    {
                                         coveredRows = 0
                                         break
                                     }
@@ -307,7 +349,12 @@ struct ColumnChunkEncoder: @unchecked Sendable {
             }
             entriesUsed = coveredRows == rows ? dictionary.count : min(dictionary.count, Int(indices.max() ?? 0) + 1)
             if coveredRows > 0 && !indices.isEmpty
-                && Self.dictionaryPays(entries: dictionary.count, entryBytes: dictionary.pageBytes, values: indices.count, plainBytes: seenBytes)
+                && Self.dictionaryPays(
+                    entries: dictionary.count,
+                    entryBytes: dictionary.pageBytes,
+                    values: indices.count,
+                    plainBytes: seenBytes
+                )
             {
                 dictionaryRows = coveredRows
             } else {
@@ -333,7 +380,12 @@ struct ColumnChunkEncoder: @unchecked Sendable {
         var start = 0
         while start < rows {
             let limit = start < dictionaryRows ? dictionaryRows : rows
-            let end = Self.pageEnd(values, start: start, limit: min(limit, start + options.dataPageRowLimit), pageSize: options.dataPageSize)
+            let end = Self.pageEnd(
+                values,
+                start: start,
+                limit: min(limit, start + options.dataPageRowLimit),
+                pageSize: options.dataPageSize
+            )
             let bytes = 4 * (end - start) + values.offsets[end] - values.offsets[start]
             let range = start..<end
             let nonNull = Self.nonNullCount(validity, range)
@@ -341,8 +393,15 @@ struct ColumnChunkEncoder: @unchecked Sendable {
             stats.nullCount = range.count - nonNull
             let encoding: ValueEncoding = start < dictionaryRows ? .rleDictionary : .plain
             let firstIndex = nonNullStart
-            let bounds = encoding == .rleDictionary
-                ? pageBounds(indices: indices, range: firstIndex..<(firstIndex + nonNull), dictionary: dictionary, seen: &seen, page: pageNumber)
+            let bounds =
+                encoding == .rleDictionary
+                ? pageBounds(
+                    indices: indices,
+                    range: firstIndex..<(firstIndex + nonNull),
+                    dictionary: dictionary,
+                    seen: &seen,
+                    page: pageNumber
+                )
                 : MinMax.of(byteArrays: values, rows: range, validity: validity, order: order)
             pageNumber += 1
             if let (lo, hi) = bounds {
@@ -352,7 +411,11 @@ struct ColumnChunkEncoder: @unchecked Sendable {
             try writeDataPage(rows: range, validity: validity, encoding: encoding, statistics: stats) { out in
                 if encoding == .rleDictionary {
                     indices.withUnsafeBufferPointer {
-                        Self.appendIndices(UnsafeBufferPointer(rebasing: $0[firstIndex..<(firstIndex + nonNull)]), entries: entries, into: &out)
+                        Self.appendIndices(
+                            UnsafeBufferPointer(rebasing: $0[firstIndex..<(firstIndex + nonNull)]),
+                            entries: entries,
+                            into: &out
+                        )
                     }
                 } else {
                     out.reserveCapacity(out.count + bytes)
@@ -360,7 +423,10 @@ struct ColumnChunkEncoder: @unchecked Sendable {
                         values.offsets.withUnsafeBufferPointer { offsets in
                             for row in range {
                                 if let validity, !validity[row] { continue }
-                                PlainEncoding.encodeByteArray(UnsafeRawBufferPointer(rebasing: raw[offsets[row]..<offsets[row + 1]]), into: &out)
+                                PlainEncoding.encodeByteArray(
+                                    UnsafeRawBufferPointer(rebasing: raw[offsets[row]..<offsets[row + 1]]),
+                                    into: &out
+                                )
                             }
                         }
                     }
@@ -373,7 +439,10 @@ struct ColumnChunkEncoder: @unchecked Sendable {
 
     private mutating func encodeFixedLenByteArrays(_ values: FixedLenByteArrayBuffer, validity: [Bool]?) throws {
         guard let expected = descriptor.typeLength, expected == values.width else {
-            throw ParquetError(.schemaMismatch, "column \"\(descriptor.name)\": values are \(values.width) bytes wide, the schema says \(descriptor.typeLength.map(String.init) ?? "nothing")")
+            throw ParquetError(
+                .schemaMismatch,
+                "column \"\(descriptor.name)\": values are \(values.width) bytes wide, the schema says \(descriptor.typeLength.map(String.init) ?? "nothing")"
+            )
         }
         let rows = values.count
         let width = values.width
@@ -403,7 +472,11 @@ struct ColumnChunkEncoder: @unchecked Sendable {
 
     /// Min and max among the dictionary entries that `indices[range]` refer to.
     private func pageBounds(
-        indices: [UInt32], range: Range<Int>, dictionary: ByteArrayDictionary, seen: inout [Int32], page: Int32
+        indices: [UInt32],
+        range: Range<Int>,
+        dictionary: ByteArrayDictionary,
+        seen: inout [Int32],
+        page: Int32
     ) -> (min: [UInt8], max: [UInt8])? {
         var minEntry = -1
         var maxEntry = -1
@@ -438,7 +511,10 @@ struct ColumnChunkEncoder: @unchecked Sendable {
     private mutating func writeDictionaryPage(_ page: [UInt8], entries: Int) throws {
         let payload = try compress(page)
         let header = PageHeaders.dictionaryPage(
-            uncompressedSize: page.count, compressedSize: payload.count, entries: entries)
+            uncompressedSize: page.count,
+            compressedSize: payload.count,
+            entries: entries
+        )
         chunk.bytes.append(contentsOf: header)
         chunk.bytes.append(contentsOf: payload)
         chunk.dictionaryEntries = entries
@@ -447,7 +523,10 @@ struct ColumnChunkEncoder: @unchecked Sendable {
     }
 
     private mutating func writeDataPage(
-        rows: Range<Int>, validity: [Bool]?, encoding: ValueEncoding, statistics: ValueStatistics,
+        rows: Range<Int>,
+        validity: [Bool]?,
+        encoding: ValueEncoding,
+        statistics: ValueStatistics,
         values encodeValues: (inout [UInt8]) -> Void
     ) throws {
         body.removeAll(keepingCapacity: true)
@@ -472,14 +551,26 @@ struct ColumnChunkEncoder: @unchecked Sendable {
         encodeValues(&body)
         let payload = try compress(body)
         let header = PageHeaders.dataPage(
-            uncompressedSize: body.count, compressedSize: payload.count, values: rows.count, encoding: encoding)
+            uncompressedSize: body.count,
+            compressedSize: payload.count,
+            values: rows.count,
+            encoding: encoding
+        )
         let offset = chunk.bytes.count
         chunk.bytes.append(contentsOf: header)
         chunk.bytes.append(contentsOf: payload)
         chunk.totalUncompressedSize += header.count + body.count
-        chunk.pages.append(EncodedPageInfo(
-            offset: offset, compressedSizeWithHeader: header.count + payload.count, firstRowIndex: rows.lowerBound,
-            rows: rows.count, nullCount: statistics.nullCount, statistics: statistics, encoding: encoding))
+        chunk.pages.append(
+            EncodedPageInfo(
+                offset: offset,
+                compressedSizeWithHeader: header.count + payload.count,
+                firstRowIndex: rows.lowerBound,
+                rows: rows.count,
+                nullCount: statistics.nullCount,
+                statistics: statistics,
+                encoding: encoding
+            )
+        )
         chunk.statistics.merge(statistics, physicalType: descriptor.physicalType, order: order)
     }
 

@@ -9,7 +9,9 @@ enum PageHeaders {
                 numValues: Int32(values),
                 encoding: encoding.format,
                 definitionLevelEncoding: .rle,
-                repetitionLevelEncoding: .rle))
+                repetitionLevelEncoding: .rle
+            )
+        )
         var writer = ThriftCompactWriter(reservingCapacity: 32)
         header.write(to: &writer)
         return writer.bytes
@@ -21,7 +23,8 @@ enum PageHeaders {
             type: .dictionaryPage,
             uncompressedPageSize: Int32(uncompressedSize),
             compressedPageSize: Int32(compressedSize),
-            dictionaryPageHeader: ParquetFormat.DictionaryPageHeader(numValues: Int32(entries), encoding: .plain))
+            dictionaryPageHeader: ParquetFormat.DictionaryPageHeader(numValues: Int32(entries), encoding: .plain)
+        )
         var writer = ThriftCompactWriter(reservingCapacity: 32)
         header.write(to: &writer)
         return writer.bytes

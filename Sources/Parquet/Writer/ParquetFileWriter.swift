@@ -15,7 +15,8 @@ public struct RowGroupSummary: Sendable, Hashable {
     public var columnMinMax: [(min: [UInt8], max: [UInt8])?]
 
     public static func == (a: RowGroupSummary, b: RowGroupSummary) -> Bool {
-        a.index == b.index && a.firstRow == b.firstRow && a.rows == b.rows && a.offset == b.offset && a.length == b.length
+        a.index == b.index && a.firstRow == b.firstRow && a.rows == b.rows && a.offset == b.offset
+            && a.length == b.length
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -58,8 +59,16 @@ public final class ParquetFileWriter {
     }
 
     /// Writes to an open descriptor the caller owns (and closes).
-    public convenience init(fileDescriptor: Int32, schema: ParquetSchema, options: ParquetWriterOptions = .init()) throws {
-        try self.init(output: FileOutput(fileDescriptor: fileDescriptor, path: "fd \(fileDescriptor)"), schema: schema, options: options)
+    public convenience init(
+        fileDescriptor: Int32,
+        schema: ParquetSchema,
+        options: ParquetWriterOptions = .init()
+    ) throws {
+        try self.init(
+            output: FileOutput(fileDescriptor: fileDescriptor, path: "fd \(fileDescriptor)"),
+            schema: schema,
+            options: options
+        )
     }
 
     private init(output: FileOutput, schema: ParquetSchema, options: ParquetWriterOptions) throws {
@@ -120,20 +129,45 @@ public final class ParquetFileWriter {
             let chunkOffset = output.position
             try output.write(chunk.bytes)
             let metadata = ChunkMetadata.columnMetaData(
-                descriptor: descriptor, chunk: chunk, fileOffset: chunkOffset, options: options)
+                descriptor: descriptor,
+                chunk: chunk,
+                fileOffset: chunkOffset,
+                options: options
+            )
             chunks.append(ParquetFormat.ColumnChunk(fileOffset: Int64(chunkOffset), metaData: metadata))
-            indexes.append(ChunkMetadata.pageIndex(descriptor: descriptor, chunk: chunk, fileOffset: chunkOffset, options: options))
-            if let lo = chunk.statistics.min, let hi = chunk.statistics.max { minMax.append((lo, hi)) } else { minMax.append(nil) }
+            indexes.append(
+                ChunkMetadata.pageIndex(descriptor: descriptor, chunk: chunk, fileOffset: chunkOffset, options: options)
+            )
+            if let lo = chunk.statistics.min, let hi = chunk.statistics.max {
+                minMax.append((lo, hi))
+            } else {
+                minMax.append(nil)
+            }
             uncompressedTotal += chunk.totalUncompressedSize
         }
         let length = output.position - rowGroupOffset
         if options.startWritebackPerRowGroup { output.startWriteback(offset: rowGroupOffset, count: length) }
-        rowGroups.append(ParquetFormat.RowGroup(
-            columns: chunks, totalByteSize: Int64(uncompressedTotal), numRows: Int64(rows),
-            fileOffset: Int64(rowGroupOffset), totalCompressedSize: Int64(length), ordinal: Int16(truncatingIfNeeded: rowGroups.count)))
+        rowGroups.append(
+            ParquetFormat.RowGroup(
+                columns: chunks,
+                totalByteSize: Int64(uncompressedTotal),
+                numRows: Int64(rows),
+                fileOffset: Int64(rowGroupOffset),
+                totalCompressedSize: Int64(length),
+                ordinal: Int16(truncatingIfNeeded: rowGroups.count)
+            )
+        )
         pageIndexes.append(indexes)
-        summaries.append(RowGroupSummary(
-            index: summaries.count, firstRow: totalRows, rows: rows, offset: rowGroupOffset, length: length, columnMinMax: minMax))
+        summaries.append(
+            RowGroupSummary(
+                index: summaries.count,
+                firstRow: totalRows,
+                rows: rows,
+                offset: rowGroupOffset,
+                length: length,
+                columnMinMax: minMax
+            )
+        )
         totalRows += rows
     }
 
@@ -174,9 +208,13 @@ public final class ParquetFileWriter {
             numRows: Int64(totalRows),
             rowGroups: rowGroups,
             keyValueMetadata: keyValueMetadata.isEmpty
-                ? nil : keyValueMetadata.sorted { $0.key < $1.key }.map { ParquetFormat.KeyValue(key: $0.key, value: $0.value) },
+                ? nil
+                : keyValueMetadata.sorted { $0.key < $1.key }.map {
+                    ParquetFormat.KeyValue(key: $0.key, value: $0.value)
+                },
             createdBy: options.createdBy,
-            columnOrders: Array(repeating: .typeOrder, count: schema.columns.count))
+            columnOrders: Array(repeating: .typeOrder, count: schema.columns.count)
+        )
         let footerStart = tail.bytes.count
         metadata.write(to: &tail)
         var closing = tail.bytes
@@ -199,12 +237,17 @@ public final class ParquetFileWriter {
         // every column it encodes, and returns it for the next row group.
         let work: @Sendable (inout ColumnChunkEncoder?, Int) -> Void = { encoder, i in
             do {
-                if encoder == nil { encoder = try ColumnEncoderPool.shared.checkOut(descriptor: schema.columns[i], options: options) }
+                if encoder == nil {
+                    encoder = try ColumnEncoderPool.shared.checkOut(descriptor: schema.columns[i], options: options)
+                }
                 results.set(i, .success(try encoder!.encode(columns[i], as: schema.columns[i])))
             } catch let error as ParquetError {
                 results.set(i, .failure(error))
             } catch {
-                results.set(i, .failure(ParquetError(.io, "encoding column \(schema.columns[i].name) failed: \(error)")))
+                results.set(
+                    i,
+                    .failure(ParquetError(.io, "encoding column \(schema.columns[i].name) failed: \(error)"))
+                )
             }
         }
         if options.encodingThreads > 1 && columns.count > 1 {
@@ -235,7 +278,10 @@ public final class ParquetFileWriter {
                 throw ParquetError(.invalidArgument, "column \"\(column.name)\" appears twice in the schema")
             }
             if column.physicalType == .fixedLenByteArray && (column.typeLength ?? 0) <= 0 {
-                throw ParquetError(.invalidArgument, "column \"\(column.name)\": FIXED_LEN_BYTE_ARRAY needs a positive typeLength")
+                throw ParquetError(
+                    .invalidArgument,
+                    "column \"\(column.name)\": FIXED_LEN_BYTE_ARRAY needs a positive typeLength"
+                )
             }
             if column.physicalType == .int96 {
                 throw ParquetError(.unsupported, "column \"\(column.name)\": INT96 is deprecated and not written")
@@ -245,17 +291,29 @@ public final class ParquetFileWriter {
 
     private func validate(_ batch: RecordBatch) throws {
         guard batch.columns.count == schema.columns.count else {
-            throw ParquetError(.schemaMismatch, "\(path): batch has \(batch.columns.count) columns, the schema \(schema.columns.count)")
+            throw ParquetError(
+                .schemaMismatch,
+                "\(path): batch has \(batch.columns.count) columns, the schema \(schema.columns.count)"
+            )
         }
         for (column, descriptor) in zip(batch.columns, schema.columns) {
             guard column.values.physicalType == descriptor.physicalType else {
-                throw ParquetError(.schemaMismatch, "\(path): column \"\(descriptor.name)\" holds \(column.values.physicalType) values, the schema says \(descriptor.physicalType)")
+                throw ParquetError(
+                    .schemaMismatch,
+                    "\(path): column \"\(descriptor.name)\" holds \(column.values.physicalType) values, the schema says \(descriptor.physicalType)"
+                )
             }
             if descriptor.repetition == .required && column.nullCount > 0 {
-                throw ParquetError(.schemaMismatch, "\(path): column \"\(descriptor.name)\" is REQUIRED but \(column.nullCount) rows are null")
+                throw ParquetError(
+                    .schemaMismatch,
+                    "\(path): column \"\(descriptor.name)\" is REQUIRED but \(column.nullCount) rows are null"
+                )
             }
             if case .fixedLenByteArray(let values) = column.values, values.width != descriptor.typeLength {
-                throw ParquetError(.schemaMismatch, "\(path): column \"\(descriptor.name)\" holds \(values.width)-byte values, the schema says \(descriptor.typeLength ?? 0)")
+                throw ParquetError(
+                    .schemaMismatch,
+                    "\(path): column \"\(descriptor.name)\" holds \(values.width)-byte values, the schema says \(descriptor.typeLength ?? 0)"
+                )
             }
         }
     }

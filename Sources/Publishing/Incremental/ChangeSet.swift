@@ -23,7 +23,11 @@ struct ChangeSet {
                 case .int32(let v): deleted = v[row] != 0
                 case .int64(let v):
                     // A flag column is an integer without a timestamp annotation.
-                    if case .timestamp? = upserts.schema.columns[column].logicalType { deleted = true } else { deleted = v[row] != 0 }
+                    if case .timestamp? = upserts.schema.columns[column].logicalType {
+                        deleted = true
+                    } else {
+                        deleted = v[row] != 0
+                    }
                 default: deleted = true
                 }
             }

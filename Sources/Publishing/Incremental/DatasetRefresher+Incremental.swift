@@ -8,25 +8,49 @@ extension DatasetRefresher {
     /// partitions it touches, and publishes a version in which every other partition is a
     /// hard link. No change: no version, and a log line saying so.
     func incremental(
-        plan: DatasetPlan, connection: MySQLConnection, previousVersion: Int, previousIndex: DatasetIndex,
-        reconcile: Bool, state: inout DatasetState, clock: ContinuousClock.Instant
+        plan: DatasetPlan,
+        connection: MySQLConnection,
+        previousVersion: Int,
+        previousIndex: DatasetIndex,
+        reconcile: Bool,
+        state: inout DatasetState,
+        clock: ContinuousClock.Instant
     ) throws -> RefreshResult {
         try connection.startReadOnlySnapshot()
         // The database's clock, on the connection that reads the delta, before it reads.
         let now = try connection.serverNow()
         let lookback = Int64(dataset.lookback.components.seconds) * 1_000_000
         let since = state.watermark! - lookback
-        let reader = DeltaReader(plan: plan, connection: connection, chunkRows: chunkRows, batchRows: batchRows, logger: logger)
-        logger.info("delta plan: \(reader.strategy.rawValue), from \(CivilCalendar.formatDateTime(microseconds: since)) (watermark minus lookback)", metadata: ["phase": "fetching"])
+        let reader = DeltaReader(
+            plan: plan,
+            connection: connection,
+            chunkRows: chunkRows,
+            batchRows: batchRows,
+            logger: logger
+        )
+        logger.info(
+            "delta plan: \(reader.strategy.rawValue), from \(CivilCalendar.formatDateTime(microseconds: since)) (watermark minus lookback)",
+            metadata: ["phase": "fetching"]
+        )
         report(.fetching, rows: 0, since: clock)
         let (delta, warnings) = try reader.read(since: since)
         var repairs: Reconciler.Repairs?
-        let reconcileDue = reconcile || state.lastReconcile.map { Date().timeIntervalSince($0) >= Double(dataset.reconcileEvery.components.seconds) } ?? true
+        let reconcileDue =
+            reconcile
+            || state.lastReconcile.map {
+                Date().timeIntervalSince($0) >= Double(dataset.reconcileEvery.components.seconds)
+            } ?? true
         if reconcileDue {
             report(.reconciling, rows: delta.rowCount, since: clock)
             let reconciler = Reconciler(
-                plan: plan, connection: connection, versionDirectory: directory.versionPath(previousVersion),
-                previousIndex: previousIndex, chunkRows: chunkRows, batchRows: batchRows, logger: logger)
+                plan: plan,
+                connection: connection,
+                versionDirectory: directory.versionPath(previousVersion),
+                previousIndex: previousIndex,
+                chunkRows: chunkRows,
+                batchRows: batchRows,
+                logger: logger
+            )
             repairs = try reconciler.findRepairs()
         }
         try connection.commit()
@@ -38,14 +62,20 @@ extension DatasetRefresher {
         if let repairs {
             // Rows re-read from differing chunks merge like the delta; identical ones are no-ops.
             changes.upserts = RecordBatch.concatenate([repairs.upserts, delta], schema: plan.schema)
-            for keys in repairs.deletedKeys { changes.deletes.insertAll(of: keys, columns: Array(0..<plan.primaryKey.count)) }
+            for keys in repairs.deletedKeys {
+                changes.deletes.insertAll(of: keys, columns: Array(0..<plan.primaryKey.count))
+            }
             state.lastReconcile = Date()
             if repairs.chunksDiffering > 0 {
                 logger.warning(
                     "reconciliation: \(repairs.chunksDiffering) of \(repairs.chunks) chunks differed from the source; \(repairs.deletedKeys.reduce(0) { $0 + $1.rowCount }) deleted rows removed, \(repairs.upserts.rowCount) rows re-read (frequent repairs mean the lookback or the source's updated_at discipline is off)",
-                    metadata: ["phase": "reconciling"])
+                    metadata: ["phase": "reconciling"]
+                )
             } else {
-                logger.info("reconciliation: all \(repairs.chunks) chunks match the source", metadata: ["phase": "reconciling"])
+                logger.info(
+                    "reconciliation: all \(repairs.chunks) chunks match the source",
+                    metadata: ["phase": "reconciling"]
+                )
             }
         }
         changes.deduplicate()
@@ -57,37 +87,75 @@ extension DatasetRefresher {
         var committed = false
         defer { if !committed { try? staging.discard() } }
         let merger = PartitionMerger(
-            plan: plan, previousVersion: previousVersion, previousIndex: previousIndex, directory: directory,
+            plan: plan,
+            previousVersion: previousVersion,
+            previousIndex: previousIndex,
+            directory: directory,
             options: writerOptions,
-            keyValueMetadata: ["parquet-publisher.dataset": dataset.name, "parquet-publisher.version": String(version)])
+            keyValueMetadata: ["parquet-publisher.dataset": dataset.name, "parquet-publisher.version": String(version)]
+        )
         let outcome = try merger.apply(changes, into: staging)
 
         let seconds: () -> Double = { Self.seconds(since: clock) }
-        let totalBytes = outcome.rewritten.reduce(0) { $0 + $1.summary.bytes } + outcome.carried.reduce(0) { $0 + Int($1.bytes) }
+        let totalBytes =
+            outcome.rewritten.reduce(0) { $0 + $1.summary.bytes } + outcome.carried.reduce(0) { $0 + Int($1.bytes) }
         if outcome.rewritten.isEmpty && outcome.carried.count == previousIndex.files.count {
             // Nothing differs from what is published: keep it, advance the watermark.
             state.watermark = now
             logger.info(
                 "no changes since the last refresh (\(delta.rowCount) rows read within the lookback, all as published)",
-                metadata: ["version": "\(previousVersion)", "rows": "\(delta.rowCount)", "duration_ms": "\(Int(seconds() * 1000))", "phase": "done"])
+                metadata: [
+                    "version": "\(previousVersion)", "rows": "\(delta.rowCount)",
+                    "duration_ms": "\(Int(seconds() * 1000))", "phase": "done",
+                ]
+            )
             return RefreshResult(
-                dataset: dataset.name, version: nil, rows: previousIndex.rows, rowsFetched: delta.rowCount,
-                files: previousIndex.files.count, filesRewritten: 0, bytesWritten: 0, totalBytes: totalBytes,
-                seconds: seconds(), full: false, warnings: [])
+                dataset: dataset.name,
+                version: nil,
+                rows: previousIndex.rows,
+                rowsFetched: delta.rowCount,
+                files: previousIndex.files.count,
+                filesRewritten: 0,
+                bytesWritten: 0,
+                totalBytes: totalBytes,
+                seconds: seconds(),
+                full: false,
+                warnings: []
+            )
         }
         let rows = outcome.rewritten.reduce(0) { $0 + $1.summary.rows } + outcome.carried.reduce(0) { $0 + $1.rows }
         let published = try publish(
-            staging: staging, plan: plan, rewritten: outcome.rewritten, carried: outcome.carried, rows: rows,
-            watermark: now, full: false, state: &state, clock: clock)
+            staging: staging,
+            plan: plan,
+            rewritten: outcome.rewritten,
+            carried: outcome.carried,
+            rows: rows,
+            watermark: now,
+            full: false,
+            state: &state,
+            clock: clock
+        )
         committed = true
         let bytesWritten = outcome.rewritten.reduce(0) { $0 + $1.summary.bytes }
         logger.info(
             "published v\(published): \(delta.rowCount) changed rows read, \(outcome.rewritten.count) of \(outcome.rewritten.count + outcome.carried.count) files rewritten (\(bytesWritten) of \(totalBytes) bytes), \(outcome.candidatesRead) files searched for moved or deleted keys",
-            metadata: ["version": "\(published)", "rows": "\(rows)", "duration_ms": "\(Int(seconds() * 1000))", "phase": "done"])
+            metadata: [
+                "version": "\(published)", "rows": "\(rows)", "duration_ms": "\(Int(seconds() * 1000))",
+                "phase": "done",
+            ]
+        )
         return RefreshResult(
-            dataset: dataset.name, version: published, rows: rows, rowsFetched: delta.rowCount,
-            files: outcome.rewritten.count + outcome.carried.count, filesRewritten: outcome.rewritten.count,
-            bytesWritten: bytesWritten, totalBytes: totalBytes, seconds: seconds(), full: false,
-            warnings: warnings.isEmpty ? [] : ["\(warnings)"])
+            dataset: dataset.name,
+            version: published,
+            rows: rows,
+            rowsFetched: delta.rowCount,
+            files: outcome.rewritten.count + outcome.carried.count,
+            filesRewritten: outcome.rewritten.count,
+            bytesWritten: bytesWritten,
+            totalBytes: totalBytes,
+            seconds: seconds(),
+            full: false,
+            warnings: warnings.isEmpty ? [] : ["\(warnings)"]
+        )
     }
 }

@@ -27,7 +27,11 @@ struct DeltaReader {
 
     func read(since: Int64) throws -> (RecordBatch, FetchWarnings) {
         guard let table = plan.table, let updatedAt = plan.updatedAtColumn else {
-            throw PublishingError(.sourceFailed, "an incremental refresh needs a table and updated_at", dataset: plan.dataset.name)
+            throw PublishingError(
+                .sourceFailed,
+                "an incremental refresh needs a table and updated_at",
+                dataset: plan.dataset.name
+            )
         }
         let columns = plan.columns.map(\.name)
         let keyNames = plan.primaryKey.map { plan.columns[$0].name }
@@ -46,24 +50,49 @@ struct DeltaReader {
         switch strategy {
         case .updatedAtRange:
             let query = try KeysetQuery(
-                table: table, columns: columns, key: [updatedAtName] + keyNames,
-                filter: "\(quoted) >= ?", filterParameters: [.datetime(microseconds: since)],
-                chunkSize: chunkRows, context: context)
+                table: table,
+                columns: columns,
+                key: [updatedAtName] + keyNames,
+                filter: "\(quoted) >= ?",
+                filterParameters: [.datetime(microseconds: since)],
+                chunkSize: chunkRows,
+                context: context
+            )
             try drain(try KeysetScan(connection: connection, query: query, columns: plan.columns))
             if plan.columns[updatedAt].isNullable {
                 let nulls = try KeysetQuery(
-                    table: table, columns: columns, key: keyNames, filter: "\(quoted) IS NULL",
-                    chunkSize: chunkRows, context: context)
+                    table: table,
+                    columns: columns,
+                    key: keyNames,
+                    filter: "\(quoted) IS NULL",
+                    chunkSize: chunkRows,
+                    context: context
+                )
                 try drain(try KeysetScan(connection: connection, query: nulls, columns: plan.columns))
             }
         case .primaryKeyChunks:
             if keyNames.count == 1 {
-                try readBoundedChunks(table: table, key: keyNames[0], filter: "\(quoted) >= ?", since: since, into: &batches, warnings: &warnings)
+                try readBoundedChunks(
+                    table: table,
+                    key: keyNames[0],
+                    filter: "\(quoted) >= ?",
+                    since: since,
+                    into: &batches,
+                    warnings: &warnings
+                )
             } else {
-                logger.warning("updated_at is not indexed and the primary key is composite: the delta is one filtered keyset scan, which may run long on a large table")
+                logger.warning(
+                    "updated_at is not indexed and the primary key is composite: the delta is one filtered keyset scan, which may run long on a large table"
+                )
                 let query = try KeysetQuery(
-                    table: table, columns: columns, key: keyNames, filter: "\(quoted) >= ?",
-                    filterParameters: [.datetime(microseconds: since)], chunkSize: chunkRows, context: context)
+                    table: table,
+                    columns: columns,
+                    key: keyNames,
+                    filter: "\(quoted) >= ?",
+                    filterParameters: [.datetime(microseconds: since)],
+                    chunkSize: chunkRows,
+                    context: context
+                )
                 try drain(try KeysetScan(connection: connection, query: query, columns: plan.columns))
             }
         }
@@ -83,14 +112,20 @@ struct DeltaReader {
     /// Walks the primary key in steps of `chunkRows` keys (`LIMIT 1 OFFSET n-1` on the key
     /// index finds each step's upper bound) and reads the changed rows of each step.
     private func readBoundedChunks(
-        table: TableName, key: String, filter: String, since: Int64, into batches: inout [RecordBatch], warnings: inout FetchWarnings
+        table: TableName,
+        key: String,
+        filter: String,
+        since: Int64,
+        into batches: inout [RecordBatch],
+        warnings: inout FetchWarnings
     ) throws {
         let quotedKey = "`" + key + "`"
         let columnList = plan.columns.map { "`\($0.name)`" }.joined(separator: ", ")
         let keyColumn = plan.columns.first { $0.name == key }!
         var lower: MySQLParameter? = nil
         while true {
-            let boundSQL = "SELECT \(quotedKey) FROM \(table.quoted)" + (lower == nil ? "" : " WHERE \(quotedKey) > ?")
+            let boundSQL =
+                "SELECT \(quotedKey) FROM \(table.quoted)" + (lower == nil ? "" : " WHERE \(quotedKey) > ?")
                 + " ORDER BY \(quotedKey) LIMIT 1 OFFSET \(chunkRows - 1)"
             let upper = try connection.queryStrings(boundSQL, lower.map { [$0] } ?? []).first?.first ?? nil
             var conditions: [String] = []
@@ -105,7 +140,9 @@ struct DeltaReader {
             }
             conditions.append(filter)
             parameters.append(.datetime(microseconds: since))
-            let sql = "SELECT \(columnList) FROM \(table.quoted) WHERE " + conditions.joined(separator: " AND ") + " ORDER BY \(quotedKey)"
+            let sql =
+                "SELECT \(columnList) FROM \(table.quoted) WHERE " + conditions.joined(separator: " AND ")
+                + " ORDER BY \(quotedKey)"
             let stream = try connection.stream(sql: sql, parameters: parameters, columns: plan.columns)
             while let batch = try stream.next(maxRows: batchRows) { batches.append(batch) }
             warnings.merge(stream.warnings)

@@ -56,9 +56,17 @@ struct PartitionMerger {
 
         // Rewrite the touched partitions, in partition order, through one partitioned writer.
         let writer = PartitionedWriter(
-            directory: staging.directory, schema: schema,
-            layout: .init(partitionColumn: plan.partitionColumn, partitionUnit: plan.partitionUnit, rowGroupUnit: plan.rowGroupUnit, primaryKey: keyColumns),
-            options: options, keyValueMetadata: keyValueMetadata)
+            directory: staging.directory,
+            schema: schema,
+            layout: .init(
+                partitionColumn: plan.partitionColumn,
+                partitionUnit: plan.partitionUnit,
+                rowGroupUnit: plan.rowGroupUnit,
+                primaryKey: keyColumns
+            ),
+            options: options,
+            keyValueMetadata: keyValueMetadata
+        )
         var removed = 0
         var unchanged = Set<String>()
         let previousFiles = Dictionary(previousIndex.files.map { ($0.partition, $0) }, uniquingKeysWith: { a, _ in a })
@@ -110,8 +118,12 @@ struct PartitionMerger {
             carried.append(file)
         }
         return Outcome(
-            rewritten: rewritten, carried: carried, rowsRemoved: removed, rowsUpserted: changes.upserts.rowCount,
-            candidatesRead: candidatesRead)
+            rewritten: rewritten,
+            carried: carried,
+            rowsRemoved: removed,
+            rowsUpserted: changes.upserts.rowCount,
+            candidatesRead: candidatesRead
+        )
     }
 
     /// The partition name of every row (as PartitionedWriter names them).
@@ -160,7 +172,9 @@ struct PartitionMerger {
         let name = plan.schema.columns[plan.primaryKey[0]].name
         guard let index = reader.schema.index(of: name) else { return true }
         for group in reader.metadata.rowGroups {
-            guard let stats = group.columns[index].metaData?.statistics, let lo = stats.minValue, let hi = stats.maxValue else { return true }
+            guard let stats = group.columns[index].metaData?.statistics, let lo = stats.minValue,
+                let hi = stats.maxValue
+            else { return true }
             let minimum = Self.orderKey(Self.integer(lo), width: lo.count, unsigned: firstKeyUnsigned)
             let maximum = Self.orderKey(Self.integer(hi), width: hi.count, unsigned: firstKeyUnsigned)
             // The first key >= minimum; the group may hold it when it is <= maximum.

@@ -49,11 +49,16 @@ struct Reconciler {
         if let key = integerKey {
             var lower: MySQLParameter?
             while true {
-                let sql = "SELECT \(keyName) FROM \(table.quoted)" + (lower == nil ? "" : " WHERE \(keyName) > ?")
+                let sql =
+                    "SELECT \(keyName) FROM \(table.quoted)" + (lower == nil ? "" : " WHERE \(keyName) > ?")
                     + " ORDER BY \(keyName) LIMIT 1 OFFSET \(chunkRows - 1)"
-                guard let text = try connection.queryStrings(sql, lower.map { [$0] } ?? []).first?.first ?? nil else { break }
+                guard let text = try connection.queryStrings(sql, lower.map { [$0] } ?? []).first?.first ?? nil else {
+                    break
+                }
                 let parameter = DeltaReader.parameter(text, for: plan.columns[key.index])
-                bounds.append(Self.orderKey(text, signed: key.signed, wide: plan.schema.columns[key.index].physicalType == .int64))
+                bounds.append(
+                    Self.orderKey(text, signed: key.signed, wide: plan.schema.columns[key.index].physicalType == .int64)
+                )
                 boundParameters.append(parameter)
                 lower = parameter
             }
@@ -78,10 +83,16 @@ struct Reconciler {
         var source: [Aggregate] = []
         for chunk in 0..<chunkCount {
             let (whereClause, parameters) = condition(chunk)
-            let sql = "SELECT COUNT(*), COALESCE(BIT_XOR(c), 0), COALESCE(SUM(c), 0) FROM (SELECT \(checksum.sql) AS c FROM \(table.quoted) WHERE \(whereClause)) AS chunk"
+            let sql =
+                "SELECT COUNT(*), COALESCE(BIT_XOR(c), 0), COALESCE(SUM(c), 0) FROM (SELECT \(checksum.sql) AS c FROM \(table.quoted) WHERE \(whereClause)) AS chunk"
             let row = try connection.queryStrings(sql, parameters).first ?? []
-            source.append(Aggregate(
-                count: Int64(row[0] ?? "0") ?? 0, xor: UInt64(row[1] ?? "0") ?? 0, sum: UInt64(row[2] ?? "0") ?? 0))
+            source.append(
+                Aggregate(
+                    count: Int64(row[0] ?? "0") ?? 0,
+                    xor: UInt64(row[1] ?? "0") ?? 0,
+                    sum: UInt64(row[2] ?? "0") ?? 0
+                )
+            )
         }
 
         // The published side: every row's checksum, added to its chunk.
@@ -103,7 +114,12 @@ struct Reconciler {
 
         let differing = (0..<chunkCount).filter { source[$0] != published[$0] }
         guard !differing.isEmpty else {
-            return Repairs(upserts: RecordBatch(emptyWith: plan.schema), deletedKeys: [], chunks: chunkCount, chunksDiffering: 0)
+            return Repairs(
+                upserts: RecordBatch(emptyWith: plan.schema),
+                deletedKeys: [],
+                chunks: chunkCount,
+                chunksDiffering: 0
+            )
         }
 
         // Read the differing chunks again; published keys there that the source lacks are deletes.
@@ -112,7 +128,10 @@ struct Reconciler {
         for chunk in differing {
             let (whereClause, parameters) = condition(chunk)
             let stream = try connection.stream(
-                sql: "SELECT \(columnList) FROM \(table.quoted) WHERE \(whereClause)", parameters: parameters, columns: plan.columns)
+                sql: "SELECT \(columnList) FROM \(table.quoted) WHERE \(whereClause)",
+                parameters: parameters,
+                columns: plan.columns
+            )
             while let batch = try stream.next(maxRows: batchRows) { batches.append(batch) }
             stream.close()
         }
@@ -126,7 +145,8 @@ struct Reconciler {
             let keys = try ParquetFileReader(path: versionDirectory + "/" + file.path).readAll(columns: keyNames)
             let keyColumns = Array(0..<keyNames.count)
             var gone: [Int] = []
-            for row in 0..<keys.rowCount where differingSet.contains(chunkOf(keys, row: row, bounds: bounds, keyColumn: 0)) {
+            for row in 0..<keys.rowCount
+            where differingSet.contains(chunkOf(keys, row: row, bounds: bounds, keyColumn: 0)) {
                 if !present.contains(row: row, of: keys, columns: keyColumns) { gone.append(row) }
             }
             if !gone.isEmpty { deleted.append(keys.gather(gone)) }

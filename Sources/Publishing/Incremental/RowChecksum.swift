@@ -33,10 +33,12 @@ struct RowChecksum {
     var sql: String {
         let flags = flagged.map { i -> String in
             let c = "`" + columns[i].name + "`"
-            return columns[i].kind.isDateLike ? "(\(c) IS NULL OR MONTH(\(c)) = 0 OR DAYOFMONTH(\(c)) = 0)" : "ISNULL(\(c))"
+            return columns[i].kind.isDateLike
+                ? "(\(c) IS NULL OR MONTH(\(c)) = 0 OR DAYOFMONTH(\(c)) = 0)" : "ISNULL(\(c))"
         }
         let flagText = flags.isEmpty ? "''" : "CONCAT(" + flags.joined(separator: ", ") + ")"
-        return "CRC32(CONCAT_WS('|', \(flagText), " + included.map { expression(columns[$0]) }.joined(separator: ", ") + "))"
+        return "CRC32(CONCAT_WS('|', \(flagText), " + included.map { expression(columns[$0]) }.joined(separator: ", ")
+            + "))"
     }
 
     private func expression(_ column: SourceColumn) -> String {
@@ -72,7 +74,8 @@ struct RowChecksum {
     private func render(_ column: Column, row: Int, kind: MySQLValueKind, into out: inout [UInt8]) {
         switch (column.values, kind) {
         case (.int32(let v), .integer(_, let signed)):
-            signed ? Digits.append(Int64(v[row]), to: &out) : Digits.append(UInt64(UInt32(bitPattern: v[row])), to: &out)
+            signed
+                ? Digits.append(Int64(v[row]), to: &out) : Digits.append(UInt64(UInt32(bitPattern: v[row])), to: &out)
         case (.int64(let v), .integer(_, let signed)):
             signed ? Digits.append(v[row], to: &out) : Digits.append(UInt64(bitPattern: v[row]), to: &out)
         case (.int32(let v), .year): Digits.append(Int64(v[row]), to: &out)

@@ -68,8 +68,12 @@ final class PartitionedWriter: @unchecked Sendable {
     private(set) var lateRows = 0
 
     init(
-        directory: String, schema: ParquetSchema, layout: Layout, options: ParquetWriterOptions,
-        keyValueMetadata: [String: String] = [:], maxOpenFiles: Int = 32
+        directory: String,
+        schema: ParquetSchema,
+        layout: Layout,
+        options: ParquetWriterOptions,
+        keyValueMetadata: [String: String] = [:],
+        maxOpenFiles: Int = 32
     ) {
         self.directory = directory
         self.schema = schema
@@ -177,7 +181,9 @@ final class PartitionedWriter: @unchecked Sendable {
         while start < rows.rowCount {
             let runBucket = TemporalBuckets.bucket(days[start], unit)
             var end = start + 1
-            while end < rows.rowCount && (days[end] == days[end - 1] || TemporalBuckets.bucket(days[end], unit) == runBucket) {
+            while end < rows.rowCount
+                && (days[end] == days[end - 1] || TemporalBuckets.bucket(days[end], unit) == runBucket)
+            {
                 end += 1
             }
             let isLate: Bool
@@ -248,7 +254,9 @@ final class PartitionedWriter: @unchecked Sendable {
     }
 
     private func closeLeastRecentlyUsed() throws {
-        guard let p = partitions.values.filter({ $0.writer != nil }).min(by: { $0.lastUse < $1.lastUse }) else { return }
+        guard let p = partitions.values.filter({ $0.writer != nil }).min(by: { $0.lastUse < $1.lastUse }) else {
+            return
+        }
         try close(p)
     }
 
@@ -300,9 +308,13 @@ final class PartitionedWriter: @unchecked Sendable {
                 // The late rows that sort up to this group's last row go in with it.
                 var end = next
                 while end < late.rowCount && order.compare(late, end, group, group.rowCount - 1) <= 0 { end += 1 }
-                let merged = end == next ? group : RecordBatch.concatenate([(group, 0..<group.rowCount), (late, next..<end)])
+                let merged =
+                    end == next ? group : RecordBatch.concatenate([(group, 0..<group.rowCount), (late, next..<end)])
                 try writeInRowGroups(
-                    order.sortingPermutation(merged).map { merged.gather($0) } ?? merged, to: writer, pendingBucket: &pending)
+                    order.sortingPermutation(merged).map { merged.gather($0) } ?? merged,
+                    to: writer,
+                    pendingBucket: &pending
+                )
                 next = end
             }
         }
@@ -322,19 +334,24 @@ extension RecordBatch {
     static func concatenate(_ batches: [RecordBatch], schema: ParquetSchema) -> RecordBatch {
         guard !batches.isEmpty else { return RecordBatch(emptyWith: schema) }
         if batches.count == 1 { return batches[0] }
-        return RecordBatch(schema: schema, columns: schema.columns.indices.map { c in Column.concatenate(batches.map { $0.columns[c] }) })
+        return RecordBatch(
+            schema: schema,
+            columns: schema.columns.indices.map { c in Column.concatenate(batches.map { $0.columns[c] }) }
+        )
     }
 
     /// Rows `rows` of each batch one after another, copied once (at least one piece).
     static func concatenate(_ pieces: [(batch: RecordBatch, rows: Range<Int>)]) -> RecordBatch {
         let schema = pieces[0].batch.schema
-        return RecordBatch(schema: schema, columns: schema.columns.indices.map { c in
-            Column.concatenate(pieces.map { (column: $0.batch.columns[c], rows: $0.rows) })
-        })
+        return RecordBatch(
+            schema: schema,
+            columns: schema.columns.indices.map { c in
+                Column.concatenate(pieces.map { (column: $0.batch.columns[c], rows: $0.rows) })
+            }
+        )
     }
 }
 
 #if canImport(Glibc)
 import Glibc
 #endif
-

@@ -48,7 +48,9 @@ struct RowOrder {
         guard batch.rowCount > 1 else { return true }
         let first = batch.columns[keyColumns[0]]
         if first.validity == nil {
-            let unsigned = { if case .integer(_, false)? = batch.schema.columns[keyColumns[0]].logicalType { true } else { false } }()
+            let unsigned = {
+                if case .integer(_, false)? = batch.schema.columns[keyColumns[0]].logicalType { true } else { false }
+            }()
             let tieBreak = keyColumns.count > 1 ? withinBatch(batch, keys: keyColumns.dropFirst()) : nil
             switch first.values {
             case .int64(let values):
@@ -67,7 +69,9 @@ struct RowOrder {
     /// `values` in order, unsigned ones compared with their sign bit flipped (`flip`), ties
     /// broken by `tieBreak` (none: ties keep their order).
     private static func isSorted<T: FixedWidthInteger & SignedInteger>(
-        _ values: [T], flip: T, tieBreak: ((Int, Int) -> Int)?
+        _ values: [T],
+        flip: T,
+        tieBreak: ((Int, Int) -> Int)?
     ) -> Bool {
         values.withUnsafeBufferPointer { v in
             var previous = v[0] ^ flip
@@ -91,15 +95,19 @@ struct RowOrder {
     private func withinBatch(_ batch: RecordBatch, keys: ArraySlice<Int>) -> (Int, Int) -> Int {
         let parts: [(Int, Int) -> Int] = keys.map { column in
             let c = batch.columns[column]
-            let unsigned = { if case .integer(_, false)? = batch.schema.columns[column].logicalType { true } else { false } }()
+            let unsigned = {
+                if case .integer(_, false)? = batch.schema.columns[column].logicalType { true } else { false }
+            }()
             let values: (Int, Int) -> Int
             switch c.values {
             case .int64(let x):
-                values = unsigned
+                values =
+                    unsigned
                     ? { i, j in Self.order(UInt64(bitPattern: x[i]), UInt64(bitPattern: x[j])) }
                     : { i, j in Self.order(x[i], x[j]) }
             case .int32(let x):
-                values = unsigned
+                values =
+                    unsigned
                     ? { i, j in Self.order(UInt32(bitPattern: x[i]), UInt32(bitPattern: x[j])) }
                     : { i, j in Self.order(x[i], x[j]) }
             case .double(let x): values = { i, j in Self.order(x[i], x[j]) }

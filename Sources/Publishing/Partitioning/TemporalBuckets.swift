@@ -35,8 +35,10 @@ public enum TemporalBuckets {
             }
             return out
         default:
-            throw PublishingError(.unsupportedPartitionColumn,
-                "partition column \"\(descriptor.name)\" must be a DATE, DATETIME or TIMESTAMP (it is \(descriptor.physicalType) \(String(describing: descriptor.logicalType)))")
+            throw PublishingError(
+                .unsupportedPartitionColumn,
+                "partition column \"\(descriptor.name)\" must be a DATE, DATETIME or TIMESTAMP (it is \(descriptor.physicalType) \(String(describing: descriptor.logicalType)))"
+            )
         }
     }
 

@@ -27,7 +27,10 @@ public struct DatasetPlan: Sendable {
             // With a projection, only the columns the dataset needs are described: a column it
             // leaves out may have a type without a mapping.
             let needed = dataset.columns.map {
-                Set($0 + dataset.primaryKey + [dataset.partitionBy, dataset.updatedAt, dataset.deletedColumn].compactMap { $0 })
+                Set(
+                    $0 + dataset.primaryKey
+                        + [dataset.partitionBy, dataset.updatedAt, dataset.deletedColumn].compactMap { $0 }
+                )
             }
             let described: SourceTable
             do {
@@ -38,7 +41,8 @@ public struct DatasetPlan: Sendable {
                 throw PublishingError(
                     .unsupportedType,
                     "key \"columns\": \(error.message) by listing the columns to publish in `columns`",
-                    dataset: dataset.name)
+                    dataset: dataset.name
+                )
             }
             available = described.columns
             table = described.tableName
@@ -50,12 +54,17 @@ public struct DatasetPlan: Sendable {
             var selected: [SourceColumn] = []
             for name in projection {
                 guard let column = available.first(where: { $0.name == name }) else {
-                    throw PublishingError(.missingColumn, "key \"columns\": column \"\(name)\" does not exist in \(dataset.source)", dataset: dataset.name)
+                    throw PublishingError(
+                        .missingColumn,
+                        "key \"columns\": column \"\(name)\" does not exist in \(dataset.source)",
+                        dataset: dataset.name
+                    )
                 }
                 selected.append(column)
             }
             // The key, partition and watermark columns are needed whatever the projection says.
-            for name in dataset.primaryKey + [dataset.partitionBy, dataset.updatedAt, dataset.deletedColumn].compactMap({ $0 })
+            for name in dataset.primaryKey
+                + [dataset.partitionBy, dataset.updatedAt, dataset.deletedColumn].compactMap({ $0 })
             where !selected.contains(where: { $0.name == name }) {
                 if let column = available.first(where: { $0.name == name }) { selected.append(column) }
             }
@@ -63,7 +72,11 @@ public struct DatasetPlan: Sendable {
         }
         func index(_ name: String, key: String) throws -> Int {
             guard let i = available.firstIndex(where: { $0.name == name }) else {
-                throw PublishingError(.missingColumn, "key \"\(key)\": column \"\(name)\" does not exist in \(dataset.source)", dataset: dataset.name)
+                throw PublishingError(
+                    .missingColumn,
+                    "key \"\(key)\": column \"\(name)\" does not exist in \(dataset.source)",
+                    dataset: dataset.name
+                )
             }
             return i
         }
@@ -74,23 +87,34 @@ public struct DatasetPlan: Sendable {
             switch column.logicalType {
             case .date?, .timestamp?: break
             default:
-                throw PublishingError(.unsupportedPartitionColumn,
+                throw PublishingError(
+                    .unsupportedPartitionColumn,
                     "key \"partition_by\": column \"\(available[partition].name)\" is \(available[partition].mysqlType); it must be DATE, DATETIME or TIMESTAMP",
-                    dataset: dataset.name)
+                    dataset: dataset.name
+                )
             }
         }
         let updatedAt = try dataset.updatedAt.map { try index($0, key: "updated_at") }
         if let updatedAt, !available[updatedAt].kind.isDateLike {
-            throw PublishingError(.unsupportedType,
+            throw PublishingError(
+                .unsupportedType,
                 "key \"updated_at\": column \"\(available[updatedAt].name)\" is \(available[updatedAt].mysqlType); it must be DATETIME or TIMESTAMP",
-                dataset: dataset.name)
+                dataset: dataset.name
+            )
         }
         let deleted = try dataset.deletedColumn.map { try index($0, key: "deleted_column") }
         _ = context
         return DatasetPlan(
-            dataset: dataset, table: table, columns: available, schema: ParquetSchema(columns: available.map(\.parquet)),
-            primaryKey: primaryKey, partitionColumn: partition, updatedAtColumn: updatedAt, deletedColumn: deleted,
-            updatedAtIndexed: dataset.updatedAt.map { indexed.contains($0) } ?? false)
+            dataset: dataset,
+            table: table,
+            columns: available,
+            schema: ParquetSchema(columns: available.map(\.parquet)),
+            primaryKey: primaryKey,
+            partitionColumn: partition,
+            updatedAtColumn: updatedAt,
+            deletedColumn: deleted,
+            updatedAtIndexed: dataset.updatedAt.map { indexed.contains($0) } ?? false
+        )
     }
 
     /// Identifies the schema: a column added, dropped or retyped in MySQL changes it, and so does
@@ -99,7 +123,8 @@ public struct DatasetPlan: Sendable {
     public var fingerprint: String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for column in columns {
-            let parquet = "\(column.parquet.physicalType) \(column.parquet.logicalType.map { "\($0)" } ?? "-") \(column.parquet.repetition)"
+            let parquet =
+                "\(column.parquet.physicalType) \(column.parquet.logicalType.map { "\($0)" } ?? "-") \(column.parquet.repetition)"
             for byte in "\(column.name)\u{1}\(column.mysqlType)\u{1}\(column.isNullable)\u{1}\(parquet)\u{2}".utf8 {
                 hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
             }

@@ -1,3 +1,4 @@
+import Foundation
 import Parquet
 
 /// Builds index.json for a version from the files written: per file and per row group the
@@ -11,24 +12,37 @@ struct IndexBuilder {
             let groups = file.summary.rowGroups.map { group -> IndexRowGroup in
                 let (lo, hi) = bounds(group)
                 return IndexRowGroup(
-                    firstRow: group.firstRow, rows: group.rows, min: lo, max: hi,
-                    offset: Int64(group.offset), length: Int64(group.length))
+                    firstRow: group.firstRow,
+                    rows: group.rows,
+                    min: lo,
+                    max: hi,
+                    offset: Int64(group.offset),
+                    length: Int64(group.length)
+                )
             }
             return IndexFile(
-                path: file.fileName, partition: file.partitionName, rows: file.summary.rows,
+                path: file.fileName,
+                partition: file.partitionName,
+                rows: file.summary.rows,
                 bytes: Int64(file.summary.bytes),
-                min: fileBound(file.summary.rowGroups, min: true), max: fileBound(file.summary.rowGroups, min: false),
-                rowGroups: groups)
+                min: fileBound(file.summary.rowGroups, min: true),
+                max: fileBound(file.summary.rowGroups, min: false),
+                rowGroups: groups
+            )
         }
         // Carried files keep their entries from the previous index: same bytes, same row groups.
         let indexFiles = (written + carried).sorted { $0.partition < $1.partition }
         return DatasetIndex(
-            dataset: plan.dataset.name, version: version, publishedAt: publishedAt,
-            partitionBy: plan.dataset.partitionBy, partitionGranularity: plan.dataset.partitionGranularity,
+            dataset: plan.dataset.name,
+            version: version,
+            publishedAt: publishedAt,
+            partitionBy: plan.dataset.partitionBy,
+            partitionGranularity: plan.dataset.partitionGranularity,
             rowGroupGranularity: plan.partitionColumn == nil ? nil : (plan.dataset.rowGroupGranularity ?? .day),
             primaryKey: plan.dataset.primaryKey,
             schema: plan.columns.map { IndexColumn($0.parquet, mysqlType: $0.mysqlType) },
-            files: indexFiles)
+            files: indexFiles
+        )
     }
 
     /// The partition column's bounds in a row group as ISO-8601 text.
@@ -45,7 +59,9 @@ struct IndexBuilder {
         var best = first
         for v in values.dropFirst() {
             let (a, b) = min ? (v, best) : (best, v)
-            if EncodedValueComparison.less(a, b, physicalType: descriptor.physicalType, order: descriptor.valueOrder) { best = v }
+            if EncodedValueComparison.less(a, b, physicalType: descriptor.physicalType, order: descriptor.valueOrder) {
+                best = v
+            }
         }
         return text(best)
     }
@@ -71,5 +87,3 @@ struct IndexBuilder {
         }
     }
 }
-
-import Foundation

@@ -32,7 +32,14 @@ public final class SnapshotFetcher: @unchecked Sendable {
     private var ownConnection: MySQLConnection?
 
     /// `connection` is in the read-only transaction the snapshot reads in; the caller ends it.
-    public init(plan: DatasetPlan, connection: MySQLConnection, connector: SourceConnector, chunkRows: Int, batchRows: Int, logger: Logger) {
+    public init(
+        plan: DatasetPlan,
+        connection: MySQLConnection,
+        connector: SourceConnector,
+        chunkRows: Int,
+        batchRows: Int,
+        logger: Logger
+    ) {
         self.plan = plan
         self.connection = connection
         self.connector = connector
@@ -58,12 +65,21 @@ public final class SnapshotFetcher: @unchecked Sendable {
             lock.withLock { collected.merge(stream.warnings) }
         case .table:
             let query = try KeysetQuery(
-                table: plan.table!, columns: plan.columns.map(\.name), key: plan.primaryKey.map { plan.columns[$0].name },
-                chunkSize: chunkRows, context: "dataset \"\(plan.dataset.name)\"")
+                table: plan.table!,
+                columns: plan.columns.map(\.name),
+                key: plan.primaryKey.map { plan.columns[$0].name },
+                chunkSize: chunkRows,
+                context: "dataset \"\(plan.dataset.name)\""
+            )
             var position: KeysetPosition?
             var rows = 0
             while true {
-                let scan = try KeysetScan(connection: connection, query: query, columns: plan.columns, resumingAfter: position)
+                let scan = try KeysetScan(
+                    connection: connection,
+                    query: query,
+                    columns: plan.columns,
+                    resumingAfter: position
+                )
                 do {
                     defer {
                         scan.close()
@@ -80,8 +96,11 @@ public final class SnapshotFetcher: @unchecked Sendable {
                     let delay = resumeDelay * (1 << (resumes - 1))
                     logger.warning(
                         "reading broke off after \(rows) rows; resuming after the last row read on a new connection (\(resumes) of \(maxResumes))",
-                        metadata: ["error": "\(error)", "phase": "fetching", "rows": "\(rows)"])
-                    Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+                        metadata: ["error": "\(error)", "phase": "fetching", "rows": "\(rows)"]
+                    )
+                    Thread.sleep(
+                        forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+                    )
                     try reconnect()
                 }
             }

@@ -9,7 +9,11 @@ public struct SourceConnector: Sendable {
     public let logger: Logger
     private let password: String?
 
-    public init(configuration: Configuration, environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger) throws {
+    public init(
+        configuration: Configuration,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        logger: Logger
+    ) throws {
         self.configuration = configuration
         self.logger = logger
         let resolution = try PasswordResolver(environment: environment, logger: logger)
@@ -32,11 +36,22 @@ public struct SourceConnector: Sendable {
         }
         let tls = TLSOptions(
             mode: TLSOptions.Mode(rawValue: source.tls.mode.rawValue) ?? .preferred,
-            ca: source.tls.ca, cert: source.tls.cert, key: source.tls.key)
+            ca: source.tls.ca,
+            cert: source.tls.cert,
+            key: source.tls.key
+        )
         return MySQLConnectionOptions(
-            host: host, port: port, socket: socket, user: source.user, password: password,
-            database: source.database, tls: tls, connectTimeout: source.connectTimeout, readTimeout: source.readTimeout,
-            optionFile: source.optionFile)
+            host: host,
+            port: port,
+            socket: socket,
+            user: source.user,
+            password: password,
+            database: source.database,
+            tls: tls,
+            connectTimeout: source.connectTimeout,
+            readTimeout: source.readTimeout,
+            optionFile: source.optionFile
+        )
     }
 
     public func connect() throws -> MySQLConnection {

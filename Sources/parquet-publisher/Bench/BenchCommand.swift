@@ -6,13 +6,16 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print figures for `make bench-*` to compare against peers.",
-        subcommands: [BenchEncodeCommand.self, BenchFetchCommand.self])
+        subcommands: [BenchEncodeCommand.self, BenchFetchCommand.self]
+    )
 }
 
 struct BenchEncodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "encode",
-        abstract: "Encode a synthetic orders table; the last line printed is a JSON object with rows, bytes and encode_seconds.")
+        abstract:
+            "Encode a synthetic orders table; the last line printed is a JSON object with rows, bytes and encode_seconds."
+    )
 
     @Option(help: "Rows of the synthetic orders table.")
     var rows: Int = 1_000_000
@@ -37,7 +40,9 @@ struct BenchEncodeCommand: ParsableCommand {
         let table = SyntheticOrders.generate(rows: rows)
         let generationSeconds = Self.seconds(since: generationStart)
 
-        let path = out ?? FileManager.default.temporaryDirectory.appendingPathComponent("bench-encode-\(getpid()).parquet").path
+        let path =
+            out
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("bench-encode-\(getpid()).parquet").path
         var options = ParquetWriterOptions()
         options.compression = level == 0 ? .uncompressed : .zstd(level: level)
         options.maxRowGroupRows = rowGroupRows

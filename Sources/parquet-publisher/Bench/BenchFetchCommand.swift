@@ -10,7 +10,9 @@ import Publishing
 struct BenchFetchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch",
-        abstract: "Fetch and decode every row of a dataset, then drop it; the last line printed is a JSON object with rows and seconds.")
+        abstract:
+            "Fetch and decode every row of a dataset, then drop it; the last line printed is a JSON object with rows and seconds."
+    )
 
     @Option(name: .long, help: "The TOML configuration file.")
     var config: String
@@ -35,8 +37,13 @@ struct BenchFetchCommand: ParsableCommand {
         let start = DispatchTime.now()
         try connection.startReadOnlySnapshot()
         let fetcher = SnapshotFetcher(
-            plan: plan, connection: connection, connector: connector, chunkRows: chunkRows ?? dataset.chunkRows,
-            batchRows: batchRows, logger: logger)
+            plan: plan,
+            connection: connection,
+            connector: connector,
+            chunkRows: chunkRows ?? dataset.chunkRows,
+            batchRows: batchRows,
+            logger: logger
+        )
         var rows = 0
         try fetcher.run { batch in
             rows += batch.rowCount

@@ -40,20 +40,55 @@ struct SplitMix64 {
 /// NULLs where real data has them.
 enum SyntheticOrders {
     static let schema = ParquetSchema(columns: [
-        ColumnDescriptor(name: "id", physicalType: .int64, logicalType: .integer(bitWidth: 64, signed: false), repetition: .required),
-        ColumnDescriptor(name: "offer_id", physicalType: .int32, logicalType: .integer(bitWidth: 32, signed: true), repetition: .required),
-        ColumnDescriptor(name: "seller_id", physicalType: .int32, logicalType: .integer(bitWidth: 32, signed: true), repetition: .required),
-        ColumnDescriptor(name: "buyer_id", physicalType: .int32, logicalType: .integer(bitWidth: 32, signed: true), repetition: .required),
+        ColumnDescriptor(
+            name: "id",
+            physicalType: .int64,
+            logicalType: .integer(bitWidth: 64, signed: false),
+            repetition: .required
+        ),
+        ColumnDescriptor(
+            name: "offer_id",
+            physicalType: .int32,
+            logicalType: .integer(bitWidth: 32, signed: true),
+            repetition: .required
+        ),
+        ColumnDescriptor(
+            name: "seller_id",
+            physicalType: .int32,
+            logicalType: .integer(bitWidth: 32, signed: true),
+            repetition: .required
+        ),
+        ColumnDescriptor(
+            name: "buyer_id",
+            physicalType: .int32,
+            logicalType: .integer(bitWidth: 32, signed: true),
+            repetition: .required
+        ),
         ColumnDescriptor(name: "status", physicalType: .byteArray, logicalType: .string, repetition: .required),
-        ColumnDescriptor(name: "quantity", physicalType: .int32, logicalType: .integer(bitWidth: 16, signed: true), repetition: .required),
+        ColumnDescriptor(
+            name: "quantity",
+            physicalType: .int32,
+            logicalType: .integer(bitWidth: 16, signed: true),
+            repetition: .required
+        ),
         .decimal("unit_price", precision: 12, scale: 2, repetition: .required),
         .decimal("total", precision: 14, scale: 2, repetition: .required),
         ColumnDescriptor(name: "currency", physicalType: .byteArray, logicalType: .string, repetition: .required),
         ColumnDescriptor(name: "country", physicalType: .byteArray, logicalType: .string, repetition: .optional),
         ColumnDescriptor(name: "channel", physicalType: .byteArray, logicalType: .string, repetition: .required),
         ColumnDescriptor(name: "note", physicalType: .byteArray, logicalType: .string, repetition: .optional),
-        ColumnDescriptor(name: "created_at", physicalType: .int64, logicalType: .timestamp(unit: .micros, adjustedToUTC: false), repetition: .required),
-        ColumnDescriptor(name: "updated_at", physicalType: .int64, logicalType: .timestamp(unit: .micros, adjustedToUTC: false), repetition: .required),
+        ColumnDescriptor(
+            name: "created_at",
+            physicalType: .int64,
+            logicalType: .timestamp(unit: .micros, adjustedToUTC: false),
+            repetition: .required
+        ),
+        ColumnDescriptor(
+            name: "updated_at",
+            physicalType: .int64,
+            logicalType: .timestamp(unit: .micros, adjustedToUTC: false),
+            repetition: .required
+        ),
     ])
 
     static let statuses = ["delivered", "shipped", "paid", "cancelled", "refunded"]
@@ -89,7 +124,11 @@ enum SyntheticOrders {
             columns[6].append(unitPrice)
             columns[7].append(unitPrice * Int64(quantity) + (random.unit() < 0.3 ? 499 : 0))
             columns[8].append(currencies[random.pick(currencyWeights)])
-            if random.unit() < 0.06 { columns[9].appendNull() } else { columns[9].append(countries[random.pick(countryWeights)]) }
+            if random.unit() < 0.06 {
+                columns[9].appendNull()
+            } else {
+                columns[9].append(countries[random.pick(countryWeights)])
+            }
             columns[10].append(channels[random.pick(channelWeights)])
             if random.unit() < 0.8 {
                 columns[11].appendNull()

@@ -7,7 +7,9 @@ import Publishing
 struct CheckConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
-        abstract: "Validate a configuration file and, with the database reachable, every table, column and type it names.")
+        abstract:
+            "Validate a configuration file and, with the database reachable, every table, column and type it names."
+    )
 
     @Option(name: .long, help: "The TOML configuration file.")
     var config: String
@@ -32,7 +34,9 @@ struct CheckConfigCommand: ParsableCommand {
         for dataset in configuration.datasets {
             do {
                 let plan = try DatasetPlan.describe(dataset, on: connection)
-                print("dataset \"\(dataset.name)\": ok, \(plan.columns.count) columns (\(plan.columns.map { "\($0.name) \($0.mysqlType)" }.joined(separator: ", ")))")
+                print(
+                    "dataset \"\(dataset.name)\": ok, \(plan.columns.count) columns (\(plan.columns.map { "\($0.name) \($0.mysqlType)" }.joined(separator: ", ")))"
+                )
             } catch let error as PublishingError where error.dataset != nil {
                 // Its description names the dataset already.
                 errors.append("\(configuration.file): \(error)")

@@ -42,7 +42,9 @@ enum LoggingSetup {
         guard !done else { return }
         done = true
         // Native journald entries under systemd, readable stderr lines otherwise.
-        let level = ProcessInfo.processInfo.environment["PARQUET_PUBLISHER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let level =
+            ProcessInfo.processInfo.environment["PARQUET_PUBLISHER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+            ?? .info
         LoggingSystem.bootstrap { label in SystemdLogging.makeHandler(label: label, level: level) }
     }
 }

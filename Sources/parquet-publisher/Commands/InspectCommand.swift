@@ -6,7 +6,9 @@ import Parquet
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show a Parquet file's schema, row groups, column chunks (encodings, codec, sizes, statistics) and metadata.")
+        abstract:
+            "Show a Parquet file's schema, row groups, column chunks (encodings, codec, sizes, statistics) and metadata."
+    )
 
     @Argument(help: "The Parquet file to inspect.")
     var file: String

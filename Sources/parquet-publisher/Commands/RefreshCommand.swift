@@ -6,7 +6,8 @@ import Publishing
 struct RefreshCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "refresh",
-        abstract: "Run one refresh cycle for the named datasets (all by default), then exit.")
+        abstract: "Run one refresh cycle for the named datasets (all by default), then exit."
+    )
 
     @Option(name: .long, help: "The TOML configuration file.")
     var config: String
@@ -30,7 +31,12 @@ struct RefreshCommand: ParsableCommand {
         let connector = try SourceConnector(configuration: configuration, logger: logger)
         var failures: [String] = []
         for dataset in selected {
-            let refresher = DatasetRefresher(configuration: configuration, dataset: dataset, connector: connector, logger: logger)
+            let refresher = DatasetRefresher(
+                configuration: configuration,
+                dataset: dataset,
+                connector: connector,
+                logger: logger
+            )
             let meter = ProgressMeter()
             refresher.progress = { meter.report($0) }
             do {
@@ -39,8 +45,12 @@ struct RefreshCommand: ParsableCommand {
                 let version = result.version.map { "v\($0)" } ?? "no new version (no changes)"
                 let rate = result.seconds > 0 ? Int(Double(result.rowsFetched) / result.seconds) : 0
                 if json { print(Self.json(result)) }
-                FileHandle.standardError.write(Data(
-                    "\(dataset.name): \(version), \(result.rows) rows, \(result.files) files, fetched \(result.rowsFetched) rows in \(String(format: "%.2f", result.seconds)) s (\(rate) rows/s)\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "\(dataset.name): \(version), \(result.rows) rows, \(result.files) files, fetched \(result.rowsFetched) rows in \(String(format: "%.2f", result.seconds)) s (\(rate) rows/s)\n"
+                            .utf8
+                    )
+                )
             } catch {
                 meter.finish()
                 FileHandle.standardError.write(Data("\(dataset.name): refresh failed: \(error)\n".utf8))
@@ -82,7 +92,8 @@ final class ProgressMeter: @unchecked Sendable {
         guard progress.phase != lastPhase || now - lastPrint >= .milliseconds(500) else { return }
         lastPhase = progress.phase
         lastPrint = now
-        let line = "\(progress.dataset): \(progress.phase.rawValue) \(progress.rows) rows, \(Int(progress.rowsPerSecond)) rows/s, \(String(format: "%.1f", progress.seconds)) s"
+        let line =
+            "\(progress.dataset): \(progress.phase.rawValue) \(progress.rows) rows, \(Int(progress.rowsPerSecond)) rows/s, \(String(format: "%.1f", progress.seconds)) s"
         FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + line : line + "\n").utf8))
     }
 

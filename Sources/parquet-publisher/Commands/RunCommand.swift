@@ -12,7 +12,8 @@ struct RunCommand: ParsableCommand {
             SIGHUP reloads the configuration and refreshes every dataset at once; SIGTERM and SIGINT \
             stop after running refreshes publish. Under systemd it reports READY=1, STATUS= and \
             WATCHDOG=1 and logs to the journal; see docs/operations.md.
-            """)
+            """
+    )
 
     @Option(name: .long, help: "The TOML configuration file.")
     var config: String

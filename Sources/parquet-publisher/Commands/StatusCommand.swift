@@ -8,7 +8,8 @@ import Publishing
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Per dataset: the current version, rows, last success and error, next run, watermark and lag.")
+        abstract: "Per dataset: the current version, rows, last success and error, next run, watermark and lag."
+    )
 
     @Option(name: .long, help: "The TOML configuration file.")
     var config: String
@@ -42,29 +43,33 @@ struct StatusCommand: ParsableCommand {
                 state = nil
                 stateError = "\(error)"
             }
-            let current = try? DatasetDirectory(root: configuration.publish.directory, dataset: dataset.name).currentVersion()
+            let current = try? DatasetDirectory(root: configuration.publish.directory, dataset: dataset.name)
+                .currentVersion()
             let live = (daemon?.datasets[dataset.name] as? [String: Any]) ?? [:]
             let watermark = state?.watermark.map { Date(timeIntervalSince1970: Double($0) / 1e6) }
             let lag = watermark.map { max(0, Int(now.timeIntervalSince($0))) }
             let lastError = stateError ?? (live["last_error"] as? String) ?? state?.lastError
             let nextRun: Any = daemon == nil ? "not running" : (live["next_run"] ?? NSNull())
-            datasets[dataset.name] = [
-                "version": Self.json(current ?? nil),
-                "rows": Self.json(state?.rows),
-                "last_success": Self.json(state?.lastSuccess.map { ISO8601Timestamp.string(from: $0) }),
-                "last_error": Self.json(lastError),
-                "last_error_at": Self.json(state?.lastErrorAt.map { ISO8601Timestamp.string(from: $0) }),
-                "next_run": nextRun,
-                "state": daemon == nil ? "not running" : (live["state"] ?? "unknown"),
-                "watermark": Self.json(watermark.map { ISO8601Timestamp.string(from: $0, fractionalDigits: 3) }),
-                "lag_seconds": Self.json(lag),
-                "progress": live["progress"] ?? NSNull(),
-            ] as [String: Any]
+            datasets[dataset.name] =
+                [
+                    "version": Self.json(current ?? nil),
+                    "rows": Self.json(state?.rows),
+                    "last_success": Self.json(state?.lastSuccess.map { ISO8601Timestamp.string(from: $0) }),
+                    "last_error": Self.json(lastError),
+                    "last_error_at": Self.json(state?.lastErrorAt.map { ISO8601Timestamp.string(from: $0) }),
+                    "next_run": nextRun,
+                    "state": daemon == nil ? "not running" : (live["state"] ?? "unknown"),
+                    "watermark": Self.json(watermark.map { ISO8601Timestamp.string(from: $0, fractionalDigits: 3) }),
+                    "lag_seconds": Self.json(lag),
+                    "progress": live["progress"] ?? NSNull(),
+                ] as [String: Any]
 
             var line = "\(dataset.name): " + ((current ?? nil).map { "v\($0)" } ?? "nothing published")
             if let rows = state?.rows { line += ", \(rows) rows" }
             line += ", last success " + (state?.lastSuccess.map { Self.when($0, now: now) } ?? "never")
-            if let watermark, let lag { line += ", watermark \(ISO8601Timestamp.string(from: watermark)) (lag \(Self.span(lag)))" }
+            if let watermark, let lag {
+                line += ", watermark \(ISO8601Timestamp.string(from: watermark)) (lag \(Self.span(lag)))"
+            }
             if daemon == nil {
                 line += ", next run: daemon not running"
             } else if (live["state"] as? String) == "refreshing" {
@@ -79,7 +84,9 @@ struct StatusCommand: ParsableCommand {
         }
         if json {
             let document: [String: Any] = [
-                "daemon": daemon.map { ["running": true, "status_age_seconds": Int($0.age)] as [String: Any] } ?? ["running": false],
+                "daemon": daemon.map { ["running": true, "status_age_seconds": Int($0.age)] as [String: Any] } ?? [
+                    "running": false
+                ],
                 "datasets": datasets,
             ]
             let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
@@ -94,7 +101,8 @@ struct StatusCommand: ParsableCommand {
     /// "2026-11-25T01:02:03Z (2m ago)" or "(in 3m)".
     static func when(_ date: Date, now: Date) -> String {
         let seconds = Int(now.timeIntervalSince(date))
-        return ISO8601Timestamp.string(from: date) + (seconds >= 0 ? " (\(span(seconds)) ago)" : " (in \(span(-seconds)))")
+        return ISO8601Timestamp.string(from: date)
+            + (seconds >= 0 ? " (\(span(seconds)) ago)" : " (in \(span(-seconds)))")
     }
 
     static func span(_ seconds: Int) -> String {

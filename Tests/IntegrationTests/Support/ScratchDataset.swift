@@ -69,24 +69,27 @@ final class ScratchDataset: @unchecked Sendable {
     /// Writes config.toml publishing this table as dataset `name` with `datasetKeys` (every
     /// key but name, table and, unless given, every), and loads it.
     @discardableResult
-    func configure(_ datasetKeys: String, publish publishKeys: String = "keep_versions_for = \"1h\"") throws
+    func configure(
+        _ datasetKeys: String,
+        publish publishKeys: String = "keep_versions_for = \"1h\""
+    ) throws
         -> Configuration
     {
         let every = datasetKeys.contains("every") ? "" : "\nevery = \"5m\""
         let toml = try """
-            \(sourceSection())
+        \(sourceSection())
 
-            [publish]
-            directory = "\(publicDirectory)"
-            state_directory = "\(stateDirectory)"
-            \(publishKeys)
+        [publish]
+        directory = "\(publicDirectory)"
+        state_directory = "\(stateDirectory)"
+        \(publishKeys)
 
-            [[dataset]]
-            name = "\(name)"
-            table = "\(table)"
-            \(datasetKeys)\(every)
+        [[dataset]]
+        name = "\(name)"
+        table = "\(table)"
+        \(datasetKeys)\(every)
 
-            """
+        """
         try toml.write(toFile: configPath, atomically: true, encoding: .utf8)
         let loaded = try Configuration.load(contentsOf: configPath)
         configuration = loaded
