@@ -56,7 +56,9 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["Parquet"],
             path: "Tests/TestSupport",
-            exclude: ["read_parquet.py", "write_parquet_fixture.py"]
+            exclude: [
+                "read_parquet.py", "write_parquet_fixture.py", "viewer_browser.py", "viewer_expectations.py",
+            ]
         ),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MySQLSourceTests", dependencies: ["MySQLSource", "TestSupport"]),

@@ -20,6 +20,9 @@ case "$WHAT" in system | venv | all) ;; *) echo "usage: $0 [system|venv|all] [VE
 PYTHON="${PYTHON:-python3}"
 
 APT_PACKAGES=(libmariadb-dev libzstd-dev libsystemd-dev mariadb-server pkg-config)
+# The viewer (web/): its reference server and the headless browser its tests drive (Playwright
+# for Python runs Debian's chromium; no browser is downloaded).
+APT_PACKAGES+=(chromium nginx fonts-dejavu-core)
 
 log() { printf 'deps: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }

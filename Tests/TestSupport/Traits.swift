@@ -29,3 +29,45 @@ extension Trait where Self == ConditionTrait {
         }
     }
 }
+
+extension Trait where Self == ConditionTrait {
+    /// For the viewer's browser tests: they need Debian's `chromium` and `nginx` and Playwright
+    /// in the test Python (`make deps` installs all three). They skip without them, and under
+    /// CI=true fail instead, naming what is missing.
+    public static var requiresBrowser: Self {
+        .enabled("needs chromium, nginx and Playwright: run make deps (or make test)") {
+            let missing = BrowserEnvironment.missing()
+            if missing.isEmpty { return true }
+            if TestEnvironment.isCI {
+                throw TestEnvironmentError(
+                    code: .pythonNotFound,
+                    message: "CI=true but the browser tests lack \(missing.joined(separator: ", ")): "
+                        + "make test runs make deps"
+                )
+            }
+            return false
+        }
+    }
+}
+
+/// What the viewer's browser tests run: Debian's headless Chromium, driven by Playwright for
+/// Python, against an nginx of their own.
+public enum BrowserEnvironment {
+    /// Debian's chromium binary, or nil.
+    public static var chromium: String? { findExecutable("chromium") }
+
+    /// What is missing among chromium, nginx and Playwright; empty when the tests can run.
+    public static func missing() -> [String] {
+        var missing: [String] = []
+        if chromium == nil { missing.append("chromium") }
+        if findExecutable("nginx") == nil { missing.append("nginx") }
+        let python = try? PythonParquetReader.fromEnvironment().python
+        if let python {
+            let check = try? runProcess(python, ["-c", "import playwright.sync_api"])
+            if check?.succeeded != true { missing.append("Playwright in \(python)") }
+        } else {
+            missing.append("the test Python (.venv)")
+        }
+        return missing
+    }
+}

@@ -1,0 +1,442 @@
+import Foundation
+import Publishing
+import TestSupport
+import Testing
+
+/// The viewer (web/) in Debian's headless Chromium, served by the reference nginx site, over
+/// datasets the built binary publishes from the test MariaDB: what a user's browser does.
+@Suite(
+    "The viewer in Chromium shows exactly the rows of a range and fetches only their row groups",
+    .requiresMySQL,
+    .requiresPythonReaders,
+    .requiresBrowser
+)
+struct ViewerInChromium {
+    /// Two datasets in one publish directory:
+    /// - `orders`: DATETIME(6) partitions, month files, day row groups, and a column for every
+    ///   way a sum can be stored: DECIMAL on INT64 (`total`), on INT32 with NULLs (`price`), on
+    ///   FIXED_LEN_BYTE_ARRAY (`huge`), INT UNSIGNED near its top (`units`, negative as INT32
+    ///   bit patterns), BIGINT whose sum overflows 64 bits (`big`); a day and a half without
+    ///   rows; 4000 rows over about 100 days.
+    /// - `events`: TIMESTAMP(6) (UTC) partitions, year files, month row groups cut every 40
+    ///   rows, so row groups span days and ranges cut through them; DOUBLE and SMALLINT
+    ///   columns; NULL times (null.parquet).
+    final class Published: Sendable {
+        let orders: ScratchDataset
+        let events: ScratchDataset
+
+        init() throws {
+            orders = try ScratchDataset(
+                "vw_orders",
+                columns: """
+                    id BIGINT NOT NULL PRIMARY KEY, created_at DATETIME(6) NOT NULL, updated_at DATETIME(6) NOT NULL,
+                    total DECIMAL(14,2) NOT NULL, price DECIMAL(7,2) NULL, units INT UNSIGNED NOT NULL,
+                    big BIGINT NULL, huge DECIMAL(30,4) NULL, note VARCHAR(40) NULL
+                    """,
+                dataset: "orders"
+            )
+            try orders.admin(
+                """
+                INSERT INTO $T SELECT n,
+                  TIMESTAMPADD(MICROSECOND, n * 2220000000 + (n * 7919) % 600000000, '2024-01-20'),
+                  TIMESTAMPADD(MICROSECOND, n * 2220000000 + (n * 7919) % 600000000, '2024-01-20'),
+                  ((n * 7919) % 200000 - 50000) / 100,
+                  IF(n % 7 = 0, NULL, ((n * 31) % 99999) / 100),
+                  4294967295 - (n * 104729) % 1000,
+                  IF(n % 11 = 0, NULL, ((n * 1000003) % 9000) * 1000000000000000 * IF(n % 2 = 0, 1, -1)),
+                  IF(n % 5 = 0, NULL, CAST(CONCAT(IF(n % 3 = 0, '-', ''), (n * 7919) % 1000000,
+                    '12345678901234567890.', LPAD(n % 10000, 4, '0')) AS DECIMAL(30,4))),
+                  IF(n % 3 = 0, NULL, CONCAT('order ', n))
+                FROM (SELECT CAST(seq AS SIGNED) AS n FROM seq_1_to_4000) AS s WHERE n NOT BETWEEN 1200 AND 1260
+                """
+            )
+            events = try ScratchDataset(
+                "vw_events",
+                columns: "id INT NOT NULL PRIMARY KEY, at TIMESTAMP(6) NULL, qty SMALLINT NOT NULL, score DOUBLE NULL",
+                dataset: "events"
+            )
+            try events.admin(
+                """
+                SET SESSION time_zone = '+00:00';
+                INSERT INTO $T SELECT n,
+                  IF(n % 50 = 0, NULL, TIMESTAMPADD(SECOND, n * 17280 + n % 3600, '2023-11-01')),
+                  (n * 37) % 2000 - 1000,
+                  IF(n % 9 = 0, NULL, (n % 1000) / 7.0 - 50)
+                FROM (SELECT CAST(seq AS SIGNED) AS n FROM seq_1_to_2000) AS s
+                """
+            )
+            let toml = """
+                \(try orders.sourceSection())
+
+                [publish]
+                directory = "\(orders.publicDirectory)"
+                state_directory = "\(orders.stateDirectory)"
+                keep_versions_for = "1h"
+
+                [[dataset]]
+                name = "orders"
+                table = "\(orders.table)"
+                primary_key = ["id"]
+                updated_at = "updated_at"
+                partition_by = "created_at"
+                partition_granularity = "month"
+                row_group_granularity = "day"
+                every = "5m"
+
+                [[dataset]]
+                name = "events"
+                table = "\(events.table)"
+                primary_key = ["id"]
+                partition_by = "at"
+                partition_granularity = "year"
+                row_group_granularity = "month"
+                max_rows_per_row_group = 40
+                every = "5m"
+
+                """
+            try toml.write(toFile: orders.configPath, atomically: true, encoding: .utf8)
+            try ViewerInChromium.publish(orders)
+        }
+    }
+
+    /// Publishes with the built binary, as the daemon would, and lets nginx's workers (nobody)
+    /// read the tree.
+    static func publish(_ dataset: ScratchDataset) throws {
+        let result = try PublisherBinary.run(["refresh", "--config", dataset.configPath])
+        try result.requireSuccess("parquet-publisher refresh")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dataset.root)
+    }
+
+    /// A view to load and what it should show.
+    struct Case {
+        var id: String
+        var dataset: String
+        var from: String
+        var to: String
+        var sum: String?
+        var screenshot: String? = nil
+        var data: String? = nil
+
+        var query: String {
+            var query = "?"
+            if let data { query += "data=\(data)&" }
+            query += "dataset=\(dataset)&from=\(from)&to=\(to)"
+            if let sum { query += "&sum=\(sum)" }
+            return query
+        }
+    }
+
+    /// The first and last day holding rows, from the index.
+    static func dayRange(_ index: DatasetIndex) throws -> ClosedRange<Int64> {
+        let days = index.files.flatMap { [$0.min, $0.max] }.compactMap { $0 }.compactMap(TestCalendar.micros)
+            .map(TestCalendar.day(ofMicros:))
+        return try #require(days.min())...#require(days.max())
+    }
+
+    static func day(_ days: Int64) -> String { TestCalendar.name(ofDay: days, components: 3) }
+
+    @Test func randomRangesAgreeWithDuckDBAndFetchOnlyTheirRowGroups() throws {
+        let published = try Published()
+        let server = try ViewerServer(publishing: published.orders.publicDirectory)
+        let indexes = try ["orders", "events"].reduce(into: [String: DatasetIndex]()) { indexes, name in
+            let directory = DatasetDirectory(root: published.orders.publicDirectory, dataset: name)
+            let version = try #require(try directory.currentVersion())
+            indexes[name] = try DatasetIndex.decode(
+                Array(try Data(contentsOf: URL(fileURLWithPath: directory.versionPath(version) + "/index.json")))
+            )
+        }
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = SplitMix64(state: seed)
+        var cases: [Case] = []
+        let plans: [(dataset: String, sums: [String?], longest: Int64)] = [
+            ("orders", ["total", "price", "units", "big", "huge", "total"], 60),
+            ("events", ["qty", "score", nil, "qty"], 200),
+        ]
+        for plan in plans {
+            let days = try Self.dayRange(try #require(indexes[plan.dataset]))
+            for (n, sum) in plan.sums.enumerated() {
+                let from = Int64.random(in: (days.lowerBound - 3)...days.upperBound, using: &random)
+                let to = from + Int64.random(in: 1...plan.longest, using: &random)
+                cases.append(
+                    Case(
+                        id: "\(plan.dataset)-\(n)",
+                        dataset: plan.dataset,
+                        from: Self.day(from),
+                        to: Self.day(to),
+                        sum: sum
+                    )
+                )
+            }
+        }
+        let orderDays = try Self.dayRange(try #require(indexes["orders"]))
+        cases.append(
+            Case(
+                id: "orders-before-any-row",
+                dataset: "orders",
+                from: Self.day(orderDays.lowerBound - 20),
+                to: Self.day(orderDays.lowerBound - 10),
+                sum: "total"
+            )
+        )
+        let shots = try ViewerOutput.directory()
+        cases.append(
+            Case(
+                id: "orders-screenshot",
+                dataset: "orders",
+                from: Self.day(orderDays.lowerBound + 7),
+                to: Self.day(orderDays.lowerBound + 37),
+                sum: "total",
+                screenshot: shots.appendingPathComponent("orders-30-days.png").path,
+                data: "/data/"
+            )
+        )
+
+        var views = cases.map { ViewerBrowser.View(id: $0.id, query: $0.query, screenshot: $0.screenshot) }
+        views.append(ViewerBrowser.View(id: "default", query: ""))
+        let results = try ViewerBrowser.run(views, base: server.url, scratch: published.orders.scratch)
+        let log = try server.requests()
+
+        // With no parameters: the first dataset (by name) that is not a rollup, its last 30 days.
+        let defaultView = try #require(results["default"]?.report)
+        let eventDays = try Self.dayRange(try #require(indexes["events"]))
+        #expect(
+            defaultView.dataset == "events" && defaultView.to == Self.day(eventDays.upperBound + 1)
+                && defaultView.from == Self.day(eventDays.upperBound + 1 - 30) && defaultView.sum == nil,
+            "the default view: \(defaultView)"
+        )
+
+        let checks = try cases.map { item in
+            let report = try #require(results[item.id]?.report, "\(item.id): no viewerReport")
+            let index = try #require(indexes[item.dataset])
+            let folder = DatasetDirectory(root: published.orders.publicDirectory, dataset: item.dataset)
+                .versionPath(index.version)
+            return ViewerExpectations.Check(
+                id: item.id,
+                files: index.files.map { folder + "/" + $0.path },
+                partitionBy: try #require(index.partitionBy),
+                from: item.from,
+                to: item.to,
+                sum: item.sum,
+                shown: (report.columns ?? []) + [index.partitionBy, item.sum].compactMap { $0 },
+                selected: (report.files ?? []).map {
+                    .init(file: folder + "/" + $0.path, rowStart: $0.rowStart, rowEnd: $0.rowEnd)
+                }
+            )
+        }
+        let expected = try ViewerExpectations.run(checks, scratch: published.orders.scratch)
+
+        for item in cases {
+            try checkView(
+                item,
+                result: try #require(results[item.id]),
+                expected: try #require(expected[item.id]),
+                index: try #require(indexes[item.dataset]),
+                publicDirectory: published.orders.publicDirectory,
+                log: log.filter { $0.view == item.id },
+                seed: seed
+            )
+        }
+        let screenshot = shots.appendingPathComponent("orders-30-days.png")
+        #expect(FileManager.default.fileExists(atPath: screenshot.path), "no screenshot at \(screenshot.path)")
+        Attachment.record(try Data(contentsOf: screenshot), named: "orders-30-days.png")
+    }
+
+    /// One view's report against DuckDB, pyarrow's footers, Chromium's Resource Timing, nginx's
+    /// access log and `DatasetIndex.lookup`.
+    func checkView(
+        _ item: Case,
+        result: ViewerBrowser.Result,
+        expected: ViewerExpectations.Expected,
+        index: DatasetIndex,
+        publicDirectory: String,
+        log: [ViewerServer.Request],
+        seed: UInt64
+    ) throws {
+        let context = "\(item.id) \(item.query) (seed \(seed))"
+        #expect(
+            result.ready == "true",
+            "\(context): data-ready \(result.ready ?? "unset"), \(result.report?.error ?? "")"
+        )
+        #expect(result.errors.isEmpty, "\(context): the page logged \(result.errors)")
+        let report = try #require(result.report)
+        #expect(report.dataset == item.dataset && report.version == index.version, "\(context)")
+        #expect(
+            report.from == item.from && report.to == item.to,
+            "\(context): from/to \(report.from ?? "-") \(report.to ?? "-")"
+        )
+
+        // Exactly DuckDB's count and sum.
+        #expect(report.rows == expected.rows, "\(context): rows \(report.rows ?? -1), DuckDB \(expected.rows)")
+        if item.sum == "score", let ours = report.sum.flatMap(Double.init),
+            let theirs = expected.sum.flatMap(Double.init)
+        {
+            #expect(abs(ours - theirs) <= 1e-9 * max(1, abs(theirs)), "\(context): sum \(ours), DuckDB \(theirs)")
+        } else {
+            #expect(
+                report.sum == expected.sum,
+                "\(context): sum \(report.sum ?? "null"), DuckDB \(expected.sum ?? "null")"
+            )
+        }
+
+        // The row ranges are DatasetIndex.lookup's.
+        let lookup = try index.lookup(from: item.from, to: item.to)
+        #expect(
+            (report.files ?? []).map { IndexSlice(file: $0.path, rowStart: $0.rowStart, rowEnd: $0.rowEnd) } == lookup,
+            "\(context): files \(report.files ?? []), lookup \(lookup)"
+        )
+
+        // What was fetched, three ways: the page's count, Chromium's, nginx's.
+        let data = result.resources
+        #expect(
+            report.requests == data.count,
+            "\(context): \(report.requests) requests, Resource Timing saw \(data.count)"
+        )
+        #expect(report.bytes == data.reduce(0) { $0 + $1.decodedBodySize }, "\(context): bytes against Resource Timing")
+        let served = log.filter { $0.path.hasPrefix("/data/") }
+        #expect(served.count == report.requests, "\(context): nginx served \(served.count) requests")
+        let parquet = served.filter { $0.path.hasSuffix(".parquet") }
+        #expect(
+            parquet.reduce(0) { $0 + $1.bodyBytes }
+                == data.filter { $0.name.hasSuffix(".parquet") }.reduce(0) { $0 + $1.encodedBodySize },
+            "\(context): Parquet bytes, nginx against Chromium"
+        )
+        #expect(served.filter { $0.path.hasSuffix("/manifest.json") }.count == 1, "\(context): manifest.json once")
+        #expect(!result.requests.contains { $0.url.contains("/current/") }, "\(context): went through current/")
+
+        // At most 1.5x the shown columns' chunks of the range's row groups, plus index.json,
+        // manifest.json and the files' tails (page indexes and footers).
+        let version = DatasetDirectory(root: publicDirectory, dataset: item.dataset).versionPath(index.version)
+        let indexBytes = try fileSize(version + "/index.json")
+        let manifestBytes = try fileSize(publicDirectory + "/manifest.json")
+        let allowance = expected.shownChunkBytes * 3 / 2 + indexBytes + manifestBytes + expected.tailBytes
+        #expect(
+            report.bytes <= allowance,
+            "\(context): fetched \(report.bytes) bytes; chunks \(expected.shownChunkBytes), tails \(expected.tailBytes)"
+        )
+
+        // Every Parquet request lies in the range's row groups or a file's tail.
+        let slices = Dictionary(uniqueKeysWithValues: lookup.map { ($0.file, $0) })
+        for request in parquet {
+            let name = String(request.path.split(separator: "/").last ?? "")
+            let file = try #require(
+                index.files.first { $0.path == name },
+                "\(context): \(request.path) is not in the index"
+            )
+            let range = try #require(request.range, "\(context): \(request.path) without a Range header")
+            #expect(request.status == 206 && request.path.contains("/v\(index.version)/"), "\(context): \(request)")
+            var allowed: [Range<Int>] = []
+            if let last = file.rowGroups.last { allowed.append(Int(last.offset + last.length)..<Int(file.bytes)) }
+            if let slice = slices[name] {
+                let groups = file.rowGroups.filter {
+                    $0.firstRow >= slice.rowStart && $0.firstRow + $0.rows <= slice.rowEnd
+                }
+                if let first = groups.first, let last = groups.last {
+                    allowed.append(Int(first.offset)..<Int(last.offset + last.length))
+                }
+            }
+            #expect(
+                allowed.contains { $0.lowerBound <= range.lowerBound && range.upperBound <= $0.upperBound },
+                "\(context): \(name) bytes \(range) are outside the range's row groups and the footer (\(allowed))"
+            )
+        }
+    }
+
+    @Test func aViewStaysOnTheVersionItStartedWithWhileANewOneIsPublished() throws {
+        let dataset = try ScratchDataset(
+            "vw_swap",
+            columns: "id INT NOT NULL PRIMARY KEY, created_at DATETIME(6) NOT NULL, updated_at DATETIME(6) NOT NULL, "
+                + "total DECIMAL(12,2) NOT NULL",
+            dataset: "sales"
+        )
+        try dataset.admin(
+            """
+            INSERT INTO $T SELECT n, TIMESTAMPADD(MINUTE, n * 53, '2024-03-01'), NOW(6), (n * 7919) % 100000 / 100 - 300
+            FROM (SELECT CAST(seq AS SIGNED) AS n FROM seq_1_to_1500) AS s
+            """
+        )
+        try dataset.configure(
+            """
+            primary_key = ["id"]
+            updated_at = "updated_at"
+            partition_by = "created_at"
+            partition_granularity = "month"
+            row_group_granularity = "day"
+            """
+        )
+        try Self.publish(dataset)
+        let server = try ViewerServer(publishing: dataset.publicDirectory)
+        let (from, to) = ("2024-03-10", "2024-04-05")
+
+        // Changes inside the range, published while the first view is between its index and
+        // its first Parquet byte: rows gain a cent, new rows arrive.
+        try dataset.admin(
+            """
+            UPDATE $T SET total = total + 0.01, updated_at = NOW(6)
+              WHERE created_at >= '2024-03-12' AND created_at < '2024-03-20';
+            INSERT INTO $T SELECT 100000 + seq, TIMESTAMPADD(MINUTE, seq * 7, '2024-03-15'), NOW(6), 1000 + seq
+              FROM seq_1_to_50;
+            """
+        )
+        let query = "?dataset=sales&from=\(from)&to=\(to)&sum=total"
+        let refresh = [try PublisherBinary.path(), "refresh", "--config", dataset.configPath]
+        let results = try ViewerBrowser.run(
+            [
+                ViewerBrowser.View(id: "during", query: query, holdParquetAndRun: refresh),
+                ViewerBrowser.View(id: "after", query: query),
+            ],
+            base: server.url,
+            scratch: dataset.scratch
+        )
+        let during = try #require(results["during"])
+        let after = try #require(results["after"])
+        #expect(during.held?.status == 0, "the publish in mid-view failed: \(during.held?.stderr ?? "it did not run")")
+        #expect(
+            during.ready == "true" && after.ready == "true",
+            "\(during.report?.error ?? "") \(after.report?.error ?? "")"
+        )
+
+        let folder = { (version: Int) in dataset.directory.versionPath(version) }
+        let indexes = try [1, 2].map { try dataset.index(atVersionPath: folder($0)) }
+        let checks = indexes.map { index in
+            ViewerExpectations.Check(
+                id: "v\(index.version)",
+                files: index.files.map { folder(index.version) + "/" + $0.path },
+                partitionBy: "created_at",
+                from: from,
+                to: to,
+                sum: "total",
+                shown: [],
+                selected: []
+            )
+        }
+        let expected = try ViewerExpectations.run(checks, scratch: dataset.scratch)
+        let old = try #require(expected["v1"])
+        let new = try #require(expected["v2"])
+        #expect(old.rows != new.rows && old.sum != new.sum, "the publish changed nothing in range")
+
+        let first = try #require(during.report)
+        let reported = "v\(first.version ?? 0): \(first.rows ?? -1) rows, sum \(first.sum ?? "null")"
+        #expect(
+            first.version == 1 && first.rows == old.rows && first.sum == old.sum,
+            "the view begun on v1 reported \(reported); v1 has \(old.rows), \(old.sum ?? "null")"
+        )
+        let second = try #require(after.report)
+        #expect(
+            second.version == 2 && second.rows == new.rows && second.sum == new.sum,
+            "the next view reported v\(second.version ?? 0): \(second.rows ?? -1) rows; v2 has \(new.rows)"
+        )
+        let parquet = during.requests.filter { $0.url.hasSuffix(".parquet") }
+        #expect(!parquet.isEmpty && parquet.allSatisfy { $0.url.contains("/sales/v1/") }, "the first view left v1")
+        for result in [during, after] {
+            #expect(
+                result.requests.filter { $0.url.hasSuffix("/manifest.json") }.count == 1,
+                "manifest.json once per view"
+            )
+            #expect(!result.requests.contains { $0.url.contains("/current/") })
+        }
+    }
+
+    func fileSize(_ path: String) throws -> Int {
+        try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    }
+}
