@@ -7,8 +7,10 @@
 #   scripts/demo/run.sh show      the published tree, manifest.json, an index.json excerpt
 #   scripts/demo/run.sh query     revenue per month and top sellers, with DuckDB on the files
 #   scripts/demo/run.sh daemon    the daemon in the foreground while a writer simulates order
-#                                 traffic, so each cycle publishes a new version; Ctrl-C ends it
-#                                 (without a terminal it runs DEMO_SECONDS, default 60)
+#                                 traffic, so each cycle publishes a new version, and the viewer
+#                                 served by nginx (its URL is printed; DEMO_VIEWER_PORT=8080 to
+#                                 choose the port); Ctrl-C ends it (without a terminal it runs
+#                                 DEMO_SECONDS, default 60)
 #   scripts/demo/run.sh stop      stop the server
 #   scripts/demo/run.sh all       setup, publish, show, query, daemon, then stop unless KEEP=1
 set -euo pipefail
@@ -148,8 +150,25 @@ traffic() {
     done
 }
 
+# The viewer (web/) behind the reference nginx site on a free loopback port, for as long as the
+# daemon runs: each refresh publishes a new version, which the next view (or a reload) shows.
+viewer_start() {
+    local url
+    if url="$(scripts/viewer/nginx.sh start "$DIR/nginx" --data "$DIR/public" ${DEMO_VIEWER_PORT:+--port "$DEMO_VIEWER_PORT"})"; then
+        say "the viewer: ${url}?dataset=orders&sum=total  (open it; each refresh publishes a new version)"
+    else
+        echo "the viewer is not served (see above); the daemon runs anyway" >&2
+    fi
+}
+
+viewer_stop() {
+    scripts/viewer/nginx.sh stop "$DIR/nginx" >/dev/null 2>&1 || true
+}
+
 daemon() {
     [ -f "$DIR/config.toml" ] || write_config
+    viewer_start
+    trap viewer_stop EXIT
     say "the daemon in the foreground, with simulated order traffic (Ctrl-C to end)"
     traffic &
     local writer=$!
@@ -165,6 +184,7 @@ daemon() {
     kill "$writer" 2>/dev/null || true
     wait "$writer" 2>/dev/null || true
     "$BIN" status --config "$DIR/config.toml"
+    viewer_stop
 }
 
 stop() {
