@@ -115,7 +115,7 @@ async function runView(state, started) {
     const columnNames = index.schema.map((/** @type {any} */ column) => column.name)
     const sum = state.sum || null
     if (sum) checkSumColumn(index, sum)
-    const tableColumns = (state.columns ?? [...index.primary_key, index.partition_by, sum])
+    const tableColumns = (state.columns ?? [...(index.primary_key ?? []), index.partition_by, sum])
       .filter((name, i, all) => name && columnNames.includes(name) && all.indexOf(name) === i)
     const files = range.fromDay === null
       ? selectAll(index, entry.indexUrl)

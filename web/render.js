@@ -57,7 +57,8 @@ export function renderError(message, state) {
   box.replaceChildren(
     h('strong', {}, 'This view could not be loaded'),
     h('p', {}, message),
-    h('p.hint', {}, `Publish directory: ${new URL(state.data, location.href).href} (the data parameter)`),
+    h('p.hint', {}, `Publish directory: ${new URL(state.data, location.href).href} (the data parameter) · `,
+      h('a', { href: state.data === 'data/' ? '?' : `?data=${encodeURIComponent(state.data)}` }, 'open the default view')),
   )
   byId('fetched').textContent = ''
 }
@@ -77,7 +78,7 @@ export function renderView({ manifest, entry, index, range, sum, tableColumns, r
   document.body.classList.remove('loading')
   byId('error').hidden = true
   document.title = `${entry.name} · parquet-publisher`
-  byId('controls').replaceChildren(...controls({ manifest, entry, index, range, sum, tableColumns, onChange }))
+  byId('controls').replaceChildren(...controls({ manifest, entry, index, range, sum, onChange }))
   byId('meta').replaceChildren(...meta(entry, index))
   byId('stats').replaceChildren(...stats({ range, sum, result }))
   byId('charts').replaceChildren(...charts({ range, sum, result }))
@@ -103,7 +104,7 @@ export function renderFetched(report) {
 }
 
 /** @param {any} options */
-function controls({ manifest, entry, index, range, sum, tableColumns, onChange }) {
+function controls({ manifest, entry, index, range, sum, onChange }) {
   const datasets = manifest.entries.filter(e => !e.source)
   const rollups = manifest.entries.filter(e => e.source)
   const option = (/** @type {import('./index-client.js').ManifestEntry} */ e) =>
@@ -113,7 +114,12 @@ function controls({ manifest, entry, index, range, sum, tableColumns, onChange }
   h('optgroup', { label: 'Datasets' }, ...datasets.map(option)),
   rollups.length ? h('optgroup', { label: 'Rollups' }, ...rollups.map(option)) : null)
 
-  const fields = [field('Dataset', datasetSelect)]
+  const numeric = index.schema.filter((/** @type {any} */ c) => isSummable(columnKind(c)))
+  const sumSelect = h('select', { id: 'sum', onchange: (/** @type {Event} */ event) =>
+    onChange({ sum: /** @type {HTMLSelectElement} */ (event.target).value || null, columns: null }) },
+  h('option', { value: '', selected: !sum }, 'nothing'),
+  ...numeric.map((/** @type {any} */ c) => h('option', { value: c.name, selected: c.name === sum }, `${c.name} · ${c.mysql_type}`)))
+  const fields = [field('Dataset', datasetSelect), field('Sum of', sumSelect)]
   if (range.fromDay !== null) {
     const dateInput = (/** @type {string} */ id, /** @type {string | null} */ value) => h('input', {
       id, type: 'date', value, required: true,
@@ -125,11 +131,6 @@ function controls({ manifest, entry, index, range, sum, tableColumns, onChange }
     fields.push(field('From', dateInput('from', range.from)), field('Before', dateInput('to', range.to)))
     fields.push(presets(range, onChange))
   }
-  const numeric = index.schema.filter((/** @type {any} */ c) => isSummable(columnKind(c)))
-  fields.push(field('Sum of', h('select', { id: 'sum', onchange: (/** @type {Event} */ event) =>
-    onChange({ sum: /** @type {HTMLSelectElement} */ (event.target).value || null, columns: null }) },
-  h('option', { value: '', selected: !sum }, 'nothing'),
-  ...numeric.map((/** @type {any} */ c) => h('option', { value: c.name, selected: c.name === sum }, `${c.name} · ${c.mysql_type}`)))))
   return fields
 }
 

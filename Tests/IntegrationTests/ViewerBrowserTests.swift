@@ -96,6 +96,36 @@ struct ViewerInChromium {
                 """
             try toml.write(toFile: orders.configPath, atomically: true, encoding: .utf8)
             try ViewerInChromium.publish(orders)
+            try labelEventsARollupOfOrders()
+        }
+
+        /// A rollup (issue 13) is published like a dataset, with a few more fields: its
+        /// manifest entry names its base (`from`, `source_version`), its index.json its source
+        /// and definition. `events` is labelled so here, with a field no reader knows besides:
+        /// the viewer must list it as a rollup and read it like any dataset.
+        func labelEventsARollupOfOrders() throws {
+            let root = URL(fileURLWithPath: orders.publicDirectory)
+            let manifestURL = root.appendingPathComponent("manifest.json")
+            var manifest = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as? [String: Any]
+            )
+            var datasets = try #require(manifest["datasets"] as? [String: Any])
+            var entry = try #require(datasets["events"] as? [String: Any])
+            entry["from"] = "orders"
+            entry["source_version"] = (datasets["orders"] as? [String: Any])?["version"]
+            entry["a_field_from_the_future"] = ["nested": [1, 2]]
+            datasets["events"] = entry
+            manifest["datasets"] = datasets
+            try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys]).write(to: manifestURL)
+
+            let indexURL = root.appendingPathComponent(try #require(entry["index"] as? String))
+            var index = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: indexURL)) as? [String: Any]
+            )
+            index["source_dataset"] = "orders"
+            index["source_version"] = entry["source_version"]
+            index["rollup"] = ["from": "orders", "grain": "day", "measures": ["qty": "sum(qty)"]]
+            try JSONSerialization.data(withJSONObject: index, options: [.sortedKeys]).write(to: indexURL)
         }
     }
 
@@ -196,14 +226,16 @@ struct ViewerInChromium {
         let results = try ViewerBrowser.run(views, base: server.url, scratch: published.orders.scratch)
         let log = try server.requests()
 
-        // With no parameters: the first dataset (by name) that is not a rollup, its last 30 days.
-        let defaultView = try #require(results["default"]?.report)
-        let eventDays = try Self.dayRange(try #require(indexes["events"]))
+        // With no parameters: the first dataset (by name) that is not a rollup, its last 30 days;
+        // the menu lists the rollup under its base.
+        let defaultResult = try #require(results["default"])
+        let defaultView = try #require(defaultResult.report)
         #expect(
-            defaultView.dataset == "events" && defaultView.to == Self.day(eventDays.upperBound + 1)
-                && defaultView.from == Self.day(eventDays.upperBound + 1 - 30) && defaultView.sum == nil,
+            defaultView.dataset == "orders" && defaultView.to == Self.day(orderDays.upperBound + 1)
+                && defaultView.from == Self.day(orderDays.upperBound + 1 - 30) && defaultView.sum == nil,
             "the default view: \(defaultView)"
         )
+        #expect(defaultResult.options == ["orders", "events (rollup of orders)"], "the menu: \(defaultResult.options)")
 
         let checks = try cases.map { item in
             let report = try #require(results[item.id]?.report, "\(item.id): no viewerReport")

@@ -16,7 +16,8 @@ Every view runs in a fresh browser context (an empty cache). Prints one JSON doc
 {"views": [{"id", "ready", "report", "resources", "requests", "errors", "held"}]} where
 `ready` is <html data-ready>, `report` window.viewerReport, `resources` the page's Resource
 Timing entries for data files (name, encoded and decoded body sizes, transferSize, responseStatus) and
-`requests` every request the page made (url, method, range header).
+`requests` every request the page made (url, method, range header) and `options` the
+entries of the page's dataset menu.
 """
 
 import json
@@ -64,11 +65,12 @@ def run_view(browser, base, view):
                          transferSize: e.transferSize,
                          responseStatus: e.responseStatus }))"""
     )
+    options = page.evaluate("[...document.querySelectorAll('#dataset option')].map(o => o.textContent)")
     if view.get("screenshot"):
         page.screenshot(path=view["screenshot"], full_page=True)
     context.close()
     return {"id": view["id"], "ready": ready, "report": report, "resources": resources,
-            "requests": requests, "errors": errors, "held": held["result"]}
+            "requests": requests, "errors": errors, "held": held["result"], "options": options}
 
 
 def main():

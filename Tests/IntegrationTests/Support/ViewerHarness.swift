@@ -114,6 +114,8 @@ enum ViewerBrowser {
         var requests: [Request]
         var errors: [String]
         var held: Held?
+        /// The dataset menu's entries.
+        var options: [String]
 
         struct Held: Decodable {
             var status: Int
