@@ -138,13 +138,42 @@ export class ColumnSum {
     if (this.kind.type === 'float') {
       for (let i = start; i < end; i++) {
         const v = values[i]
-        if (v !== null && v !== undefined) this.#addFloat(Number(v))
+        if (v !== null && v !== undefined) {
+          this.count += 1
+          this.#addFloat(Number(v))
+        }
       }
       return
     }
+    if (values instanceof BigInt64Array) return this.#addInt64Words(values, start, end)
     for (let i = start; i < end; i++) {
       const v = values[i]
       if (v !== null && v !== undefined) this.add(v)
+    }
+  }
+
+  /**
+   * A REQUIRED INT64 column without a BigInt per value: reading a BigInt64Array element
+   * allocates one (a 2.5M-row sum spent more time collecting them than adding). The values are
+   * read as little-endian 32-bit halves; those within ±2^32 are added as Numbers, the rest as
+   * BigInts.
+   *
+   * @param {BigInt64Array} values
+   * @param {number} start
+   * @param {number} end
+   */
+  #addInt64Words(values, start, end) {
+    const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2)
+    const unsigned = this.kind.unsigned
+    for (let i = start; i < end; i++) {
+      const high = words[2 * i + 1]
+      if (high === 0 || (high === -1 && !unsigned)) {
+        this.count += 1
+        this.small += high * 4294967296 + (words[2 * i] >>> 0)
+        if (++this.pending === FLUSH_EVERY) this.#flush()
+      } else {
+        this.add(values[i])
+      }
     }
   }
 

@@ -11,6 +11,8 @@ PLAN is {"chromium": path, "base": "http://127.0.0.1:PORT/", "views": [VIEW, ...
     hold_parquet_and_run
                    optional: a command run (to completion) when the view requests its first
                    .parquet byte range, before that request goes on: a publish in mid-view
+    evaluate       optional: a JavaScript function run in the page once it is ready; its
+                   result is returned as `evaluated`
 
 Every view runs in a fresh browser context (an empty cache). Prints one JSON document:
 {"views": [{"id", "ready", "report", "resources", "requests", "errors", "held"}]} where
@@ -66,18 +68,21 @@ def run_view(browser, base, view):
                          responseStatus: e.responseStatus }))"""
     )
     options = page.evaluate("[...document.querySelectorAll('#dataset option')].map(o => o.textContent)")
+    evaluated = page.evaluate(view["evaluate"]) if view.get("evaluate") else None
     if view.get("screenshot"):
         page.screenshot(path=view["screenshot"], full_page=True)
     context.close()
     return {"id": view["id"], "ready": ready, "report": report, "resources": resources,
-            "requests": requests, "errors": errors, "held": held["result"], "options": options}
+            "requests": requests, "errors": errors, "held": held["result"], "options": options,
+            "evaluated": evaluated}
 
 
 def main():
     with open(sys.argv[1]) as f:
         plan = json.load(f)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=plan["chromium"], args=["--no-sandbox"])
+        browser = playwright.chromium.launch(
+            executable_path=plan["chromium"], args=["--no-sandbox", "--disable-dev-shm-usage"])
         try:
             results = [run_view(browser, plan["base"], view) for view in plan["views"]]
         finally:

@@ -141,7 +141,8 @@ def main():
     }
     results = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=args.chromium, args=["--no-sandbox"])
+        browser = playwright.chromium.launch(
+            executable_path=args.chromium, args=["--no-sandbox", "--disable-dev-shm-usage"])
         try:
             version = browser.version
             for name, query in views.items():

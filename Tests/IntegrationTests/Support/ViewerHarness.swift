@@ -64,9 +64,11 @@ enum ViewerBrowser {
         var query: String
         var screenshot: String? = nil
         var holdParquetAndRun: [String]? = nil
+        /// A JavaScript function run in the page once it is ready; its result is `evaluated`.
+        var evaluate: String? = nil
 
         enum CodingKeys: String, CodingKey {
-            case id, query, screenshot
+            case id, query, screenshot, evaluate
             case holdParquetAndRun = "hold_parquet_and_run"
         }
     }
@@ -116,6 +118,8 @@ enum ViewerBrowser {
         var held: Held?
         /// The dataset menu's entries.
         var options: [String]
+        /// What `evaluate` returned, as strings by name.
+        var evaluated: [String: String]?
 
         struct Held: Decodable {
             var status: Int
