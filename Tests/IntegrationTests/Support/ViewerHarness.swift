@@ -138,13 +138,13 @@ enum ViewerBrowser {
             var base: String
             var views: [View]
         }
-        let planFile = scratch.appending("plan-\(UUID().uuidString).json")
-        try JSONEncoder().encode(Plan(chromium: chromium, base: base, views: views)).write(to: planFile)
-        let python = try PythonParquetReader.fromEnvironment().python
-        let result = try runProcess(python, [script, planFile.path])
-        try result.requireSuccess("viewer_browser.py (Chromium)")
         struct Output: Decodable { var views: [Result] }
-        let output = try JSONDecoder().decode(Output.self, from: result.standardOutput)
+        let output: Output = try runPythonScript(
+            script,
+            with: Plan(chromium: chromium, base: base, views: views),
+            in: scratch,
+            what: "viewer_browser.py (Chromium)"
+        )
         return Dictionary(uniqueKeysWithValues: output.views.map { ($0.id, $0) })
     }
 }
@@ -207,13 +207,13 @@ enum ViewerExpectations {
 
     static func run(_ checks: [Check], scratch: TemporaryDirectory) throws -> [String: Expected] {
         struct Input: Encodable { var checks: [Check] }
-        let file = scratch.appending("checks-\(UUID().uuidString).json")
-        try JSONEncoder().encode(Input(checks: checks)).write(to: file)
-        let python = try PythonParquetReader.fromEnvironment().python
-        let result = try runProcess(python, [script, file.path])
-        try result.requireSuccess("viewer_expectations.py (DuckDB, pyarrow)")
         struct Output: Decodable { var checks: [Expected] }
-        let output = try JSONDecoder().decode(Output.self, from: result.standardOutput)
+        let output: Output = try runPythonScript(
+            script,
+            with: Input(checks: checks),
+            in: scratch,
+            what: "viewer_expectations.py (DuckDB, pyarrow)"
+        )
         return Dictionary(uniqueKeysWithValues: output.checks.map { ($0.id, $0) })
     }
 }
@@ -225,6 +225,22 @@ enum ViewerOutput {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+}
+
+/// Runs a script of Tests/TestSupport with the test Python, its input as a JSON file (the path
+/// is its argument) and its standard output decoded as JSON.
+func runPythonScript<Input: Encodable, Output: Decodable>(
+    _ script: String,
+    with input: Input,
+    in scratch: TemporaryDirectory,
+    what: String
+) throws -> Output {
+    let file = scratch.appending("input-\(UUID().uuidString).json")
+    try JSONEncoder().encode(input).write(to: file)
+    let python = try PythonParquetReader.fromEnvironment().python
+    let result = try runProcess(python, [script, file.path])
+    try result.requireSuccess(what)
+    return try JSONDecoder().decode(Output.self, from: result.standardOutput)
 }
 
 extension ProcessResult {
