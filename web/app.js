@@ -7,7 +7,7 @@
  */
 
 import { checkIndex, daysFromCivil, dayNumber, dayString, readManifest, selectAll, selectRange } from './index-client.js'
-import { Fetcher } from './http.js'
+import { Fetcher, LimitedCache } from './http.js'
 import { columnKind, isSummable } from './values.js'
 
 // The reader (hyparquet, fzstd) and the DOM code load while the first view fetches
@@ -31,8 +31,8 @@ const DEFAULT_DAYS = 30
  */
 
 /** index.json and footers by URL: files under `v<N>/` never change, so views share them. */
-const indexes = new Map()
-const footers = new Map()
+const indexes = new LimitedCache(16)
+const footers = new LimitedCache(1024)
 let generation = 0
 
 /**

@@ -116,3 +116,30 @@ export class RangeFile {
     return range.data.then(buffer => buffer.slice(start - range.start, end - range.start))
   }
 }
+
+/**
+ * A Map that forgets its oldest entries beyond `limit`: the viewer keeps index.json and footers
+ * across views, and a daemon publishing every few seconds would otherwise grow it for as long
+ * as the page stays open.
+ *
+ * @template K, V
+ * @extends {Map<K, V>}
+ */
+export class LimitedCache extends Map {
+  /** @param {number} limit */
+  constructor(limit) {
+    super()
+    this.limit = limit
+  }
+
+  /**
+   * @param {K} key
+   * @param {V} value
+   */
+  set(key, value) {
+    super.delete(key)
+    super.set(key, value)
+    while (this.size > this.limit) this.delete(this.keys().next().value)
+    return this
+  }
+}
