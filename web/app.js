@@ -19,6 +19,8 @@ modules.catch(() => {}) // a view reports the failure when it awaits them
 const TABLE_ROWS = 20
 /** A view without `from` and `to` shows the last 30 days of the dataset. */
 const DEFAULT_DAYS = 30
+/** Columns of the table when the URL names none. */
+const DEFAULT_COLUMNS = 6
 
 /**
  * @typedef {object} ViewState the URL's parameters
@@ -115,8 +117,7 @@ async function runView(state, started) {
     const columnNames = index.schema.map((/** @type {any} */ column) => column.name)
     const sum = state.sum || null
     if (sum) checkSumColumn(index, sum)
-    const tableColumns = (state.columns ?? [...(index.primary_key ?? []), index.partition_by, sum])
-      .filter((name, i, all) => name && columnNames.includes(name) && all.indexOf(name) === i)
+    const tableColumns = state.columns?.filter(name => columnNames.includes(name)) ?? defaultColumns(index, sum)
     const files = range.fromDay === null
       ? selectAll(index, entry.indexUrl)
       : selectRange(index, entry.indexUrl, /** @type {string} */ (range.from), /** @type {string} */ (range.to))
@@ -213,6 +214,24 @@ function resolveRange(index, state) {
   if (fromDay === null) fromDay = toDay - DEFAULT_DAYS
   if (fromDay >= toDay) throw new Error(`from (${dayString(fromDay)}) must be before to (${dayString(toDay)}): the range is [from, to)`)
   return { from: dayString(fromDay), to: dayString(toDay), fromDay, toDay, firstDay, lastDay }
+}
+
+/**
+ * The table's columns when the URL names none: the primary key, the partition column and the
+ * summed one, then the next columns of the schema up to DEFAULT_COLUMNS, leaving out JSON and
+ * binary ones (one chunk of such a column can weigh more than the rest of the view).
+ *
+ * @param {any} index
+ * @param {string | null} sum
+ * @returns {string[]}
+ */
+function defaultColumns(index, sum) {
+  const light = index.schema
+    .filter((/** @type {any} */ c) => !['json', 'binary'].includes(columnKind(c).type))
+    .map((/** @type {any} */ c) => c.name)
+  const chosen = [...(index.primary_key ?? []), index.partition_by, sum, ...light]
+    .filter((name, i, all) => name && light.includes(name) && all.indexOf(name) === i)
+  return chosen.slice(0, Math.max(DEFAULT_COLUMNS, chosen.indexOf(sum) + 1))
 }
 
 /**

@@ -91,7 +91,8 @@ export function niceTicks(low, high) {
 }
 
 /**
- * Labels along the day axis: weeks for a short range, months for up to two years, else years.
+ * Labels along the day axis: days for up to two weeks, weeks up to 45 days, months up to two
+ * years, else years.
  *
  * @param {number} fromDay
  * @param {number} toDay
@@ -103,7 +104,7 @@ function dayTicks(fromDay, toDay) {
   for (let day = fromDay; day < toDay; day++) {
     const { year, month, day: dom } = civilFromDays(day)
     if (days <= 45) {
-      if ((day - fromDay) % 7 === 0) ticks.push({ day, label: `${MONTHS[month - 1]} ${dom}` })
+      if (days <= 14 || (day - fromDay) % 7 === 0) ticks.push({ day, label: `${MONTHS[month - 1]} ${dom}` })
     } else if (days <= 800) {
       if (dom === 1) ticks.push({ day, label: month === 1 || ticks.length === 0 ? `${MONTHS[month - 1]} ${year}` : MONTHS[month - 1] })
     } else if (dom === 1 && month === 1) {

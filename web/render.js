@@ -118,7 +118,7 @@ function controls({ manifest, entry, index, range, sum, onChange }) {
   const sumSelect = h('select', { id: 'sum', onchange: (/** @type {Event} */ event) =>
     onChange({ sum: /** @type {HTMLSelectElement} */ (event.target).value || null, columns: null }) },
   h('option', { value: '', selected: !sum }, 'nothing'),
-  ...numeric.map((/** @type {any} */ c) => h('option', { value: c.name, selected: c.name === sum }, `${c.name} · ${c.mysql_type}`)))
+  ...numeric.map((/** @type {any} */ c) => h('option', { value: c.name, selected: c.name === sum, title: c.mysql_type }, c.name)))
   const fields = [field('Dataset', datasetSelect), field('Sum of', sumSelect)]
   if (range.fromDay !== null) {
     const dateInput = (/** @type {string} */ id, /** @type {string | null} */ value) => h('input', {
@@ -258,7 +258,9 @@ function table(index, columns, result, onChange) {
   const kinds = columns.map(name => columnKind(index.schema.find((/** @type {any} */ c) => c.name === name)))
   const numeric = kinds.map(kind => ['integer', 'decimal', 'float'].includes(kind.type))
   const title = h('div.heading', {},
-    h('h2', {}, result.table.length ? `First ${result.table.length} rows in range` : 'No rows in range'),
+    h('h2', {}, result.table.length
+      ? `First ${result.table.length} rows${index.partition_by ? ' in range' : ''}`
+      : `No rows${index.partition_by ? ' in range' : ''}`),
     columnPicker(index, columns, onChange))
   if (!columns.length || !result.table.length) return [title]
   return [title, h('div.scroll', {}, h('table', {},

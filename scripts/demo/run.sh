@@ -155,7 +155,8 @@ traffic() {
 viewer_start() {
     local url
     if url="$(scripts/viewer/nginx.sh start "$DIR/nginx" --data "$DIR/public" ${DEMO_VIEWER_PORT:+--port "$DEMO_VIEWER_PORT"})"; then
-        say "the viewer: ${url}?dataset=orders&sum=total  (open it; each refresh publishes a new version)"
+        say "the viewer: ${url}?dataset=orders&sum=total"
+        echo "(the last 30 days: the orders arriving now, a new version every refresh; \"All\" shows the two years generated)" >&2
     else
         echo "the viewer is not served (see above); the daemon runs anyway" >&2
     fi
