@@ -12,9 +12,10 @@ Two views of DATASET, as a dashboard opens them:
 Each is loaded REPEATS times in a fresh browser context (cold: empty cache, modules included) and
 REPEATS times more in one context after a first load (warm: the page, its modules and the
 immutable v<N>/ files in Chromium's cache; manifest.json is always fetched again). Prints
-medians of the page's own `ms` (navigation start to data-ready), the bytes the view read
-(viewerReport.bytes), what crossed the network when warm (Resource Timing transferSize), and
-the dataset's bytes, then one JSON line.
+medians of the page's own `ms` (navigation start to data-ready) and of its phases, the CPU
+time Chromium spent on a cold view (steadier than wall time on a shared machine), the bytes the
+view read (viewerReport.bytes), what crossed the network when warm (Resource Timing
+transferSize), and the dataset's bytes, then one JSON line.
 """
 
 import argparse
@@ -23,6 +24,8 @@ import os
 import statistics
 import sys
 from datetime import date, timedelta
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 from playwright.sync_api import sync_playwright
 
@@ -55,6 +58,28 @@ def rollup_for(entries, dataset, publish_dir):
     return None
 
 
+def browser_cpu_ms():
+    """CPU time (user + system, with reaped children) of every process under this one: the
+    Playwright driver and Chromium's processes. Less at the mercy of a busy machine than wall
+    time: what a view costs the browser, whoever else wants the cores."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = (int(fields[1]), sum(int(x) for x in fields[11:15]))
+    total, frontier = 0, {os.getpid()}
+    while frontier:
+        children = {pid for pid, (ppid, _) in parents.items() if ppid in frontier}
+        total += sum(parents[pid][1] for pid in children)
+        frontier = children
+    return 1000 * total / CLOCK_TICKS
+
+
 def load(page, url):
     page.goto(url)
     page.wait_for_function("document.documentElement.dataset.ready !== undefined", timeout=120_000)
@@ -72,11 +97,14 @@ def load(page, url):
 
 
 def measure(browser, url, repeats):
-    cold, cold_reports, warm, transferred, before_data = [], [], [], [], []
+    cold, cold_reports, warm, transferred, before_data, cpu = [], [], [], [], [], []
     for _ in range(repeats):
         context = browser.new_context()
         context.add_init_script("performance.setResourceTimingBufferSize(100000)")
-        report, timing = load(context.new_page(), url)
+        page = context.new_page()
+        spent = browser_cpu_ms()
+        report, timing = load(page, url)
+        cpu.append(browser_cpu_ms() - spent)
         cold.append(report["ms"])
         cold_reports.append(report)
         before_data.append(timing["manifestAt"])
@@ -107,6 +135,8 @@ def measure(browser, url, repeats):
         "ms_cold_all": cold,
         "ms_warm_all": warm,
         "ms_before_manifest_cold": statistics.median(before_data),
+        "cpu_ms_cold": statistics.median(cpu),
+        "phases_cold": {k: statistics.median(r["phases"][k] for r in cold_reports) for k in first["phases"]},
         "warm_transferred_bytes": statistics.median(transferred),
     }
 
@@ -155,20 +185,23 @@ def main():
     print(f"bench-viewer: {args.dataset} v{results['30 days, 2 columns']['version']}, {base_index['rows']:,} rows, "
           f"{human(total)} in {len(base_index['files'])} files; nginx on loopback, Chromium {version} headless, "
           f"median of {args.repeats}")
-    print(f"{'view':<20}{'source':<18}{'rows':>11}{'ms cold':>10}{'ms warm':>10}{'bytes':>12}{'of dataset':>12}"
-          f"{'requests':>10}{'warm net':>12}")
+    print(f"{'view':<20}{'source':<18}{'rows':>11}{'ms cold':>10}{'ms warm':>10}{'CPU ms':>8}{'bytes':>12}"
+          f"{'of dataset':>12}{'requests':>10}{'warm net':>12}")
     for name, r in results.items():
         share = 100 * r["bytes"] / r["dataset_bytes"]
         print(f"{name:<20}{r['dataset'] + ' v' + str(r['version']):<18}{r['rows']:>11,}{r['ms_cold']:>10.0f}"
-              f"{r['ms_warm']:>10.0f}{human(r['bytes']):>12}{share:>11.2f}%{r['requests']:>10}"
-              f"{human(r['warm_transferred_bytes']):>12}")
+              f"{r['ms_warm']:>10.0f}{r['cpu_ms_cold']:>8.0f}{human(r['bytes']):>12}{share:>11.2f}%"
+              f"{r['requests']:>10}{human(r['warm_transferred_bytes']):>12}")
     month_view, year_view = results["30 days, 2 columns"], results["12 months"]
     print(f"targets: 30-day view ready < 300 ms (cold {month_view['ms_cold']:.0f} ms, warm {month_view['ms_warm']:.0f} ms), "
           f"< 3% of the dataset ({100 * month_view['bytes'] / total:.2f}%); 12-month view from a rollup < 200 KB "
           + (f"({human(year_view['bytes'])} from {year_view['dataset']})" if rollup else
              f"(no rollup of {args.dataset} published: {human(year_view['bytes'])} from the base)"))
-    print(f"of the cold ms, page and modules before the manifest request: "
-          + ", ".join(f"{name} {r['ms_before_manifest_cold']:.0f} ms" for name, r in results.items()))
+    for name, r in results.items():
+        print(f"{name}, cold, ms from navigation start to: "
+              + ", ".join(f"{phase} {ms:.0f}" for phase, ms in r["phases_cold"].items()))
+    print(f"(CPU ms: user + system time of Chromium's processes for one cold view; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print(json.dumps({"dataset": args.dataset, "dataset_bytes": total, "chromium": version, "views": results}, sort_keys=True))
 
 
