@@ -52,7 +52,7 @@ write_main() {
     # As root, nginx's workers would run as nobody: fine when the served trees are readable by
     # everyone; otherwise (a checkout under /root) they stay root, as the master is anyway.
     if [ "$(id -u)" = 0 ]; then
-        if runuser -u nobody -- test -r "$WEB/index.html" -a -r "$DATA" -a -x "$DATA" 2>/dev/null; then
+        if runuser -u nobody -- test -r "$WEB/index.html" -a -x "$DATA" -a -r "$VENDOR/fzstd-0.1.1/fzstd.mjs" 2>/dev/null; then
             user_line="user nobody nogroup;"
         else
             user_line="user root root;"
