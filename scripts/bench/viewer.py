@@ -9,7 +9,8 @@ Two views of DATASET, as a dashboard opens them:
 - 12 months: its last 12 months with the sum of `total` per day, read from a rollup of DATASET
   when manifest.json lists one (an entry whose `from` is DATASET, its measure sum(total)), else
   from DATASET itself.
-Each is loaded REPEATS times in a fresh browser context (cold: empty cache, modules included) and
+With --rollup-stand-in, the 12-month view is also loaded from a dataset shaped like a rollup
+(published some other way), when no real rollup exists. Each is loaded REPEATS times in a fresh browser context (cold: empty cache, modules included) and
 REPEATS times more in one context after a first load (warm: the page, its modules and the
 immutable v<N>/ files in Chromium's cache; manifest.json is always fetched again). Prints
 medians of the page's own `ms` (navigation start to data-ready) and of its phases, the CPU
@@ -155,6 +156,8 @@ def main():
     parser.add_argument("dataset")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--rollup-stand-in", metavar="DATASET:SUM",
+                        help="also view 12 months of this rollup-shaped dataset, summing SUM")
     args = parser.parse_args()
 
     entries = manifest_entries(args.publish_dir)
@@ -169,6 +172,10 @@ def main():
         "30 days, 2 columns": f"?dataset={args.dataset}&from={month[0]}&to={month[1]}&sum=total&columns=created_at,total",
         "12 months": f"?dataset={year_dataset}&from={year_start.isoformat()}&to={end.isoformat()}&sum={year_sum}",
     }
+    if args.rollup_stand_in and not rollup:
+        stand_in, stand_in_sum = args.rollup_stand_in.split(":")
+        views["12 months, stand-in"] = (f"?dataset={stand_in}&from={year_start.isoformat()}&to={end.isoformat()}"
+                                        f"&sum={stand_in_sum}")
     results = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -196,7 +203,9 @@ def main():
     print(f"targets: 30-day view ready < 300 ms (cold {month_view['ms_cold']:.0f} ms, warm {month_view['ms_warm']:.0f} ms), "
           f"< 3% of the dataset ({100 * month_view['bytes'] / total:.2f}%); 12-month view from a rollup < 200 KB "
           + (f"({human(year_view['bytes'])} from {year_view['dataset']})" if rollup else
-             f"(no rollup of {args.dataset} published: {human(year_view['bytes'])} from the base)"))
+             f"(no rollup of {args.dataset} published: {human(year_view['bytes'])} from the base"
+             + (f"; {human(results['12 months, stand-in']['bytes'])} from the stand-in "
+                f"{results['12 months, stand-in']['dataset']})" if "12 months, stand-in" in results else ")")))
     for name, r in results.items():
         print(f"{name}, cold, ms from navigation start to: "
               + ", ".join(f"{phase} {ms:.0f}" for phase, ms in r["phases_cold"].items()))
