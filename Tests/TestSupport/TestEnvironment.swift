@@ -38,6 +38,8 @@ public struct TestEnvironmentError: Error, CustomStringConvertible, Sendable {
         case mysqlNotConfigured
         case invalidVariable
         case pythonNotFound
+        /// A program an integration test runs (chromium, nginx) is not installed.
+        case programNotFound
     }
 
     public var code: Code

@@ -40,7 +40,7 @@ extension Trait where Self == ConditionTrait {
             if missing.isEmpty { return true }
             if TestEnvironment.isCI {
                 throw TestEnvironmentError(
-                    code: .pythonNotFound,
+                    code: .programNotFound,
                     message: "CI=true but the browser tests lack \(missing.joined(separator: ", ")): "
                         + "make test runs make deps"
                 )
