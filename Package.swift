@@ -36,17 +36,22 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
+        // Aggregates computed from the published files of a dataset, kept current incrementally.
+        .target(
+            name: "Rollups",
+            dependencies: ["Parquet", "Publishing", .product(name: "Logging", package: "swift-log")]
+        ),
         // sd_notify, watchdog and the journald LogHandler.
         .target(name: "Systemd", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
         // Per-dataset timers, signals, reload, status.
         .target(
             name: "Daemon",
-            dependencies: ["Publishing", "Systemd", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Publishing", "Rollups", "Systemd", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "parquet-publisher",
             dependencies: [
-                "Parquet", "MySQLSource", "Publishing", "Systemd", "Daemon",
+                "Parquet", "MySQLSource", "Publishing", "Rollups", "Systemd", "Daemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -61,8 +66,9 @@ let package = Package(
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MySQLSourceTests", dependencies: ["MySQLSource", "TestSupport"]),
         .testTarget(name: "PublishingTests", dependencies: ["Publishing", "TestSupport"]),
+        .testTarget(name: "RollupsTests", dependencies: ["Rollups", "Publishing", "Parquet", "TestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "Daemon", "TestSupport"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Publishing", "MySQLSource", "Parquet", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Publishing", "MySQLSource", "Parquet", "Rollups", "TestSupport"]),
     ]
 )
 

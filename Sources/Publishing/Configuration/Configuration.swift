@@ -9,17 +9,21 @@ public struct Configuration: Sendable, Equatable {
     public var source: SourceConfiguration
     public var publish: PublishConfiguration
     public var datasets: [DatasetConfiguration]
+    /// `[[rollup]]` tables: aggregates computed from the datasets' published files.
+    public var rollups: [RollupConfiguration] = []
 
     public init(
         file: String,
         source: SourceConfiguration,
         publish: PublishConfiguration,
-        datasets: [DatasetConfiguration]
+        datasets: [DatasetConfiguration],
+        rollups: [RollupConfiguration] = []
     ) {
         self.file = file
         self.source = source
         self.publish = publish
         self.datasets = datasets
+        self.rollups = rollups
     }
 
     public func dataset(named name: String) -> DatasetConfiguration? {
@@ -65,7 +69,7 @@ public struct Configuration: Sendable, Equatable {
 /// Every key the file may hold, per table. Unknown keys are errors; docs/configuration.md has
 /// a row for each of these (a test checks it).
 public enum ConfigurationKeys {
-    public static let topLevel = ["source", "publish", "dataset"]
+    public static let topLevel = ["source", "publish", "dataset", "rollup"]
     public static let source = [
         "host", "socket", "port", "user", "password_file", "option_file", "database",
         "ssl_mode", "ssl_ca", "ssl_cert", "ssl_key", "connect_timeout", "read_timeout",

@@ -52,8 +52,11 @@ struct ConfigurationParser {
         let source = section(root, "source").flatMap { parseSource($0) }
         let publish = section(root, "publish").flatMap { parsePublish($0) }
         let datasets = parseDatasets(root, source: source, publish: publish)
-        guard let source, let publish, let datasets, errors.isEmpty else { return nil }
-        return Configuration(file: file, source: source, publish: publish, datasets: datasets)
+        var rollupParser = RollupSectionParser(file: file, baseDirectory: baseDirectory)
+        let rollups = rollupParser.parse(root, datasets: datasets)
+        errors += rollupParser.errors
+        guard let source, let publish, let datasets, let rollups, errors.isEmpty else { return nil }
+        return Configuration(file: file, source: source, publish: publish, datasets: datasets, rollups: rollups)
     }
 
     private mutating func section(_ root: TOMLTable, _ name: String) -> TOMLTable? {

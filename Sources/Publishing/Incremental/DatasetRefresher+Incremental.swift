@@ -102,6 +102,7 @@ extension DatasetRefresher {
         if outcome.rewritten.isEmpty && outcome.carried.count == previousIndex.files.count {
             // Nothing differs from what is published: keep it, advance the watermark.
             state.watermark = now
+            let derivedResults = try catchUpDerived(plan: plan, current: previousVersion, index: previousIndex)
             logger.info(
                 "no changes since the last refresh (\(delta.rowCount) rows read within the lookback, all as published)",
                 metadata: [
@@ -120,15 +121,17 @@ extension DatasetRefresher {
                 totalBytes: totalBytes,
                 seconds: seconds(),
                 full: false,
-                warnings: []
+                warnings: [],
+                derived: derivedResults
             )
         }
         let rows = outcome.rewritten.reduce(0) { $0 + $1.summary.rows } + outcome.carried.reduce(0) { $0 + $1.rows }
-        let published = try publish(
+        let (published, derivedResults) = try publish(
             staging: staging,
             plan: plan,
             rewritten: outcome.rewritten,
             carried: outcome.carried,
+            previous: previousVersion,
             rows: rows,
             watermark: now,
             full: false,
@@ -155,7 +158,8 @@ extension DatasetRefresher {
             totalBytes: totalBytes,
             seconds: seconds(),
             full: false,
-            warnings: warnings.isEmpty ? [] : ["\(warnings)"]
+            warnings: warnings.isEmpty ? [] : ["\(warnings)"],
+            derived: derivedResults
         )
     }
 }

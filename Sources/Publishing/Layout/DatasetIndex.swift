@@ -24,6 +24,13 @@ public struct DatasetIndex: Codable, Sendable, Equatable {
     public var schema: [IndexColumn]
     /// In partition order.
     public var files: [IndexFile]
+    /// A rollup's index only: the dataset it is computed from, and that dataset's version whose
+    /// files it was computed from (docs/rollups.md). Absent (not null) in a dataset's index.
+    public var sourceDataset: String?
+    public var sourceVersion: Int?
+    /// A rollup's index only: its definition, so a reader knows what each measure means and
+    /// the next cycle knows when the definition changed.
+    public var rollup: RollupDescription?
 
     public init(
         dataset: String,
@@ -58,6 +65,9 @@ public struct DatasetIndex: Codable, Sendable, Equatable {
         case partitionGranularity = "partition_granularity"
         case rowGroupGranularity = "row_group_granularity"
         case primaryKey = "primary_key"
+        case sourceDataset = "source_dataset"
+        case sourceVersion = "source_version"
+        case rollup
     }
 
     // Optional keys are written as null rather than left out: a reader sees every field.
@@ -74,6 +84,9 @@ public struct DatasetIndex: Codable, Sendable, Equatable {
         try c.encode(rows, forKey: .rows)
         try c.encode(schema, forKey: .schema)
         try c.encode(files, forKey: .files)
+        try c.encodeIfPresent(sourceDataset, forKey: .sourceDataset)
+        try c.encodeIfPresent(sourceVersion, forKey: .sourceVersion)
+        try c.encodeIfPresent(rollup, forKey: .rollup)
     }
 
     /// The bytes of index.json: sorted keys, ISO-8601 UTC `published_at`.

@@ -17,6 +17,10 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var index: String
         public var publishedAt: Date
         public var rows: Int
+        /// A rollup's entry only: the dataset it is computed from and that dataset's version,
+        /// which the same manifest names (the two are replaced together). Absent for datasets.
+        public var from: String?
+        public var sourceVersion: Int?
 
         public init(version: Int, index: String, publishedAt: Date, rows: Int) {
             self.version = version
@@ -36,8 +40,9 @@ public struct Manifest: Codable, Sendable, Equatable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case version, index, rows
+            case version, index, rows, from
             case publishedAt = "published_at"
+            case sourceVersion = "source_version"
         }
     }
 

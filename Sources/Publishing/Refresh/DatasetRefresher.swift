@@ -22,6 +22,8 @@ public final class DatasetRefresher: @unchecked Sendable {
     public var chunkRows: Int
     /// Batches that may wait between the fetching and the encoding thread.
     public var pipeCapacity = DatasetRefresher.defaultPipeCapacity
+    /// The datasets computed from this one's files (its rollups), published with it.
+    public var derived: (any DerivedDatasets)?
 
     public init(configuration: Configuration, dataset: DatasetConfiguration, connector: SourceConnector, logger: Logger)
     {
@@ -171,6 +173,7 @@ public final class DatasetRefresher: @unchecked Sendable {
         try connection.startReadOnlySnapshot()
         // The watermark is the database's clock, read inside the snapshot before any row.
         let watermark = try connection.serverNow()
+        let previous = try directory.currentVersion()
         let version = try directory.nextVersion(after: state.version)
         let staging = try directory.beginVersion(version)
         var committed = false
@@ -201,11 +204,12 @@ public final class DatasetRefresher: @unchecked Sendable {
         report(.writing, rows: rows, since: clock)
         let files = try writer.finish()
 
-        let published = try publish(
+        let (published, derivedResults) = try publish(
             staging: staging,
             plan: plan,
             rewritten: files,
             carried: [],
+            previous: previous,
             rows: rows,
             watermark: watermark,
             full: true,
@@ -232,23 +236,27 @@ public final class DatasetRefresher: @unchecked Sendable {
             totalBytes: bytes,
             seconds: seconds,
             full: true,
-            warnings: warnings.isEmpty ? [] : ["\(warnings)"]
+            warnings: warnings.isEmpty ? [] : ["\(warnings)"],
+            derived: derivedResults
         )
     }
 
-    /// Writes index.json, commits the staging directory, swaps `current`, updates manifest.json
-    /// and the state, and removes expired versions. Returns the version published.
+    /// Writes index.json, stages the derived datasets (rollups) from the staged files, commits
+    /// the staging directory, swaps `current`, commits the derived versions, updates
+    /// manifest.json once for all of them, the state, and removes expired versions.
+    /// Returns the version published and what the derived datasets did.
     func publish(
         staging: StagingVersion,
         plan: DatasetPlan,
         rewritten: [PartitionFile],
         carried: [IndexFile],
+        previous: Int?,
         rows: Int,
         watermark: Int64,
         full: Bool,
         state: inout DatasetState,
         clock: ContinuousClock.Instant
-    ) throws -> Int {
+    ) throws -> (version: Int, derived: [DerivedResult]) {
         report(.publishing, rows: rows, since: clock)
         let publishedAt = Date()
         let index = IndexBuilder(plan: plan).index(
@@ -258,17 +266,39 @@ public final class DatasetRefresher: @unchecked Sendable {
             carried: carried
         )
         try staging.writeFileAtomically(DatasetIndex.fileName, data: try index.encoded())
+        var staged: [any StagedDerivedVersion] = []
+        var derivedCommitted = false
+        defer { if !derivedCommitted { for version in staged { version.discard() } } }
+        if let derived {
+            staged = try derived.stage(
+                for: BaseVersion(
+                    dataset: dataset,
+                    version: staging.version,
+                    directory: staging.directory,
+                    index: index,
+                    schema: plan.schema,
+                    previous: previous.flatMap { v in (try? publishedIndex(v)).map { (v, directory.versionPath(v), $0) } },
+                    unchangedPartitions: full ? nil : Set(carried.map(\.partition)),
+                    isNew: true
+                )
+            )
+        }
         let published = try staging.commit(now: publishedAt)
-        _ = try ManifestStore(root: configuration.publish.directory).update(
+        var entries: [String: Manifest.Entry] = [:]
+        for version in staged { entries[version.name] = try version.commit(now: publishedAt) }
+        derivedCommitted = true
+        let baseEntry = Manifest.Entry(
             dataset: dataset.name,
-            entry: Manifest.Entry(
-                dataset: dataset.name,
-                version: published,
-                publishedAt: publishedAt,
-                rows: index.rows
-            ),
-            now: publishedAt
+            version: published,
+            publishedAt: publishedAt,
+            rows: index.rows
         )
+        // One replacement of manifest.json names the base version and every rollup computed
+        // from it: a reader never pairs a rollup with another version of its base.
+        try ManifestStore(root: configuration.publish.directory).modify(now: publishedAt) { manifest in
+            manifest.datasets[dataset.name] = baseEntry
+            for (name, entry) in entries { manifest.datasets[name] = entry }
+        }
         state.version = published
         state.watermark = watermark
         state.schemaFingerprint = plan.fingerprint
@@ -281,7 +311,50 @@ public final class DatasetRefresher: @unchecked Sendable {
         let removed = try directory.removeVersions(olderThan: configuration.publish.keepVersionsFor, now: publishedAt)
         if !removed.isEmpty { logger.info("removed expired versions", metadata: ["versions": "\(removed)"]) }
         report(.done, rows: rows, since: clock)
-        return published
+        return (published, staged.map(\.result))
+    }
+
+    /// The index.json of published version `version`.
+    func publishedIndex(_ version: Int) throws -> DatasetIndex {
+        try DatasetIndex.decode(
+            Array(
+                FileManager.default.contents(atPath: directory.versionPath(version) + "/" + DatasetIndex.fileName)
+                    ?? Data()
+            )
+        )
+    }
+
+    /// When the cycle published no version: lets the derived datasets catch up with the current
+    /// one (a rollup added or redefined since), committing and naming them in manifest.json.
+    func catchUpDerived(
+        plan: DatasetPlan,
+        current: Int,
+        index: DatasetIndex
+    ) throws -> [DerivedResult] {
+        guard let derived else { return [] }
+        let staged = try derived.stage(
+            for: BaseVersion(
+                dataset: dataset,
+                version: current,
+                directory: directory.versionPath(current),
+                index: index,
+                schema: plan.schema,
+                previous: nil,
+                unchangedPartitions: Set(index.files.map(\.partition)),
+                isNew: false
+            )
+        )
+        guard !staged.isEmpty else { return [] }
+        var committed = false
+        defer { if !committed { for version in staged { version.discard() } } }
+        let now = Date()
+        var entries: [String: Manifest.Entry] = [:]
+        for version in staged { entries[version.name] = try version.commit(now: now) }
+        committed = true
+        try ManifestStore(root: configuration.publish.directory).modify(now: now) { manifest in
+            for (name, entry) in entries { manifest.datasets[name] = entry }
+        }
+        return staged.map(\.result)
     }
 
     /// Streams every row of the dataset into `writer`: a fetching thread hands batches to an
