@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Logging
 import Publishing
+import Rollups
 import Synchronization
 import Systemd
 
@@ -147,6 +148,17 @@ public final class Scheduler: @unchecked Sendable {
             if try ManifestStore(root: configuration.publish.directory).repair(directory) {
                 logger.notice("manifest.json repaired to name the current version", metadata: ["dataset": "\(name)"])
             }
+            // Its rollups' folders: a rollup left behind its base is caught up by the first cycle.
+            for rollup in configuration.rollups where rollup.from == name {
+                let removed = try DatasetDirectory(root: configuration.publish.directory, dataset: rollup.name)
+                    .removeLeftovers()
+                if !removed.isEmpty {
+                    logger.notice(
+                        "removed leftovers of an interrupted publish",
+                        metadata: ["dataset": "\(rollup.name)", "files": "\(removed)"]
+                    )
+                }
+            }
         } catch {
             logger.error("cannot check the published directory", metadata: ["dataset": "\(name)", "error": "\(error)"])
         }
@@ -259,6 +271,7 @@ public final class Scheduler: @unchecked Sendable {
             connector: connector,
             logger: logger
         )
+        refresher.derived = RollupPublisher(configuration: configuration, dataset: dataset.name, logger: logger)
         refresher.progress = { schedule.update($0) }
         let overdue = watchTimeout(of: schedule, dataset: dataset)
         let started = ContinuousClock.now

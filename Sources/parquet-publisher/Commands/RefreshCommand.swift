@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Publishing
+import Rollups
 
 struct RefreshCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,13 +22,19 @@ struct RefreshCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per dataset on stdout (version, rows, files rewritten, bytes, seconds).")
     var json = false
 
-    @Argument(help: "Datasets to refresh (default: every dataset in the configuration).")
+    @Argument(help: "Datasets to refresh (default: every dataset in the configuration); a rollup's name refreshes its dataset.")
     var datasets: [String] = []
 
     func run() throws {
         let logger = CommandLogging.bootstrap(label: "parquet-publisher.refresh")
         let configuration = try CommandLogging.loadConfiguration(config)
-        let selected = try CommandLogging.select(datasets, from: configuration)
+        // A rollup is refreshed with its base.
+        var names: [String] = []
+        for name in datasets {
+            let base = configuration.rollups.first { $0.name == name }?.from ?? name
+            if !names.contains(base) { names.append(base) }
+        }
+        let selected = try CommandLogging.select(names, from: configuration)
         let connector = try SourceConnector(configuration: configuration, logger: logger)
         var failures: [String] = []
         for dataset in selected {
@@ -37,6 +44,7 @@ struct RefreshCommand: ParsableCommand {
                 connector: connector,
                 logger: logger
             )
+            refresher.derived = RollupPublisher(configuration: configuration, dataset: dataset.name, logger: logger)
             let meter = ProgressMeter()
             refresher.progress = { meter.report($0) }
             do {
@@ -51,6 +59,15 @@ struct RefreshCommand: ParsableCommand {
                             .utf8
                     )
                 )
+                for rollup in result.derived {
+                    let how = rollup.full ? "full: \(rollup.reason ?? "")" : "\(rollup.filesRewritten) of \(rollup.files) files rewritten"
+                    FileHandle.standardError.write(
+                        Data(
+                            "\(rollup.name): v\(rollup.version) from \(dataset.name) v\(rollup.sourceVersion), \(rollup.rows) rows, \(how), \(String(format: "%.3f", rollup.seconds)) s\n"
+                                .utf8
+                        )
+                    )
+                }
             } catch {
                 meter.finish()
                 FileHandle.standardError.write(Data("\(dataset.name): refresh failed: \(error)\n".utf8))
@@ -72,6 +89,14 @@ extension RefreshCommand {
             "rows_fetched": result.rowsFetched, "files": result.files, "files_rewritten": result.filesRewritten,
             "bytes_written": result.bytesWritten, "total_bytes": result.totalBytes,
             "seconds": (result.seconds * 1000).rounded() / 1000, "full": result.full, "warnings": result.warnings,
+            "rollups": result.derived.map { r -> [String: Any] in
+                [
+                    "dataset": r.name, "version": r.version, "source_version": r.sourceVersion, "rows": r.rows,
+                    "files": r.files, "files_rewritten": r.filesRewritten, "bytes_written": r.bytesWritten,
+                    "seconds": (r.seconds * 1000).rounded() / 1000, "full": r.full,
+                    "reason": r.reason.map { $0 as Any } ?? NSNull(),
+                ]
+            },
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)

@@ -82,6 +82,40 @@ struct StatusCommand: ParsableCommand {
             if let lastError { line += "\n  last error: \(lastError)" }
             lines.append(line)
         }
+        // Rollups: published with their base, so their freshness is the base's.
+        for rollup in configuration.rollups {
+            let directory = DatasetDirectory(root: configuration.publish.directory, dataset: rollup.name)
+            let current = (try? directory.currentVersion()) ?? nil
+            let index = current.flatMap { version in
+                FileManager.default.contents(atPath: directory.versionPath(version) + "/" + DatasetIndex.fileName)
+                    .flatMap { try? DatasetIndex.decode(Array($0)) }
+            }
+            var stateError: String?
+            let state: DatasetState?
+            do {
+                state = try store.load(dataset: rollup.name)
+            } catch {
+                state = nil
+                stateError = "\(error)"
+            }
+            let lastError = stateError ?? state?.lastError
+            datasets[rollup.name] =
+                [
+                    "rollup_of": rollup.from,
+                    "version": Self.json(current),
+                    "source_version": Self.json(index?.sourceVersion),
+                    "rows": Self.json(index?.rows ?? state?.rows),
+                    "last_success": Self.json(state?.lastSuccess.map { ISO8601Timestamp.string(from: $0) }),
+                    "last_error": Self.json(lastError),
+                    "last_error_at": Self.json(state?.lastErrorAt.map { ISO8601Timestamp.string(from: $0) }),
+                ] as [String: Any]
+            var line = "\(rollup.name) (rollup of \(rollup.from)): " + (current.map { "v\($0)" } ?? "nothing published")
+            if let source = index?.sourceVersion { line += " from \(rollup.from) v\(source)" }
+            if let rows = index?.rows { line += ", \(rows) rows" }
+            line += ", last success " + (state?.lastSuccess.map { Self.when($0, now: now) } ?? "never")
+            if let lastError { line += "\n  last error: \(lastError)" }
+            lines.append(line)
+        }
         if json {
             let document: [String: Any] = [
                 "daemon": daemon.map { ["running": true, "status_age_seconds": Int($0.age)] as [String: Any] } ?? [

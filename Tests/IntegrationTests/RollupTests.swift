@@ -1,0 +1,342 @@
+import Foundation
+import Logging
+import Parquet
+import Publishing
+import Rollups
+import TestSupport
+import Testing
+
+/// Rollups computed by a real refresh from a real MariaDB table, compared row for row with
+/// DuckDB running the same GROUP BY over the published base files.
+@Suite(.requiresMySQL, .requiresPythonReaders)
+struct RollupsMatchDuckDB {
+    /// Refreshes the scratch dataset with its rollups, as `refresh` and the daemon do.
+    static func refresh(_ scratch: ScratchDataset, full: Bool = false, reconcile: Bool = false) throws -> RefreshResult {
+        let refresher = try scratch.refresher()
+        let configuration = try #require(scratch.configuration)
+        refresher.derived = RollupPublisher(configuration: configuration, dataset: scratch.name, logger: refresher.logger)
+        return try refresher.refresh(full: full, reconcile: reconcile)
+    }
+
+    /// `SELECT <keys>, <measures sorted by name> FROM base WHERE ... GROUP BY ALL`.
+    static func sql(bucket: String, groups: [String], measures: [String: String], where condition: String) -> String {
+        let columns = ["\(bucket)"] + groups.map { "\"\($0)\"" }
+            + measures.keys.sorted().map { "\(measures[$0]!) AS \"\($0)\"" }
+        return "SELECT \(columns.joined(separator: ", ")) FROM base WHERE \(condition) GROUP BY ALL"
+    }
+
+    @Test func everyFunctionGrainWhereAndNull() throws {
+        let scratch = try ScratchDataset(
+            "rollup_all",
+            columns: """
+                id INT NOT NULL PRIMARY KEY, created_at DATETIME(6) NULL, updated_at DATETIME(6) NOT NULL,
+                status ENUM('paid','shipped','delivered','cancelled') NOT NULL, channel VARCHAR(10) NULL,
+                quantity SMALLINT NULL, total DECIMAL(14,2) NULL, buyer_id INT UNSIGNED NULL, note VARCHAR(40) NULL,
+                score DOUBLE NULL, big BIGINT UNSIGNED NULL, KEY (updated_at)
+                """
+        )
+        try scratch.admin(
+            """
+            INSERT INTO $T SELECT seq, IF(seq % 97 = 0, NULL, TIMESTAMPADD(MINUTE, seq * 47, '2024-01-01')),
+              UTC_TIMESTAMP(6), ELT(1 + seq % 4, 'paid', 'shipped', 'delivered', 'cancelled'),
+              IF(seq % 11 = 0, NULL, ELT(1 + (seq DIV 3) % 3, 'web', 'ios', 'api')), IF(seq % 13 = 0, NULL, 1 + seq % 5),
+              IF(seq % 17 = 0, NULL, (seq % 1000) * 1.25 - 300), IF(seq % 19 = 0, NULL, (seq * 7919) % 500 + 4294966000),
+              IF(seq % 5 = 0, CONCAT('n', seq % 7), NULL), IF(seq % 23 = 0, NULL, (seq % 100) / 8),
+              IF(seq % 29 = 0, NULL, 18446744073709551000 + seq % 500)
+            FROM seq_1_to_4000
+            """
+        )
+        let daily: [String: String] = [
+            "orders": "count(*)", "items": "sum(quantity)", "gmv": "sum(total)", "buyers": "count_distinct(buyer_id)",
+            "smallest": "min(total)", "largest": "max(total)", "first_at": "min(created_at)", "with_note": "count(note)",
+            "score_sum": "sum(score)", "big_max": "max(big)", "big_min": "min(big)", "notes": "count_distinct(note)",
+            "last_channel": "max(channel)",
+        ]
+        let measures = daily.map { "\($0.key) = \"\($0.value)\"" }.sorted().joined(separator: "\n")
+        try scratch.configure(
+            """
+            primary_key = ["id"]
+            updated_at = "updated_at"
+            partition_by = "created_at"
+            every = "5m"
+
+            [[rollup]]
+            name = "daily"
+            from = "ds"
+            group_by = ["status", "channel"]
+            [rollup.where]
+            status = ["paid", "shipped", "delivered"]
+            [rollup.measures]
+            \(measures)
+
+            [[rollup]]
+            name = "monthly"
+            from = "ds"
+            grain = "month"
+            partition_granularity = "none"
+            [rollup.measures]
+            orders = "count(*)"
+            gmv = "sum(total)"
+            buyers = "count_distinct(buyer_id)"
+
+            [[rollup]]
+            name = "weekly"
+            from = "ds"
+            grain = "week"
+            group_by = ["channel"]
+            partition_granularity = "month"
+            [rollup.measures]
+            orders = "count(*)"
+            qty = "sum(quantity)"
+            """
+        )
+        let result = try Self.refresh(scratch)
+        #expect(result.derived.map(\.name).sorted() == ["daily", "monthly", "weekly"])
+        let duckdb: [String: String] = daily.mapValues {
+            $0.replacingOccurrences(of: "count_distinct(", with: "count(DISTINCT ")
+        }
+        try RollupOracle.expectMatch(
+            publicDirectory: scratch.publicDirectory,
+            rollup: "daily",
+            base: "ds",
+            sql: Self.sql(
+                bucket: "CAST(created_at AS DATE) AS day",
+                groups: ["status", "channel"],
+                measures: duckdb,
+                where: "created_at IS NOT NULL AND status IN ('paid', 'shipped', 'delivered')"
+            ),
+            keys: ["day", "status", "channel"]
+        )
+        try RollupOracle.expectMatch(
+            publicDirectory: scratch.publicDirectory,
+            rollup: "monthly",
+            base: "ds",
+            sql: Self.sql(
+                bucket: "CAST(date_trunc('month', created_at) AS DATE) AS month",
+                groups: [],
+                measures: ["orders": "count(*)", "gmv": "sum(total)", "buyers": "count(DISTINCT buyer_id)"],
+                where: "created_at IS NOT NULL"
+            ),
+            keys: ["month"]
+        )
+        try RollupOracle.expectMatch(
+            publicDirectory: scratch.publicDirectory,
+            rollup: "weekly",
+            base: "ds",
+            sql: Self.sql(
+                bucket: "CAST(date_trunc('week', created_at) AS DATE) AS week",
+                groups: ["channel"],
+                measures: ["orders": "count(*)", "qty": "sum(quantity)"],
+                where: "created_at IS NOT NULL"
+            ),
+            keys: ["week", "channel"]
+        )
+
+        // The output types of docs/rollups.md, as a reader sees them.
+        let types = try RollupOracle.compare(
+            publicDirectory: scratch.publicDirectory,
+            rollup: "daily",
+            base: "ds",
+            sql: "SELECT 1 AS day, 1 AS status, 1 AS channel",
+            keys: ["day", "status", "channel"]
+        ).types
+        #expect(types["day"] == "DATE")
+        #expect(types["orders"] == "BIGINT" && types["buyers"] == "BIGINT" && types["items"] == "BIGINT")
+        #expect(types["gmv"] == "DECIMAL(24,2)")
+        #expect(types["score_sum"] == "DOUBLE")
+        #expect(types["smallest"] == "DECIMAL(14,2)" && types["big_max"] == "UBIGINT")
+        #expect(types["first_at"] == "TIMESTAMP")
+
+        // The manifest names the base version each rollup was computed from, and the
+        // rollup's index.json says so too, in the dataset index format.
+        let manifest = try #require(try ManifestStore(root: scratch.publicDirectory).load())
+        let base = try #require(manifest.datasets["ds"])
+        for name in ["daily", "monthly", "weekly"] {
+            let entry = try #require(manifest.datasets[name])
+            #expect(entry.from == "ds" && entry.sourceVersion == base.version)
+            let index = try DatasetIndex.decode(
+                Array(try Data(contentsOf: URL(fileURLWithPath: scratch.publicDirectory + "/" + entry.index)))
+            )
+            #expect(index.sourceVersion == base.version && index.sourceDataset == "ds")
+            #expect(index.partitionBy == ["daily": "day", "monthly": "month", "weekly": "week"][name])
+        }
+        let weekly = try DatasetIndex.decode(
+            Array(try Data(contentsOf: URL(fileURLWithPath: scratch.publicDirectory + "/weekly/current/index.json")))
+        )
+        #expect(weekly.files.map(\.partition).allSatisfy { $0.count == 7 }, "month files")
+        #expect(weekly.rowGroupGranularity == .month)
+    }
+
+    @Test func timestampsBucketByUTCOrTheirTimeZoneAndDatesByTheirDay() throws {
+        let scratch = try ScratchDataset(
+            "rollup_tz",
+            columns: """
+                id INT NOT NULL PRIMARY KEY, ts TIMESTAMP(3) NULL, d DATE NULL, v INT NOT NULL,
+                updated_at DATETIME(6) NOT NULL
+                """
+        )
+        // Around both 2024 transitions of Europe/Warsaw, and across midnight UTC.
+        try scratch.admin(
+            """
+            SET time_zone = '+00:00';
+            INSERT INTO $T SELECT seq, TIMESTAMPADD(MINUTE, seq * 37, IF(seq <= 600, '2024-03-29 18:00', '2024-10-20 18:00')),
+              IF(seq % 9 = 0, NULL, DATE_ADD('2024-02-20', INTERVAL seq DAY)), CAST(seq AS SIGNED) % 50 - 10, UTC_TIMESTAMP(6)
+            FROM seq_1_to_1200
+            """
+        )
+        try scratch.configure(
+            """
+            primary_key = ["id"]
+            updated_at = "updated_at"
+            partition_by = "ts"
+            every = "5m"
+
+            [[rollup]]
+            name = "utc"
+            from = "ds"
+            [rollup.measures]
+            n = "count(*)"
+            v = "sum(v)"
+
+            [[rollup]]
+            name = "warsaw"
+            from = "ds"
+            time_zone = "Europe/Warsaw"
+            [rollup.measures]
+            n = "count(*)"
+            v = "sum(v)"
+
+            [[rollup]]
+            name = "by_date"
+            from = "ds"
+            time = "d"
+            grain = "month"
+            [rollup.measures]
+            n = "count(*)"
+            first = "min(ts)"
+            """
+        )
+        try Self.refresh(scratch)
+        let measures = ["n": "count(*)", "v": "sum(v)"]
+        try RollupOracle.expectMatch(
+            publicDirectory: scratch.publicDirectory,
+            rollup: "utc",
+            base: "ds",
+            sql: Self.sql(bucket: "CAST(ts AS DATE) AS day", groups: [], measures: measures, where: "ts IS NOT NULL"),
+            keys: ["day"]
+        )
+        try RollupOracle.expectMatch(
+            publicDirectory: scratch.publicDirectory,
+            rollup: "warsaw",
+            base: "ds",
+            sql: Self.sql(
+                bucket: "CAST(timezone('Europe/Warsaw', ts) AS DATE) AS day",
+                groups: [],
+                measures: measures,
+                where: "ts IS NOT NULL"
+            ),
+            keys: ["day"]
+        )
+        try RollupOracle.expectMatch(
+            publicDirectory: scratch.publicDirectory,
+            rollup: "by_date",
+            base: "ds",
+            sql: Self.sql(
+                bucket: "CAST(date_trunc('month', d) AS DATE) AS month",
+                groups: [],
+                measures: ["n": "count(*)", "first": "min(ts)"],
+                where: "d IS NOT NULL"
+            ),
+            keys: ["month"]
+        )
+    }
+
+    @Test func decimalExtremesSumExactly() throws {
+        let scratch = try ScratchDataset(
+            "rollup_dec",
+            columns: """
+                id INT NOT NULL PRIMARY KEY, created_at DATE NOT NULL, updated_at DATETIME(6) NOT NULL,
+                small DECIMAL(9,2) NOT NULL, mid DECIMAL(18,0) NOT NULL, wide DECIMAL(28,4) NULL, k BIGINT NOT NULL
+                """
+        )
+        try scratch.admin(
+            """
+            INSERT INTO $T SELECT seq, DATE_ADD('2024-01-01', INTERVAL seq % 40 DAY), UTC_TIMESTAMP(6),
+              IF(seq % 2 = 0, 9999999.99, -9999999.99 + seq % 3), IF(seq % 3 = 0, -999999999999999999, 999999999999999999),
+              IF(seq % 7 = 0, NULL, IF(seq % 2 = 0, 999999999999999999999999.9999, -999999999999999999999999.9998)),
+              IF(seq % 2 = 0, 9223372036854775807 DIV 1000, -9223372036854775807 DIV 1000)
+            FROM seq_1_to_2000
+            """
+        )
+        try scratch.configure(
+            """
+            primary_key = ["id"]
+            updated_at = "updated_at"
+            partition_by = "created_at"
+            every = "5m"
+
+            [[rollup]]
+            name = "sums"
+            from = "ds"
+            [rollup.measures]
+            small = "sum(small)"
+            mid = "sum(mid)"
+            wide = "sum(wide)"
+            k = "sum(k)"
+            wide_min = "min(wide)"
+            wide_max = "max(wide)"
+            """
+        )
+        try Self.refresh(scratch)
+        try RollupOracle.expectMatch(
+            publicDirectory: scratch.publicDirectory,
+            rollup: "sums",
+            base: "ds",
+            sql: Self.sql(
+                bucket: "created_at AS day",
+                groups: [],
+                measures: [
+                    "small": "sum(small)", "mid": "sum(mid)", "wide": "sum(wide)", "k": "sum(k)",
+                    "wide_min": "min(wide)", "wide_max": "max(wide)",
+                ],
+                where: "true"
+            ),
+            keys: ["day"]
+        )
+    }
+
+    @Test func anIntegerSumThatOverflowsIsAnErrorNamingTheRollupAndBucketAndNothingIsPublished() throws {
+        let scratch = try ScratchDataset(
+            "rollup_overflow",
+            columns: "id INT NOT NULL PRIMARY KEY, created_at DATE NOT NULL, updated_at DATETIME(6) NOT NULL, k BIGINT NOT NULL"
+        )
+        try scratch.admin(
+            """
+            INSERT INTO $T VALUES (1, '2024-01-01', UTC_TIMESTAMP(6), 5), (2, '2024-01-02', UTC_TIMESTAMP(6), 9223372036854775000),
+              (3, '2024-01-02', UTC_TIMESTAMP(6), 9223372036854775000)
+            """
+        )
+        try scratch.configure(
+            """
+            primary_key = ["id"]
+            updated_at = "updated_at"
+            partition_by = "created_at"
+            every = "5m"
+
+            [[rollup]]
+            name = "ksum"
+            from = "ds"
+            [rollup.measures]
+            k = "sum(k)"
+            """
+        )
+        let error = try #require(throws: RollupError.self) { try Self.refresh(scratch) }
+        #expect(error.code == .overflow)
+        #expect("\(error)".contains("rollup \"ksum\""))
+        #expect("\(error)".contains("measures.k"))
+        #expect("\(error)".contains("2024-01-02"))
+        // Base and rollup are visible together or not at all.
+        #expect(try scratch.directory.currentVersion() == nil)
+        #expect(try ManifestStore(root: scratch.publicDirectory).load()?.datasets["ksum"] == nil)
+    }
+}
