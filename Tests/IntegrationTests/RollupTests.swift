@@ -340,3 +340,211 @@ struct RollupsMatchDuckDB {
         #expect(try ManifestStore(root: scratch.publicDirectory).load()?.datasets["ksum"] == nil)
     }
 }
+
+/// Rollups kept current by incremental refreshes of their base.
+@Suite(.requiresMySQL, .requiresPythonReaders)
+struct RollupMaintenance {
+    static let table = """
+        id INT NOT NULL PRIMARY KEY, created_at DATETIME(6) NOT NULL, paid_at DATETIME(6) NULL,
+        updated_at DATETIME(6) NOT NULL, status ENUM('a','b','c') NOT NULL, total DECIMAL(10,2) NOT NULL,
+        qty INT NULL, ratio DOUBLE NULL, KEY (updated_at)
+        """
+
+    static let rollups = """
+        [[rollup]]
+        name = "daily"
+        from = "ds"
+        group_by = ["status"]
+        partition_granularity = "month"
+        [rollup.measures]
+        n = "count(*)"
+        total = "sum(total)"
+        qtys = "count_distinct(qty)"
+        first = "min(created_at)"
+        ratio = "sum(ratio)"
+
+        [[rollup]]
+        name = "by_paid"
+        from = "ds"
+        time = "paid_at"
+        partition_granularity = "month"
+        [rollup.measures]
+        n = "count(*)"
+        total = "sum(total)"
+        """
+
+    /// 3000 orders, one every 80 minutes from 2024-01-01 (to mid June), published with both rollups.
+    static func fixture(rollups: String = rollups) throws -> ScratchDataset {
+        let scratch = try ScratchDataset("rollup_inc", columns: table)
+        try scratch.admin(
+            """
+            INSERT INTO $T SELECT seq, TIMESTAMPADD(MINUTE, seq * 80, '2024-01-01'),
+              IF(seq % 31 = 0, NULL, TIMESTAMPADD(MINUTE, seq * 80 + (seq * 7) % 2000, '2024-01-01')), UTC_TIMESTAMP(6),
+              ELT(1 + seq % 3, 'a', 'b', 'c'), (seq % 400) * 0.75, IF(seq % 7 = 0, NULL, seq % 40), (seq % 9) / 7
+            FROM seq_1_to_3000
+            """
+        )
+        try scratch.configure(
+            """
+            primary_key = ["id"]
+            updated_at = "updated_at"
+            partition_by = "created_at"
+            lookback = "1h"
+            every = "5m"
+
+            \(rollups)
+            """
+        )
+        let first = try RollupsMatchDuckDB.refresh(scratch)
+        #expect(first.derived.count == 2 && first.derived.allSatisfy(\.full))
+        return scratch
+    }
+
+    static func inode(_ path: String) throws -> UInt64 {
+        (try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? UInt64) ?? 0
+    }
+
+    /// The rollup built in full, from scratch, from the base's current version, into `root`.
+    static func fullBuild(_ scratch: ScratchDataset, rollup: String, into root: String) throws -> String {
+        var configuration = try #require(scratch.configuration)
+        configuration.publish.directory = root + "/public"
+        configuration.publish.stateDirectory = root + "/state"
+        let version = try #require(try scratch.directory.currentVersion())
+        let folder = scratch.directory.versionPath(version)
+        let index = try scratch.index(atVersionPath: folder)
+        let schema = try ParquetFileReader(path: folder + "/" + index.files[0].path).schema
+        var logger = Logger(label: "itest.full")
+        logger.logLevel = .error
+        let publisher = try #require(RollupPublisher(configuration: configuration, dataset: scratch.name, logger: logger))
+        let staged = try publisher.stage(
+            for: BaseVersion(
+                dataset: try #require(configuration.dataset(named: scratch.name)),
+                version: version,
+                directory: folder,
+                index: index,
+                schema: schema,
+                previous: nil,
+                unchangedPartitions: nil,
+                isNew: true
+            )
+        )
+        for version in staged where version.name == rollup { _ = try version.commit(now: Date()) }
+        return configuration.publish.directory + "/" + rollup + "/current"
+    }
+
+    @Test func afterInsertsMovesAndDeletesTheRollupEqualsAFullRebuildByteForByte() throws {
+        let scratch = try Self.fixture()
+        let before = scratch.publicDirectory + "/daily/v1"
+        let beforePaid = scratch.publicDirectory + "/by_paid/v1"
+        // March: rows moved three days on, rows moved to another group, rows deleted (found by
+        // reconciliation); June: new rows and a changed amount.
+        try scratch.admin(
+            """
+            UPDATE $T SET created_at = TIMESTAMPADD(DAY, 3, created_at), updated_at = UTC_TIMESTAMP(6) WHERE id BETWEEN 1200 AND 1209;
+            UPDATE $T SET status = IF(status = 'a', 'b', 'a'), updated_at = UTC_TIMESTAMP(6) WHERE id BETWEEN 1300 AND 1309;
+            DELETE FROM $T WHERE id BETWEEN 1400 AND 1409;
+            INSERT INTO $T SELECT 5000 + seq, TIMESTAMPADD(HOUR, seq * 5, '2024-06-10'), NULL, UTC_TIMESTAMP(6), 'c', seq, seq, 0.1
+              FROM seq_1_to_20;
+            UPDATE $T SET total = 1.5, updated_at = UTC_TIMESTAMP(6) WHERE id = 2900
+            """
+        )
+        let result = try RollupsMatchDuckDB.refresh(scratch, reconcile: true)
+        let baseVersion = try #require(result.version)
+        let daily = try #require(result.derived.first { $0.name == "daily" })
+        #expect(!daily.full && daily.version == 2 && daily.sourceVersion == baseVersion)
+        #expect(daily.filesRewritten == 2, "March and June only")
+
+        // Files of months without a changed row are the previous version's, hard-linked.
+        for month in ["2024-01", "2024-02", "2024-04", "2024-05"] {
+            #expect(
+                try Self.inode(before + "/\(month).parquet")
+                    == Self.inode(scratch.publicDirectory + "/daily/v2/\(month).parquet")
+            )
+        }
+        for month in ["2024-03", "2024-06"] {
+            #expect(
+                try Self.inode(before + "/\(month).parquet")
+                    != Self.inode(scratch.publicDirectory + "/daily/v2/\(month).parquet")
+            )
+        }
+        #expect(
+            try Self.inode(beforePaid + "/2024-01.parquet")
+                == Self.inode(scratch.publicDirectory + "/by_paid/v2/2024-01.parquet")
+        )
+
+        // Byte for byte what a full build from the same base version writes.
+        let scratchRoot = try TemporaryDirectory(prefix: "pp-rollup-full")
+        for rollup in ["daily", "by_paid"] {
+            let full = try Self.fullBuild(scratch, rollup: rollup, into: scratchRoot.path + "/" + rollup)
+            let incremental = scratch.publicDirectory + "/\(rollup)/current"
+            let fullIndex = try scratch.index(atVersionPath: full)
+            let incrementalIndex = try scratch.index(atVersionPath: incremental)
+            #expect(fullIndex.files == incrementalIndex.files, "\(rollup): index.json files")
+            #expect(fullIndex.sourceVersion == incrementalIndex.sourceVersion)
+            for file in fullIndex.files {
+                let a = try Data(contentsOf: URL(fileURLWithPath: full + "/" + file.path))
+                let b = try Data(contentsOf: URL(fileURLWithPath: incremental + "/" + file.path))
+                #expect(a == b, "\(rollup)/\(file.path) differs from a full build")
+            }
+        }
+        try RollupOracle.expectMatch(
+            publicDirectory: scratch.publicDirectory,
+            rollup: "daily",
+            base: "ds",
+            sql: RollupsMatchDuckDB.sql(
+                bucket: "CAST(created_at AS DATE) AS day",
+                groups: ["status"],
+                measures: [
+                    "n": "count(*)", "total": "sum(total)", "qtys": "count(DISTINCT qty)", "first": "min(created_at)",
+                    "ratio": "sum(ratio)",
+                ],
+                where: "true"
+            ),
+            keys: ["day", "status"]
+        )
+        try RollupOracle.expectMatch(
+            publicDirectory: scratch.publicDirectory,
+            rollup: "by_paid",
+            base: "ds",
+            sql: RollupsMatchDuckDB.sql(
+                bucket: "CAST(paid_at AS DATE) AS day",
+                groups: [],
+                measures: ["n": "count(*)", "total": "sum(total)"],
+                where: "paid_at IS NOT NULL"
+            ),
+            keys: ["day"]
+        )
+        let manifest = try #require(try ManifestStore(root: scratch.publicDirectory).load())
+        #expect(manifest.datasets["ds"]?.version == baseVersion)
+        #expect(manifest.datasets["daily"]?.sourceVersion == baseVersion)
+        #expect(manifest.datasets["daily"]?.version == 2)
+    }
+
+    @Test func noBaseChangeNoRollupVersionAndAChangedDefinitionRebuildsInFull() throws {
+        let scratch = try Self.fixture()
+        let unchanged = try RollupsMatchDuckDB.refresh(scratch)
+        #expect(unchanged.version == nil && unchanged.derived.isEmpty)
+        #expect(try DatasetDirectory(root: scratch.publicDirectory, dataset: "daily").currentVersion() == 1)
+
+        // A measure more: the next cycle rebuilds the rollup, though the base did not change.
+        try scratch.configure(
+            """
+            primary_key = ["id"]
+            updated_at = "updated_at"
+            partition_by = "created_at"
+            lookback = "1h"
+            every = "5m"
+
+            \(Self.rollups.replacingOccurrences(of: "qtys = ", with: "biggest = \"max(total)\"\nqtys = "))
+            """
+        )
+        let redefined = try RollupsMatchDuckDB.refresh(scratch)
+        #expect(redefined.version == nil, "the base did not change")
+        let daily = try #require(redefined.derived.first { $0.name == "daily" })
+        #expect(daily.full && daily.version == 2)
+        #expect(daily.reason?.contains("definition changed (measures)") == true, "\(daily.reason ?? "")")
+        #expect(!redefined.derived.contains { $0.name == "by_paid" }, "by_paid is unchanged")
+        let manifest = try #require(try ManifestStore(root: scratch.publicDirectory).load())
+        #expect(manifest.datasets["daily"]?.version == 2 && manifest.datasets["daily"]?.sourceVersion == 1)
+    }
+}
