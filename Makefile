@@ -22,7 +22,7 @@ SWIFT_TEST_FLAGS ?=
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps deps-system deps-venv build test soak format lint clean demo bench-encode bench-snapshot bench-incremental install
+.PHONY: all deps deps-system deps-venv build test soak format lint clean demo bench-encode bench-snapshot bench-incremental bench-rollup install
 
 all: build
 
@@ -81,3 +81,7 @@ install: build
 
 bench-snapshot: deps build
 	@scripts/bench/snapshot.sh
+
+# A rollup of the 5M-row orders table: full build vs DuckDB's GROUP BY, maintenance, size.
+bench-rollup: deps build
+	@scripts/bench/rollup.sh
