@@ -201,13 +201,6 @@ struct RollupSectionParser {
             if !seen.insert(rollup.name).inserted {
                 fail(.duplicate, "rollup[\(rollup.name)].name", "two [[rollup]] tables are named \"\(rollup.name)\"")
                 failed = true
-            } else if datasets?.contains(where: { $0.name == rollup.name }) == true {
-                fail(
-                    .duplicate,
-                    "rollup[\(rollup.name)].name",
-                    "a [[dataset]] is named \"\(rollup.name)\" too; both would publish into the same folder"
-                )
-                failed = true
             }
             rollups.append(rollup)
         }
@@ -237,6 +230,13 @@ struct RollupSectionParser {
                 name = nil
             } else {
                 r.prefix = "rollup[\(candidate)]"
+                if datasets?.contains(where: { $0.name == candidate }) == true {
+                    r.report(
+                        .duplicate,
+                        "name",
+                        "a [[dataset]] is named \"\(candidate)\" too; both would publish into the same folder"
+                    )
+                }
             }
         }
         let from = r.string("from", required: true)
