@@ -19,8 +19,8 @@ struct SumOverflow: Error {
 protocol Accumulator: AnyObject {
     /// Makes room for slots up to `count`.
     func grow(to count: Int)
-    /// Adds the selected rows of `column` (nil for count(*)).
-    func add(_ column: Column?, _ selection: Selection) throws
+    /// Adds the selected rows of `input` (nil for count(*)).
+    func add(_ input: InputColumn?, _ selection: Selection) throws
     /// The values of `slots`, in that order, as the output column.
     func output(_ slots: [Int]) throws -> Column
     /// Forgets what only buckets before `bucket` needed (count_distinct's sets).
@@ -42,9 +42,9 @@ final class CountAccumulator: Accumulator {
         if counts.count < count { counts.append(contentsOf: repeatElement(0, count: count - counts.count)) }
     }
 
-    func add(_ column: Column?, _ s: Selection) {
+    func add(_ input: InputColumn?, _ s: Selection) {
         counts.withUnsafeMutableBufferPointer { counts in
-            if !rowsOnly, let validity = column?.validity {
+            if !rowsOnly, let validity = input?.validity {
                 for k in 0..<s.rows.count where validity[Int(s.rows[k])] { counts[Int(s.slots[k])] &+= 1 }
             } else {
                 for k in 0..<s.rows.count { counts[Int(s.slots[k])] &+= 1 }
@@ -72,8 +72,8 @@ final class IntegerSumAccumulator: Accumulator {
         }
     }
 
-    func add(_ column: Column?, _ s: Selection) throws {
-        guard let column else { return }
+    func add(_ input: InputColumn?, _ s: Selection) throws {
+        guard let column = input?.values else { return }
         let validity = column.validity
         var overflow: SumOverflow?
         sums.withUnsafeMutableBufferPointer { sums in
@@ -146,8 +146,8 @@ final class DecimalSumAccumulator: Accumulator {
         }
     }
 
-    func add(_ column: Column?, _ s: Selection) throws {
-        guard let column else { return }
+    func add(_ input: InputColumn?, _ s: Selection) throws {
+        guard let column = input?.values else { return }
         let validity = column.validity
         var overflow: SumOverflow?
         sums.withUnsafeMutableBufferPointer { sums in
@@ -240,8 +240,8 @@ final class FloatingSumAccumulator: Accumulator {
         }
     }
 
-    func add(_ column: Column?, _ s: Selection) {
-        guard let column else { return }
+    func add(_ input: InputColumn?, _ s: Selection) {
+        guard let column = input?.values else { return }
         let validity = column.validity
         sums.withUnsafeMutableBufferPointer { sums in
             seen.withUnsafeMutableBufferPointer { seen in
@@ -293,8 +293,8 @@ final class ExtremeAccumulator: Accumulator {
         }
     }
 
-    func add(_ column: Column?, _ s: Selection) {
-        guard let column else { return }
+    func add(_ input: InputColumn?, _ s: Selection) {
+        guard let column = input?.values else { return }
         let rows = column.count
         if scratch.count < rows { scratch = [Int64](repeating: 0, count: rows) }
         let validity = column.validity
@@ -366,6 +366,8 @@ final class DistinctCountAccumulator: Accumulator {
     private var codes: ValueCodes
     private var counts: [Int64] = []
     private var sets: [Int32: PairSet] = [:]
+    /// Sets of released buckets, emptied, kept with their capacity for the next buckets.
+    private var spare: [PairSet] = []
     private var scratch: [Int64] = []
 
     init(descriptor: ColumnDescriptor) {
@@ -379,38 +381,64 @@ final class DistinctCountAccumulator: Accumulator {
     /// Bytes held by the open buckets' sets.
     var bytesHeld: Int { sets.values.reduce(0) { $0 + $1.bytes } }
 
-    func add(_ column: Column?, _ s: Selection) {
-        guard let column else { return }
+    func add(_ input: InputColumn?, _ s: Selection) {
+        guard let column = input else { return }
         let rows = column.count
         if scratch.count < rows { scratch = [Int64](repeating: 0, count: rows) }
         scratch.withUnsafeMutableBufferPointer { codes.codes(of: column, rows: rows, into: $0.baseAddress!) }
         let validity = column.validity
-        var bucket = Int32.min
-        var set: PairSet?
         counts.withUnsafeMutableBufferPointer { counts in
-            for k in 0..<s.rows.count {
-                let row = Int(s.rows[k])
-                if let validity, !validity[row] { continue }
-                if s.buckets[k] != bucket || set == nil {
-                    bucket = s.buckets[k]
-                    if let existing = sets[bucket] {
-                        set = existing
-                    } else {
-                        let created = PairSet()
-                        sets[bucket] = created
-                        set = created
+            scratch.withUnsafeBufferPointer { values in
+                withOptionalPointer(validity) { validity in
+                    // One insert call per run of a bucket (rows of a base row group share few buckets).
+                    var k = 0
+                    let n = s.rows.count
+                    while k < n {
+                        let bucket = s.buckets[k]
+                        var end = k + 1
+                        while end < n && s.buckets[end] == bucket { end += 1 }
+                        set(for: bucket).insert(
+                            k..<end,
+                            rows: s.rows,
+                            slots: s.slots,
+                            values: values.baseAddress!,
+                            validity: validity,
+                            counts: counts.baseAddress!
+                        )
+                        k = end
                     }
                 }
-                if set!.insert(slot: s.slots[k], value: scratch[row]) { counts[Int(s.slots[k])] &+= 1 }
             }
         }
     }
 
+    /// The set of `bucket`, made (or taken from the released ones) on first use.
+    private func set(for bucket: Int32) -> PairSet {
+        if let existing = sets[bucket] { return existing }
+        let created = spare.popLast() ?? PairSet()
+        sets[bucket] = created
+        return created
+    }
+
     func release(bucketsBefore bucket: Int32) {
-        for key in sets.keys where key < bucket { sets[key] = nil }
+        for key in sets.keys where key < bucket {
+            let set = sets.removeValue(forKey: key)!
+            // Keep a few for the next buckets; memory stays what the open buckets need.
+            if spare.count < 4 {
+                set.reset()
+                spare.append(set)
+            }
+        }
     }
 
     func output(_ slots: [Int]) -> Column {
         Column(values: .int64(slots.map { counts[$0] }))
     }
+}
+
+/// Calls `body` with a pointer to `array`'s elements, or nil when there is no array.
+@inline(__always)
+func withOptionalPointer<T, R>(_ array: [T]?, _ body: (UnsafePointer<T>?) -> R) -> R {
+    guard let array else { return body(nil) }
+    return array.withUnsafeBufferPointer { body($0.baseAddress!) }
 }

@@ -90,12 +90,18 @@ final class RollupAggregator {
     /// Slots so far: (bucket, group) pairs seen.
     var groupCount: Int { groups.count }
 
-    /// Aggregates a batch of `plan.readColumns`; with `only`, rows of other buckets are skipped.
+    /// Aggregates a batch of `plan.readColumns`' values; with `only`, rows of other buckets are
+    /// skipped.
     func add(_ batch: RecordBatch, only: BucketSet? = nil) throws {
-        let rows = batch.rowCount
+        try add(RollupInput(columns: batch.columns.map { .values($0) }, rows: batch.rowCount), only: only)
+    }
+
+    /// Aggregates one base row group as `RollupInput.read` reads it.
+    func add(_ input: RollupInput, only: BucketSet? = nil) throws {
+        let rows = input.rows
         guard rows > 0 else { return }
         rowsRead += rows
-        plan.bucketing.buckets(of: batch.columns[0], into: &buckets)
+        plan.bucketing.buckets(of: input.columns[0].values, into: &buckets)
         if selectedRows.count < rows {
             selectedRows = [Int32](repeating: 0, count: rows)
             selectedSlots = [Int32](repeating: 0, count: rows)
@@ -120,37 +126,19 @@ final class RollupAggregator {
         for (f, filter) in plan.filters.enumerated() {
             var unsigned = false
             if case .integer(_, false)? = plan.readColumns[filter.input].logicalType { unsigned = true }
-            selected = keep(batch.columns[filter.input], values: filterValues[f], unsigned: unsigned, selected: selected)
+            selected = keep(input.columns[filter.input], values: filterValues[f], unsigned: unsigned, selected: selected)
         }
         guard selected > 0 else { return }
         rowsAggregated += selected
 
         // Group codes of every group column, then one slot per selected row.
-        for (g, input) in plan.groupInputs.enumerated() {
+        for (g, column) in plan.groupInputs.enumerated() {
             if codeScratch[g].count < rows { codeScratch[g] = [Int64](repeating: 0, count: rows) }
             codeScratch[g].withUnsafeMutableBufferPointer {
-                groupCodes[g].codes(of: batch.columns[input], rows: rows, into: $0.baseAddress!)
+                groupCodes[g].codes(of: input.columns[column], rows: rows, into: $0.baseAddress!)
             }
         }
-        let groupColumns = plan.groupInputs.map { batch.columns[$0] }
-        let groupCount = groupColumns.count
-        for k in 0..<selected {
-            let row = Int(selectedRows[k])
-            let bucket = buckets[row]
-            key[0] = Int64(bucket)
-            var nulls: Int64 = 0
-            for g in 0..<groupCount {
-                if let validity = groupColumns[g].validity, !validity[row] {
-                    nulls |= 1 << g
-                    key[2 + g] = 0
-                } else {
-                    key[2 + g] = codeScratch[g][row]
-                }
-            }
-            key[1] = nulls
-            selectedSlots[k] = key.withUnsafeBufferPointer { groups.slot(of: $0.baseAddress!) }
-            selectedBuckets[k] = bucket
-        }
+        assignSlots(selected: selected, validities: plan.groupInputs.map { input.columns[$0].validity })
         for accumulator in accumulators { accumulator.grow(to: groups.count) }
 
         try selectedRows.withUnsafeBufferPointer { rows in
@@ -163,7 +151,7 @@ final class RollupAggregator {
                     )
                     for (m, measure) in plan.measures.enumerated() {
                         do {
-                            try accumulators[m].add(measure.input.map { batch.columns[$0] }, selection)
+                            try accumulators[m].add(measure.input.map { input.columns[$0] }, selection)
                         } catch let overflow as SumOverflow {
                             let day = Int32(truncatingIfNeeded: groups.key(Int(overflow.slot), 0))
                             throw RollupError(
@@ -172,6 +160,45 @@ final class RollupAggregator {
                                 key: measure.key,
                                 "the sum for bucket \(ISO8601Timestamp.string(daysSinceEpoch: day))\(describeGroup(Int(overflow.slot))) leaves the range of its type (\(measure.mysqlType)): \(overflow.detail); sum a narrower column or drop the measure"
                             )
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The group slot of each selected row: its key is (bucket, NULL mask, group codes). Raw
+    /// pointers throughout: this loop runs once per row and array accesses through `self`
+    /// cost a retain and a uniqueness check each.
+    private func assignSlots(selected: Int, validities: [[Bool]?]) {
+        let groupCount = validities.count
+        withExtendedLifetime((validities, codeScratch)) {
+            let codePointers = codeScratch.map { $0.withUnsafeBufferPointer { $0.baseAddress! } }
+            let validityPointers = validities.map { $0?.withUnsafeBufferPointer { $0.baseAddress! } }
+            buckets.withUnsafeBufferPointer { buckets in
+                selectedRows.withUnsafeBufferPointer { rows in
+                    selectedSlots.withUnsafeMutableBufferPointer { slots in
+                        selectedBuckets.withUnsafeMutableBufferPointer { selectedBuckets in
+                            key.withUnsafeMutableBufferPointer { key in
+                                let keyPointer = UnsafePointer(key.baseAddress!)
+                                for k in 0..<selected {
+                                    let row = Int(rows[k])
+                                    let bucket = buckets[row]
+                                    key[0] = Int64(bucket)
+                                    var nulls: Int64 = 0
+                                    for g in 0..<groupCount {
+                                        if let validity = validityPointers[g], !validity[row] {
+                                            nulls |= 1 << g
+                                            key[2 + g] = 0
+                                        } else {
+                                            key[2 + g] = codePointers[g][row]
+                                        }
+                                    }
+                                    key[1] = nulls
+                                    slots[k] = groups.slot(of: keyPointer)
+                                    selectedBuckets[k] = bucket
+                                }
+                            }
                         }
                     }
                 }
@@ -197,9 +224,29 @@ final class RollupAggregator {
 
     /// Narrows the selection to rows whose `column` value is one of `values` (PLAIN bytes: text,
     /// or a little-endian Int64 for integer columns).
-    private func keep(_ column: Column, values: [[UInt8]], unsigned: Bool, selected: Int) -> Int {
+    private func keep(_ input: InputColumn, values: [[UInt8]], unsigned: Bool, selected: Int) -> Int {
         var kept = 0
-        let validity = column.validity
+        let validity = input.validity
+        if case .dictionary(let encoded) = input {
+            // Each distinct value is matched once; rows look their entry up.
+            let accepted = (0..<encoded.dictionary.count).map { e in
+                encoded.dictionary.withValue(at: e) { value in
+                    values.contains { candidate in candidate.withUnsafeBytes { compareBytes($0, value) == 0 } }
+                }
+            }
+            encoded.indices.withUnsafeBufferPointer { indices in
+                for k in 0..<selected {
+                    let row = Int(selectedRows[k])
+                    if let validity, !validity[row] { continue }
+                    if accepted[Int(indices[row])] {
+                        selectedRows[kept] = Int32(row)
+                        kept += 1
+                    }
+                }
+            }
+            return kept
+        }
+        guard case .values(let column) = input else { return 0 }
         switch column.values {
         case .byteArray(let v):
             v.bytes.withUnsafeBytes { raw in

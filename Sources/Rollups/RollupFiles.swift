@@ -58,21 +58,85 @@ enum RollupFiles {
         for i in stride(from: work.count - 1, through: 0, by: -1) {
             lowestAhead[i] = min(lowestAhead[i + 1], work[i].range?.lowerBound ?? Int32.min)
         }
-        let names = aggregator.plan.readColumnNames
-        for (i, item) in work.enumerated() {
-            let batch: RecordBatch
+        let prefetch = Prefetch(work: work, plan: aggregator.plan, depth: 4)
+        for i in work.indices {
+            let batch: RollupInput
             do {
-                batch = try item.reader.readRowGroup(item.rowGroup, columns: names)
+                batch = try prefetch.take(i)
             } catch {
+                prefetch.cancel()
                 throw RollupError(
                     .ioFailed,
                     rollup: aggregator.plan.rollup.name,
-                    "cannot read row group \(item.rowGroup) of \(item.reader.path)",
+                    "cannot read row group \(work[i].rowGroup) of \(work[i].reader.path)",
                     cause: error
                 )
             }
-            try aggregator.add(batch, only: only)
+            do {
+                try aggregator.add(batch, only: only)
+            } catch {
+                prefetch.cancel()
+                throw error
+            }
             if lowestAhead[i + 1] != lowestAhead[i] { aggregator.release(bucketsBefore: lowestAhead[i + 1]) }
+        }
+    }
+
+    /// Reads row groups ahead of the aggregation on a queue of its own, `depth` at most, in
+    /// order: decoding (two threads inside the reader) and aggregating (this thread) overlap.
+    /// A full build was CPU-bound on one core without it (0.8 CPUs used).
+    final class Prefetch: @unchecked Sendable {
+        private final class Slot: @unchecked Sendable {
+            var result: Result<RollupInput, any Error>?
+            let done = DispatchSemaphore(value: 0)
+        }
+
+        private let work: [Work]
+        private let plan: RollupPlan
+        private let depth: Int
+        private let queue = DispatchQueue(label: "parquet-publisher.rollup.read")
+        private var slots: [Int: Slot] = [:]
+        private var submitted = 0
+        private let lock = NSLock()
+        private var cancelled = false
+
+        init(work: [Work], plan: RollupPlan, depth: Int) {
+            self.work = work
+            self.plan = plan
+            self.depth = depth
+            for _ in 0..<min(depth, work.count) { submitNext() }
+        }
+
+        private func submitNext() {
+            guard submitted < work.count else { return }
+            let index = submitted
+            submitted += 1
+            let slot = Slot()
+            slots[index] = slot
+            let item = work[index]
+            let plan = self.plan
+            queue.async { [self] in
+                if lock.withLock({ cancelled }) {
+                    slot.result = .failure(CancellationError())
+                } else {
+                    slot.result = Result { try RollupInput.read(item.reader, rowGroup: item.rowGroup, plan: plan) }
+                }
+                slot.done.signal()
+            }
+        }
+
+        /// Row group `index`'s batch (indices are taken in order), and the next read queued.
+        func take(_ index: Int) throws -> RollupInput {
+            let slot = slots.removeValue(forKey: index)!
+            slot.done.wait()
+            submitNext()
+            return try slot.result!.get()
+        }
+
+        /// Stops reading ahead (after a failure); waits for the read in progress.
+        func cancel() {
+            lock.withLock { cancelled = true }
+            queue.sync {}
         }
     }
 

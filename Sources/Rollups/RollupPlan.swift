@@ -39,6 +39,15 @@ public struct RollupPlan: Sendable {
     public let base: DatasetConfiguration
     /// Base columns read, in this order: the time column first.
     let readColumns: [ColumnDescriptor]
+    /// How each of `readColumns` is read: its values, its dictionary indices (text only
+    /// grouped, filtered or counted distinct), or only which rows are NULL (count(column)).
+    let readModes: [ReadMode]
+
+    enum ReadMode: Sendable, Equatable {
+        case values
+        case dictionary
+        case validity
+    }
     var readColumnNames: [String] { readColumns.map(\.name) }
     /// The time column's name (`time`, else the base's `partition_by`).
     public let timeColumn: String
@@ -216,6 +225,28 @@ public struct RollupPlan: Sendable {
         }
         self.measures = measures
         readColumns = read
+        // Values are needed by the time column, sums, min and max; text that is only grouped,
+        // filtered or counted distinct works on dictionary indices; count(column) on validity.
+        var modes = [ReadMode](repeating: .validity, count: read.count)
+        modes[0] = .values
+        func need(_ i: Int, _ mode: ReadMode) {
+            switch (modes[i], mode) {
+            case (.values, _), (_, .values): modes[i] = .values
+            case (.dictionary, _), (_, .dictionary): modes[i] = read[i].physicalType == .byteArray ? .dictionary : .values
+            default: modes[i] = .validity
+            }
+        }
+        for i in groupInputs { need(i, .dictionary) }
+        for filter in filters { need(filter.input, .dictionary) }
+        for measure in measures {
+            guard let input = measure.input else { continue }
+            switch measure.accumulation {
+            case .countValues: need(input, .validity)
+            case .countDistinct: need(input, .dictionary)
+            default: need(input, .values)
+            }
+        }
+        readModes = modes
 
         var outputs = [
             ColumnDescriptor(name: rollup.bucketColumn, physicalType: .int32, logicalType: .date, repetition: .required)

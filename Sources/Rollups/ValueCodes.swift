@@ -38,6 +38,28 @@ struct ValueCodes {
         }
     }
 
+    /// The code of every row of `input` into `out`: for dictionary indices, each distinct
+    /// value is interned once and rows take their entry's code.
+    mutating func codes(of input: InputColumn, rows: Int, into out: UnsafeMutablePointer<Int64>) {
+        switch input {
+        case .values(let column):
+            codes(of: column, rows: rows, into: out)
+        case .dictionary(let encoded):
+            let dictionary = encoded.dictionary
+            var entryCodes = [Int64](repeating: 0, count: dictionary.count)
+            for e in 0..<dictionary.count {
+                entryCodes[e] = Int64(dictionary.withValue(at: e) { interner.id(of: $0) })
+            }
+            entryCodes.withUnsafeBufferPointer { entryCodes in
+                encoded.indices.withUnsafeBufferPointer { indices in
+                    for i in 0..<rows { out[i] = entryCodes[Int(indices[i])] }
+                }
+            }
+        case .validity:
+            for i in 0..<rows { out[i] = 0 }
+        }
+    }
+
     /// The code of every row of `column` into `out` (placeholders under nulls).
     mutating func codes(of column: Column, rows: Int, into out: UnsafeMutablePointer<Int64>) {
         switch column.values {
