@@ -68,7 +68,10 @@ let package = Package(
         .testTarget(name: "PublishingTests", dependencies: ["Publishing", "TestSupport"]),
         .testTarget(name: "RollupsTests", dependencies: ["Rollups", "Publishing", "Parquet", "TestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "Daemon", "TestSupport"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Publishing", "MySQLSource", "Parquet", "Rollups", "TestSupport"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["Publishing", "MySQLSource", "Parquet", "Rollups", "TestSupport"]
+        ),
     ]
 )
 

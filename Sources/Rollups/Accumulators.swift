@@ -185,7 +185,9 @@ final class DecimalSumAccumulator: Accumulator {
                         for k in 0..<s.rows.count {
                             let row = Int(s.rows[k])
                             if let validity, !validity[row] { continue }
-                            let value = Self.bigEndian(UnsafeRawBufferPointer(rebasing: raw[(row * width)..<((row + 1) * width)]))
+                            let value = Self.bigEndian(
+                                UnsafeRawBufferPointer(rebasing: raw[(row * width)..<((row + 1) * width)])
+                            )
                             if !add(value, s.slots[k]) { return }
                         }
                     }

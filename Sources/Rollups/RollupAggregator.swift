@@ -126,7 +126,12 @@ final class RollupAggregator {
         for (f, filter) in plan.filters.enumerated() {
             var unsigned = false
             if case .integer(_, false)? = plan.readColumns[filter.input].logicalType { unsigned = true }
-            selected = keep(input.columns[filter.input], values: filterValues[f], unsigned: unsigned, selected: selected)
+            selected = keep(
+                input.columns[filter.input],
+                values: filterValues[f],
+                unsigned: unsigned,
+                selected: selected
+            )
         }
         guard selected > 0 else { return }
         rowsAggregated += selected
@@ -270,7 +275,9 @@ final class RollupAggregator {
                 }
             }
         case .int32, .int64:
-            let wanted = Set(values.map { $0.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(as: Int64.self)) } })
+            let wanted = Set(
+                values.map { $0.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(as: Int64.self)) } }
+            )
             for k in 0..<selected {
                 let row = Int(selectedRows[k])
                 if let validity, !validity[row] { continue }

@@ -26,7 +26,12 @@ enum RollupFiles {
             do {
                 reader = try ParquetFileReader(path: path)
             } catch {
-                throw RollupError(.ioFailed, rollup: plan.rollup.name, "cannot open the base file \(path)", cause: error)
+                throw RollupError(
+                    .ioFailed,
+                    rollup: plan.rollup.name,
+                    "cannot open the base file \(path)",
+                    cause: error
+                )
             }
             for name in plan.readColumnNames where reader.schema.index(of: name) == nil {
                 throw RollupError(
@@ -158,7 +163,12 @@ enum RollupFiles {
                     }
                 }
             } catch {
-                throw RollupError(.ioFailed, rollup: plan.rollup.name, "cannot read the base file \(path)", cause: error)
+                throw RollupError(
+                    .ioFailed,
+                    rollup: plan.rollup.name,
+                    "cannot read the base file \(path)",
+                    cause: error
+                )
             }
         }
         return found
@@ -184,7 +194,9 @@ enum RollupFiles {
         while start < buckets.count {
             let name = partition(of: buckets[start], granularity)
             var end = start + 1
-            while end < buckets.count && (buckets[end] == buckets[end - 1] || partition(of: buckets[end], granularity) == name) {
+            while end < buckets.count
+                && (buckets[end] == buckets[end - 1] || partition(of: buckets[end], granularity) == name)
+            {
                 end += 1
             }
             parts.append((name, start..<end))
@@ -209,7 +221,11 @@ enum RollupFiles {
         let summary: ParquetFileSummary
         var bounds: [(Int32, Int32)] = []
         do {
-            let writer = try ParquetFileWriter(path: staging.path(for: fileName), schema: plan.outputSchema, options: options)
+            let writer = try ParquetFileWriter(
+                path: staging.path(for: fileName),
+                schema: plan.outputSchema,
+                options: options
+            )
             var start = 0
             while start < buckets.count {
                 let group = rowGroup(of: buckets[start], plan.rowGroupGranularity)

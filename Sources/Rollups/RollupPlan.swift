@@ -134,7 +134,11 @@ public struct RollupPlan: Sendable {
                 case (.integer(let i), true):
                     throw fail(.unsupportedType, key, "column \"\(filter.column)\" is text: write \"\(i)\" as a string")
                 case (.string(let s), false):
-                    throw fail(.unsupportedType, key, "column \"\(filter.column)\" is an integer column: \"\(s)\" is text")
+                    throw fail(
+                        .unsupportedType,
+                        key,
+                        "column \"\(filter.column)\" is an integer column: \"\(s)\" is text"
+                    )
                 }
             }
             filters.append(Filter(input: input(descriptor), values: filter.values))
@@ -232,7 +236,8 @@ public struct RollupPlan: Sendable {
         func need(_ i: Int, _ mode: ReadMode) {
             switch (modes[i], mode) {
             case (.values, _), (_, .values): modes[i] = .values
-            case (.dictionary, _), (_, .dictionary): modes[i] = read[i].physicalType == .byteArray ? .dictionary : .values
+            case (.dictionary, _), (_, .dictionary):
+                modes[i] = read[i].physicalType == .byteArray ? .dictionary : .values
             default: modes[i] = .validity
             }
         }

@@ -163,7 +163,9 @@ struct RollupBuild {
             let previous = base.previous!
             let unchanged = base.unchangedPartitions!
             let changedPaths =
-                previous.index.files.filter { !unchanged.contains($0.partition) }.map { previous.directory + "/" + $0.path }
+                previous.index.files.filter { !unchanged.contains($0.partition) }.map {
+                    previous.directory + "/" + $0.path
+                }
                 + base.index.files.filter { !unchanged.contains($0.partition) }.map { base.directory + "/" + $0.path }
             let touched = BucketSet(try RollupFiles.buckets(plan, paths: changedPaths))
             try RollupFiles.aggregate(
@@ -177,7 +179,9 @@ struct RollupBuild {
                 RollupFiles.partitions(of: recomputed, rollup.partitionGranularity),
                 uniquingKeysWith: { a, _ in a }
             )
-            let touchedPartitions = Set(touched.sorted.map { RollupFiles.partition(of: $0, rollup.partitionGranularity) })
+            let touchedPartitions = Set(
+                touched.sorted.map { RollupFiles.partition(of: $0, rollup.partitionGranularity) }
+            )
             var names = Set(currentIndex.files.map(\.partition))
             names.formUnion(touchedPartitions)
             for name in names.sorted() {
@@ -197,7 +201,13 @@ struct RollupBuild {
                 let fresh = recomputedParts[name].map { recomputed.slice($0) }
                 let merged = Self.mergeByBucket(kept, fresh, schema: plan.outputSchema)
                 guard merged.rowCount > 0 else { continue }
-                let file = try RollupFiles.write(merged, partition: name, plan: plan, staging: staging, options: options)
+                let file = try RollupFiles.write(
+                    merged,
+                    partition: name,
+                    plan: plan,
+                    staging: staging,
+                    options: options
+                )
                 files.append(file)
                 rewritten += 1
                 bytesWritten += Int(file.bytes)

@@ -92,7 +92,8 @@ struct ValueCodes {
                         let start = offsets[i]
                         let end = offsets[i + 1]
                         if end - start == lastEnd - lastStart
-                            && (start == end || memcmp(raw.baseAddress! + start, raw.baseAddress! + lastStart, end - start) == 0)
+                            && (start == end
+                                || memcmp(raw.baseAddress! + start, raw.baseAddress! + lastStart, end - start) == 0)
                         {
                             out[i] = lastCode
                             continue
@@ -108,7 +109,9 @@ struct ValueCodes {
             let width = v.width
             v.bytes.withUnsafeBytes { raw in
                 for i in 0..<rows {
-                    out[i] = Int64(interner.id(of: UnsafeRawBufferPointer(rebasing: raw[(i * width)..<((i + 1) * width)])))
+                    out[i] = Int64(
+                        interner.id(of: UnsafeRawBufferPointer(rebasing: raw[(i * width)..<((i + 1) * width)]))
+                    )
                 }
             }
         }

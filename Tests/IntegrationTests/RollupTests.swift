@@ -11,16 +11,22 @@ import Testing
 @Suite(.requiresMySQL, .requiresPythonReaders)
 struct RollupsMatchDuckDB {
     /// Refreshes the scratch dataset with its rollups, as `refresh` and the daemon do.
-    static func refresh(_ scratch: ScratchDataset, full: Bool = false, reconcile: Bool = false) throws -> RefreshResult {
+    static func refresh(_ scratch: ScratchDataset, full: Bool = false, reconcile: Bool = false) throws -> RefreshResult
+    {
         let refresher = try scratch.refresher()
         let configuration = try #require(scratch.configuration)
-        refresher.derived = RollupPublisher(configuration: configuration, dataset: scratch.name, logger: refresher.logger)
+        refresher.derived = RollupPublisher(
+            configuration: configuration,
+            dataset: scratch.name,
+            logger: refresher.logger
+        )
         return try refresher.refresh(full: full, reconcile: reconcile)
     }
 
     /// `SELECT <keys>, <measures sorted by name> FROM base WHERE ... GROUP BY ALL`.
     static func sql(bucket: String, groups: [String], measures: [String: String], where condition: String) -> String {
-        let columns = ["\(bucket)"] + groups.map { "\"\($0)\"" }
+        let columns =
+            ["\(bucket)"] + groups.map { "\"\($0)\"" }
             + measures.keys.sorted().map { "\(measures[$0]!) AS \"\($0)\"" }
         return "SELECT \(columns.joined(separator: ", ")) FROM base WHERE \(condition) GROUP BY ALL"
     }
@@ -48,7 +54,8 @@ struct RollupsMatchDuckDB {
         )
         let daily: [String: String] = [
             "orders": "count(*)", "items": "sum(quantity)", "gmv": "sum(total)", "buyers": "count_distinct(buyer_id)",
-            "smallest": "min(total)", "largest": "max(total)", "first_at": "min(created_at)", "with_note": "count(note)",
+            "smallest": "min(total)", "largest": "max(total)", "first_at": "min(created_at)",
+            "with_note": "count(note)",
             "score_sum": "sum(score)", "big_max": "max(big)", "big_min": "min(big)", "notes": "count_distinct(note)",
             "last_channel": "max(channel)",
         ]
@@ -308,7 +315,8 @@ struct RollupsMatchDuckDB {
     @Test func anIntegerSumThatOverflowsIsAnErrorNamingTheRollupAndBucketAndNothingIsPublished() throws {
         let scratch = try ScratchDataset(
             "rollup_overflow",
-            columns: "id INT NOT NULL PRIMARY KEY, created_at DATE NOT NULL, updated_at DATETIME(6) NOT NULL, k BIGINT NOT NULL"
+            columns:
+                "id INT NOT NULL PRIMARY KEY, created_at DATE NOT NULL, updated_at DATETIME(6) NOT NULL, k BIGINT NOT NULL"
         )
         try scratch.admin(
             """
@@ -415,7 +423,9 @@ struct RollupMaintenance {
         let schema = try ParquetFileReader(path: folder + "/" + index.files[0].path).schema
         var logger = Logger(label: "itest.full")
         logger.logLevel = .error
-        let publisher = try #require(RollupPublisher(configuration: configuration, dataset: scratch.name, logger: logger))
+        let publisher = try #require(
+            RollupPublisher(configuration: configuration, dataset: scratch.name, logger: logger)
+        )
         let staged = try publisher.stage(
             for: BaseVersion(
                 dataset: try #require(configuration.dataset(named: scratch.name)),

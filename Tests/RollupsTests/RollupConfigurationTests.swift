@@ -147,8 +147,17 @@ import Testing
 /// The checks that need the base's column types (online check-config, every refresh).
 @Suite struct RollupTypeRules {
     static let schema = ParquetSchema(columns: [
-        ColumnDescriptor(name: "id", physicalType: .int64, logicalType: .integer(bitWidth: 64, signed: false), repetition: .required),
-        ColumnDescriptor(name: "created_at", physicalType: .int64, logicalType: .timestamp(unit: .micros, adjustedToUTC: false)),
+        ColumnDescriptor(
+            name: "id",
+            physicalType: .int64,
+            logicalType: .integer(bitWidth: 64, signed: false),
+            repetition: .required
+        ),
+        ColumnDescriptor(
+            name: "created_at",
+            physicalType: .int64,
+            logicalType: .timestamp(unit: .micros, adjustedToUTC: false)
+        ),
         ColumnDescriptor(name: "status", physicalType: .byteArray, logicalType: .string, repetition: .required),
         .decimal("total", precision: 14, scale: 2, repetition: .required),
         .decimal("huge", precision: 50, scale: 0),
@@ -164,7 +173,12 @@ import Testing
         every: .seconds(300)
     )
 
-    static func plan(_ measures: [String: String], groupBy: [String] = [], filters: [RollupFilter] = [], time: String? = nil)
+    static func plan(
+        _ measures: [String: String],
+        groupBy: [String] = [],
+        filters: [RollupFilter] = [],
+        time: String? = nil
+    )
         throws -> RollupPlan
     {
         try RollupPlan(
@@ -174,7 +188,9 @@ import Testing
                 time: time,
                 groupBy: groupBy,
                 filters: filters,
-                measures: measures.keys.sorted().map { try! RollupMeasure.parse(name: $0, expression: measures[$0]!).get() }
+                measures: measures.keys.sorted().map {
+                    try! RollupMeasure.parse(name: $0, expression: measures[$0]!).get()
+                }
             ),
             base: base,
             schema: schema,
@@ -211,15 +227,23 @@ import Testing
                 "rollup \"r\": key \"measures.gmv\": sum over column \"status\" (enum('a','b'), text or bytes) is not possible"
             )
         )
-        #expect(message { try Self.plan(["t": "sum(created_at)"]) }.contains("key \"measures.t\": sum over column \"created_at\""))
+        #expect(
+            message { try Self.plan(["t": "sum(created_at)"]) }.contains(
+                "key \"measures.t\": sum over column \"created_at\""
+            )
+        )
         #expect(message { try Self.plan(["h": "sum(huge)"]) }.contains("sums are exact up to DECIMAL(38)"))
         #expect(
-            message { try Self.plan(["n": "count(*)"], filters: [RollupFilter(column: "state", values: [.string("x")])]) }
-                .hasPrefix("rollup \"r\": key \"where.state\": dataset \"orders\" has no column \"state\"")
+            message {
+                try Self.plan(["n": "count(*)"], filters: [RollupFilter(column: "state", values: [.string("x")])])
+            }
+            .hasPrefix("rollup \"r\": key \"where.state\": dataset \"orders\" has no column \"state\"")
         )
         #expect(
-            message { try Self.plan(["n": "count(*)"], filters: [RollupFilter(column: "quantity", values: [.string("x")])]) }
-                .contains("key \"where.quantity\"")
+            message {
+                try Self.plan(["n": "count(*)"], filters: [RollupFilter(column: "quantity", values: [.string("x")])])
+            }
+            .contains("key \"where.quantity\"")
         )
         #expect(message { try Self.plan(["n": "count(*)"], groupBy: ["colour"]) }.contains("key \"group_by\""))
         #expect(message { try Self.plan(["n": "count(*)"], time: "status") }.contains("key \"time\""))
@@ -241,11 +265,20 @@ import Testing
     }
 
     @Test func aTimestampInATimeZoneTakesItsLocalDate() throws {
-        let column = ColumnDescriptor(name: "t", physicalType: .int64, logicalType: .timestamp(unit: .micros, adjustedToUTC: true))
+        let column = ColumnDescriptor(
+            name: "t",
+            physicalType: .int64,
+            logicalType: .timestamp(unit: .micros, adjustedToUTC: true)
+        )
         let bucketing = try Bucketing(column: column, grain: .day, timeZone: "America/New_York")
         let midnightUTC = Int64(CivilDays.from(year: 2024, month: 7, day: 1)) * 86_400_000_000
         var out: [Int32] = []
         bucketing.buckets(of: Column(values: .int64([midnightUTC - 1, midnightUTC + 5 * 3_600_000_000])), into: &out)
-        #expect(out == [Int32(CivilDays.from(year: 2024, month: 6, day: 30)), Int32(CivilDays.from(year: 2024, month: 7, day: 1))])
+        #expect(
+            out == [
+                Int32(CivilDays.from(year: 2024, month: 6, day: 30)),
+                Int32(CivilDays.from(year: 2024, month: 7, day: 1)),
+            ]
+        )
     }
 }

@@ -20,7 +20,10 @@ extension ParquetFileReader {
         let column = try resolve([name])[0]
         guard schema.columns[column].physicalType == .byteArray else { return nil }
         guard metadata.rowGroups.indices.contains(index) else {
-            throw ParquetError(.invalidArgument, "\(path) has \(rowGroupCount) row groups; there is no row group \(index)")
+            throw ParquetError(
+                .invalidArgument,
+                "\(path) has \(rowGroupCount) row groups; there is no row group \(index)"
+            )
         }
         // The footer says which encodings the chunk's data pages use.
         guard let meta = metadata.rowGroups[index].columns[column].metaData, meta.dictionaryPageOffset != nil,
@@ -69,7 +72,10 @@ struct DictionaryIndexSink: ColumnValueSink {
 
     mutating func setDictionary(_ data: UnsafeRawBufferPointer, count: Int) throws {
         try SinkSupport.checkDictionary(count: count, minimumBytes: count * 4, pageBytes: data.count)
-        var entries = ByteArrayAppender(out: ByteArrayBuffer(reservingCapacity: count, bytes: data.count), validity: nil)
+        var entries = ByteArrayAppender(
+            out: ByteArrayBuffer(reservingCapacity: count, bytes: data.count),
+            validity: nil
+        )
         _ = try PlainDecoding.forEachByteArray(data, count: count, into: &entries)
         dictionary = entries.out
     }

@@ -131,7 +131,9 @@ public struct RollupMeasure: Sendable, Equatable {
             return .success(RollupMeasure(name: name, function: .count, column: nil))
         }
         var column = argument
-        if column.count >= 2, column.hasPrefix("`"), column.hasSuffix("`") { column = String(column.dropFirst().dropLast()) }
+        if column.count >= 2, column.hasPrefix("`"), column.hasSuffix("`") {
+            column = String(column.dropFirst().dropLast())
+        }
         if let problem = TableReader.identifierProblem(column) {
             return .failure(RollupParseFailure("\"\(text)\": the column \(problem)"))
         }
@@ -190,7 +192,11 @@ struct RollupSectionParser {
         var seen = Set<String>()
         for (offset, element) in array.enumerated() {
             guard let table = element.table else {
-                fail(.wrongType, "rollup[#\(offset + 1)]", "expected a [[rollup]] table, found \(TableReader.show(element))")
+                fail(
+                    .wrongType,
+                    "rollup[#\(offset + 1)]",
+                    "expected a [[rollup]] table, found \(TableReader.show(element))"
+                )
                 failed = true
                 continue
             }
@@ -226,7 +232,11 @@ struct RollupSectionParser {
         var name = r.string("name", required: true)
         if let candidate = name {
             if !candidate.allSatisfy({ Self.namePattern.contains($0) }) || candidate.count > 128 {
-                r.report(.invalidValue, "name", "\"\(candidate)\" is not a safe directory name: use letters, digits, _ and - only")
+                r.report(
+                    .invalidValue,
+                    "name",
+                    "\"\(candidate)\" is not a safe directory name: use letters, digits, _ and - only"
+                )
                 name = nil
             } else {
                 r.prefix = "rollup[\(candidate)]"
@@ -256,7 +266,8 @@ struct RollupSectionParser {
         }
         let time = r.identifier("time")
         let grain = r.choice("grain", RollupGrain.self) ?? .day
-        let groupBy = r.has("group_by") && (r.table["group_by"]?.array?.isEmpty ?? false) ? [] : r.stringList("group_by")
+        let groupBy =
+            r.has("group_by") && (r.table["group_by"]?.array?.isEmpty ?? false) ? [] : r.stringList("group_by")
         for column in groupBy ?? [] {
             if let problem = TableReader.identifierProblem(column) {
                 r.report(.invalidValue, "group_by", "column \"\(column)\" \(problem)")
@@ -290,7 +301,8 @@ struct RollupSectionParser {
                         code: .invalidValue,
                         file: file,
                         key: r.dottedKey(key),
-                        message: "dataset \"\(base.name)\" does not publish column \"\(column)\" (it is not in its columns)"
+                        message:
+                            "dataset \"\(base.name)\" does not publish column \"\(column)\" (it is not in its columns)"
                     )
                 )
             }
@@ -334,7 +346,11 @@ struct RollupSectionParser {
     private mutating func parseWhere(_ r: inout TableReader) -> [RollupFilter]? {
         guard let value = r.table["where"] else { return [] }
         guard let table = value.table else {
-            r.report(.wrongType, "where", "expected a [rollup.where] table of column = [values], found \(TableReader.show(value))")
+            r.report(
+                .wrongType,
+                "where",
+                "expected a [rollup.where] table of column = [values], found \(TableReader.show(value))"
+            )
             return nil
         }
         var filters: [RollupFilter] = []
@@ -405,7 +421,9 @@ struct RollupSectionParser {
             switch RollupMeasure.parse(name: name, expression: text) {
             case .success(let measure): measures.append(measure)
             case .failure(let failure):
-                errors.append(ConfigurationError(code: .invalidValue, file: file, key: key, message: failure.description))
+                errors.append(
+                    ConfigurationError(code: .invalidValue, file: file, key: key, message: failure.description)
+                )
                 ok = false
             }
         }

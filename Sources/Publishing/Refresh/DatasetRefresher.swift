@@ -277,7 +277,8 @@ public final class DatasetRefresher: @unchecked Sendable {
                     directory: staging.directory,
                     index: index,
                     schema: plan.schema,
-                    previous: previous.flatMap { v in (try? publishedIndex(v)).map { (v, directory.versionPath(v), $0) } },
+                    previous: previous.flatMap { v in (try? publishedIndex(v)).map { (v, directory.versionPath(v), $0) }
+                    },
                     unchangedPartitions: full ? nil : Set(carried.map(\.partition)),
                     isNew: true
                 )

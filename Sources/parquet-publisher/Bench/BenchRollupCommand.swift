@@ -38,7 +38,8 @@ struct BenchRollupCommand: ParsableCommand {
         guard let first = index.files.first else { throw ValidationError("dataset \"\(base.name)\" has no files") }
         let schema = try ParquetFileReader(path: folder + "/" + first.path).schema
 
-        let scratch = out ?? FileManager.default.temporaryDirectory.appendingPathComponent("bench-rollup-\(getpid())").path
+        let scratch =
+            out ?? FileManager.default.temporaryDirectory.appendingPathComponent("bench-rollup-\(getpid())").path
         defer { if out == nil { try? FileManager.default.removeItem(atPath: scratch) } }
         try? FileManager.default.removeItem(atPath: scratch)
         configuration.publish.directory = scratch + "/public"

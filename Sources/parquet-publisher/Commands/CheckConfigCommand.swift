@@ -56,7 +56,10 @@ struct CheckConfigCommand: ParsableCommand {
                     rollup: rollup,
                     base: plan.dataset,
                     schema: plan.schema,
-                    mysqlTypes: Dictionary(plan.columns.map { ($0.name, $0.mysqlType) }, uniquingKeysWith: { a, _ in a })
+                    mysqlTypes: Dictionary(
+                        plan.columns.map { ($0.name, $0.mysqlType) },
+                        uniquingKeysWith: { a, _ in a }
+                    )
                 )
                 print(
                     "rollup \"\(rollup.name)\": ok, \(resolved.outputSchema.columns.count) columns (\(resolved.outputSchema.columns.map(\.name).joined(separator: ", ")))"

@@ -22,7 +22,10 @@ struct RefreshCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per dataset on stdout (version, rows, files rewritten, bytes, seconds).")
     var json = false
 
-    @Argument(help: "Datasets to refresh (default: every dataset in the configuration); a rollup's name refreshes its dataset.")
+    @Argument(
+        help:
+            "Datasets to refresh (default: every dataset in the configuration); a rollup's name refreshes its dataset."
+    )
     var datasets: [String] = []
 
     func run() throws {
@@ -60,7 +63,9 @@ struct RefreshCommand: ParsableCommand {
                     )
                 )
                 for rollup in result.derived {
-                    let how = rollup.full ? "full: \(rollup.reason ?? "")" : "\(rollup.filesRewritten) of \(rollup.files) files rewritten"
+                    let how =
+                        rollup.full
+                        ? "full: \(rollup.reason ?? "")" : "\(rollup.filesRewritten) of \(rollup.files) files rewritten"
                     FileHandle.standardError.write(
                         Data(
                             "\(rollup.name): v\(rollup.version) from \(dataset.name) v\(rollup.sourceVersion), \(rollup.rows) rows, \(how), \(String(format: "%.3f", rollup.seconds)) s\n"

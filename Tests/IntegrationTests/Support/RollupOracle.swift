@@ -73,7 +73,9 @@ enum RollupOracle {
     ) throws -> Comparison {
         func files(_ dataset: String) throws -> [String] {
             let folder = publicDirectory + "/" + dataset + "/current"
-            let index = try DatasetIndex.decode(Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/index.json"))))
+            let index = try DatasetIndex.decode(
+                Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/index.json")))
+            )
             return index.files.map { folder + "/" + $0.path }
         }
         let request: [String: Any] = [
@@ -86,7 +88,10 @@ enum RollupOracle {
             input: try JSONSerialization.data(withJSONObject: request)
         )
         guard result.succeeded else {
-            throw TestEnvironmentError(code: .pythonNotFound, message: "the DuckDB rollup oracle failed: \(result.errorOutput)")
+            throw TestEnvironmentError(
+                code: .pythonNotFound,
+                message: "the DuckDB rollup oracle failed: \(result.errorOutput)"
+            )
         }
         return try JSONDecoder().decode(Comparison.self, from: result.standardOutput)
     }
@@ -102,7 +107,11 @@ enum RollupOracle {
     ) throws {
         let comparison = try compare(publicDirectory: publicDirectory, rollup: rollup, base: base, sql: sql, keys: keys)
         #expect(comparison.ok, "\(rollup): \(comparison.mismatches)", sourceLocation: sourceLocation)
-        #expect(comparison.expectedRows > 0, "\(rollup): the reference query found no rows", sourceLocation: sourceLocation)
+        #expect(
+            comparison.expectedRows > 0,
+            "\(rollup): the reference query found no rows",
+            sourceLocation: sourceLocation
+        )
         #expect(comparison.sortedAsPublished, "\(rollup): rows are not stored in order", sourceLocation: sourceLocation)
     }
 }
