@@ -120,6 +120,43 @@ struct Bucketing: Sendable {
         }
     }
 
+    /// The range of buckets of index.json's `min`/`max` of the time column (ISO text), when the
+    /// time column is the base's `partition_by`; nil when unknown (NULLs only, or unreadable).
+    func bucketRange(indexMin: String?, indexMax: String?) -> ClosedRange<Int32>? {
+        guard let indexMin, let indexMax, let lo = ISO8601Timestamp.micros(from: indexMin),
+            let hi = ISO8601Timestamp.micros(from: indexMax)
+        else { return nil }
+        switch source {
+        case .date:
+            let days = { (x: Int64) in Int32(truncatingIfNeeded: x / 86_400_000_000) }
+            return bucketRange(min: Self.bytes(days(lo)), max: Self.bytes(days(hi)))
+        case .timestamp(_, let perSecond, _):
+            let units = { (x: Int64) in x / 1_000_000 * perSecond + (x % 1_000_000) * perSecond / 1_000_000 }
+            return bucketRange(min: Self.bytes(units(lo)), max: Self.bytes(units(hi)))
+        }
+    }
+
+    private static func bytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
+        withUnsafeBytes(of: value.littleEndian) { Array($0) }
+    }
+
+    /// Every bucket from `range.lowerBound` through `range.upperBound` (buckets are days since
+    /// 1970 of a bucket's first day; weeks and months step by their length).
+    func buckets(in range: ClosedRange<Int32>) -> [Int32] {
+        var out: [Int32] = []
+        var day = Int(range.lowerBound)
+        var last = Int32.min
+        while day <= Int(range.upperBound) {
+            let b = bucket(day: day)
+            if b != last {
+                out.append(b)
+                last = b
+            }
+            day += 1
+        }
+        return out
+    }
+
     /// The last day's bucket, so runs of one day cost one computation.
     private struct DayCache {
         var day = Int.min

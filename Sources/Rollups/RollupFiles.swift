@@ -18,10 +18,20 @@ enum RollupFiles {
         var range: ClosedRange<Int32>?
     }
 
-    /// The row groups of `paths` worth reading for `only` (all when nil), in file order.
-    static func plan(_ plan: RollupPlan, paths: [String], only: BucketSet?) throws -> [Work] {
+    /// The row groups of `paths` worth reading for `only` (all when nil), in file order. With
+    /// `ranges` (each file's buckets, from index.json), files that cannot hold a bucket asked for
+    /// are not even opened.
+    static func plan(
+        _ plan: RollupPlan,
+        paths: [String],
+        ranges: [ClosedRange<Int32>?]? = nil,
+        only: BucketSet?
+    ) throws -> [Work] {
         var work: [Work] = []
-        for path in paths {
+        for (p, path) in paths.enumerated() {
+            if let only, let ranges {
+                guard let range = ranges[p], only.intersects(range) else { continue }
+            }
             let reader: ParquetFileReader
             do {
                 reader = try ParquetFileReader(path: path)

@@ -172,6 +172,14 @@ struct RollupsMatchDuckDB {
         )
         #expect(weekly.files.map(\.partition).allSatisfy { $0.count == 7 }, "month files")
         #expect(weekly.rowGroupGranularity == .month)
+        // The dataset index format (docs/index.schema.json), with the rollup's fields.
+        for name in ["daily", "weekly"] {
+            let errors = try PythonParquetReader.fromEnvironment().jsonSchemaErrors(
+                in: URL(fileURLWithPath: scratch.publicDirectory + "/\(name)/current/index.json"),
+                schema: TestEnvironment.repositoryRoot.appendingPathComponent("docs/index.schema.json")
+            )
+            #expect(errors.isEmpty, "\(name)/index.json does not match docs/index.schema.json: \(errors)")
+        }
     }
 
     @Test func timestampsBucketByUTCOrTheirTimeZoneAndDatesByTheirDay() throws {
