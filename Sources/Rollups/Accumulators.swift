@@ -39,7 +39,7 @@ final class CountAccumulator: Accumulator {
     init(rowsOnly: Bool) { self.rowsOnly = rowsOnly }
 
     func grow(to count: Int) {
-        if counts.count < count { counts.append(contentsOf: repeatElement(0, count: count - counts.count)) }
+        extend(&counts, to: count, with: 0)
     }
 
     func add(_ input: InputColumn?, _ s: Selection) {
@@ -66,10 +66,8 @@ final class IntegerSumAccumulator: Accumulator {
     init(unsigned: Bool) { self.unsigned = unsigned }
 
     func grow(to count: Int) {
-        if sums.count < count {
-            sums.append(contentsOf: repeatElement(0, count: count - sums.count))
-            seen.append(contentsOf: repeatElement(false, count: count - seen.count))
-        }
+        extend(&sums, to: count, with: 0)
+        extend(&seen, to: count, with: false)
     }
 
     func add(_ input: InputColumn?, _ s: Selection) throws {
@@ -140,10 +138,8 @@ final class DecimalSumAccumulator: Accumulator {
     }
 
     func grow(to count: Int) {
-        if sums.count < count {
-            sums.append(contentsOf: repeatElement(0, count: count - sums.count))
-            seen.append(contentsOf: repeatElement(false, count: count - seen.count))
-        }
+        extend(&sums, to: count, with: 0)
+        extend(&seen, to: count, with: false)
     }
 
     func add(_ input: InputColumn?, _ s: Selection) throws {
@@ -236,10 +232,8 @@ final class FloatingSumAccumulator: Accumulator {
     private var seen: [Bool] = []
 
     func grow(to count: Int) {
-        if sums.count < count {
-            sums.append(contentsOf: repeatElement(0, count: count - sums.count))
-            seen.append(contentsOf: repeatElement(false, count: count - seen.count))
-        }
+        extend(&sums, to: count, with: 0)
+        extend(&seen, to: count, with: false)
     }
 
     func add(_ input: InputColumn?, _ s: Selection) {
@@ -289,10 +283,8 @@ final class ExtremeAccumulator: Accumulator {
     }
 
     func grow(to count: Int) {
-        if best.count < count {
-            best.append(contentsOf: repeatElement(0, count: count - best.count))
-            seen.append(contentsOf: repeatElement(false, count: count - seen.count))
-        }
+        extend(&best, to: count, with: 0)
+        extend(&seen, to: count, with: false)
     }
 
     func add(_ input: InputColumn?, _ s: Selection) {
@@ -377,7 +369,7 @@ final class DistinctCountAccumulator: Accumulator {
     }
 
     func grow(to count: Int) {
-        if counts.count < count { counts.append(contentsOf: repeatElement(0, count: count - counts.count)) }
+        extend(&counts, to: count, with: 0)
     }
 
     /// Bytes held by the open buckets' sets.
@@ -443,4 +435,10 @@ final class DistinctCountAccumulator: Accumulator {
 func withOptionalPointer<T, R>(_ array: [T]?, _ body: (UnsafePointer<T>?) -> R) -> R {
     guard let array else { return body(nil) }
     return array.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+/// Appends `value` to `array` until it has `count` elements (a new group slot's initial state).
+@inline(__always)
+func extend<T>(_ array: inout [T], to count: Int, with value: T) {
+    if array.count < count { array.append(contentsOf: repeatElement(value, count: count - array.count)) }
 }

@@ -27,6 +27,30 @@ public struct RollupPublisher: DerivedDatasets {
         self.logger = logger
     }
 
+    /// The current version of `dataset` as a base to build its rollups from in full (the
+    /// schema from its first file), for `bench rollup` and tests.
+    public static func currentBase(of dataset: DatasetConfiguration, in configuration: Configuration) throws -> BaseVersion {
+        let directory = DatasetDirectory(root: configuration.publish.directory, dataset: dataset.name)
+        guard let version = try directory.currentVersion() else {
+            throw RollupError(.ioFailed, rollup: "", "dataset \"\(dataset.name)\" has nothing published: refresh it first")
+        }
+        let folder = directory.versionPath(version)
+        let index = try DatasetIndex.decode(Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/index.json"))))
+        guard let first = index.files.first else {
+            throw RollupError(.ioFailed, rollup: "", "dataset \"\(dataset.name)\" v\(version) has no files")
+        }
+        return BaseVersion(
+            dataset: dataset,
+            version: version,
+            directory: folder,
+            index: index,
+            schema: try ParquetFileReader(path: folder + "/" + first.path).schema,
+            previous: nil,
+            unchangedPartitions: nil,
+            isNew: true
+        )
+    }
+
     public func stage(for base: BaseVersion) throws -> [any StagedDerivedVersion] {
         var staged: [any StagedDerivedVersion] = []
         do {

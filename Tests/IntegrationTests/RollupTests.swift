@@ -425,27 +425,14 @@ struct RollupMaintenance {
         var configuration = try #require(scratch.configuration)
         configuration.publish.directory = root + "/public"
         configuration.publish.stateDirectory = root + "/state"
-        let version = try #require(try scratch.directory.currentVersion())
-        let folder = scratch.directory.versionPath(version)
-        let index = try scratch.index(atVersionPath: folder)
-        let schema = try ParquetFileReader(path: folder + "/" + index.files[0].path).schema
+        let base = try RollupPublisher.currentBase(
+            of: try #require(configuration.dataset(named: scratch.name)),
+            in: try #require(scratch.configuration)
+        )
         var logger = Logger(label: "itest.full")
         logger.logLevel = .error
-        let publisher = try #require(
-            RollupPublisher(configuration: configuration, dataset: scratch.name, logger: logger)
-        )
-        let staged = try publisher.stage(
-            for: BaseVersion(
-                dataset: try #require(configuration.dataset(named: scratch.name)),
-                version: version,
-                directory: folder,
-                index: index,
-                schema: schema,
-                previous: nil,
-                unchangedPartitions: nil,
-                isNew: true
-            )
-        )
+        let publisher = try #require(RollupPublisher(configuration: configuration, dataset: scratch.name, logger: logger))
+        let staged = try publisher.stage(for: base)
         for version in staged where version.name == rollup { _ = try version.commit(now: Date()) }
         return configuration.publish.directory + "/" + rollup + "/current"
     }

@@ -71,13 +71,7 @@ struct DictionaryIndexSink: ColumnValueSink {
     mutating func startChunk() { dictionary = nil }
 
     mutating func setDictionary(_ data: UnsafeRawBufferPointer, count: Int) throws {
-        try SinkSupport.checkDictionary(count: count, minimumBytes: count * 4, pageBytes: data.count)
-        var entries = ByteArrayAppender(
-            out: ByteArrayBuffer(reservingCapacity: count, bytes: data.count),
-            validity: nil
-        )
-        _ = try PlainDecoding.forEachByteArray(data, count: count, into: &entries)
-        dictionary = entries.out
+        dictionary = try SinkSupport.byteArrayDictionary(data, count: count)
     }
 
     mutating func appendPage(

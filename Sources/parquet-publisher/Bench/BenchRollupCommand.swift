@@ -29,14 +29,8 @@ struct BenchRollupCommand: ParsableCommand {
         guard let definition = configuration.rollups.first(where: { $0.name == rollup }),
             let base = configuration.dataset(named: definition.from)
         else { throw ValidationError("no rollup named \"\(rollup)\" in \(configuration.file)") }
-        let directory = DatasetDirectory(root: configuration.publish.directory, dataset: base.name)
-        guard let version = try directory.currentVersion() else {
-            throw ValidationError("dataset \"\(base.name)\" has nothing published: refresh it first")
-        }
-        let folder = directory.versionPath(version)
-        let index = try DatasetIndex.decode(Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/index.json"))))
-        guard let first = index.files.first else { throw ValidationError("dataset \"\(base.name)\" has no files") }
-        let schema = try ParquetFileReader(path: folder + "/" + first.path).schema
+        let baseVersion = try RollupPublisher.currentBase(of: base, in: configuration)
+        let index = baseVersion.index
 
         let scratch =
             out ?? FileManager.default.temporaryDirectory.appendingPathComponent("bench-rollup-\(getpid())").path
@@ -49,23 +43,12 @@ struct BenchRollupCommand: ParsableCommand {
             return
         }
         let start = ContinuousClock.now
-        let staged = try publisher.stage(
-            for: BaseVersion(
-                dataset: base,
-                version: version,
-                directory: folder,
-                index: index,
-                schema: schema,
-                previous: nil,
-                unchangedPartitions: nil,
-                isNew: true
-            )
-        )
+        let staged = try publisher.stage(for: baseVersion)
         for version in staged { _ = try version.commit(now: Date()) }
         let seconds = Double((ContinuousClock.now - start) / .microseconds(1)) / 1e6
         let result = staged.first?.result
         let object: [String: Any] = [
-            "rollup": rollup, "source_version": version, "seconds": seconds, "rows": result?.rows ?? 0,
+            "rollup": rollup, "source_version": baseVersion.version, "seconds": seconds, "rows": result?.rows ?? 0,
             "files": result?.files ?? 0, "bytes": result?.bytesWritten ?? 0,
             "base_bytes": index.files.reduce(0) { $0 + $1.bytes }, "base_rows": index.rows,
         ]
