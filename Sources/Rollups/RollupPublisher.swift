@@ -29,10 +29,17 @@ public struct RollupPublisher: DerivedDatasets {
 
     /// The current version of `dataset` as a base to build its rollups from in full (the
     /// schema from its first file), for `bench rollup` and tests.
-    public static func currentBase(of dataset: DatasetConfiguration, in configuration: Configuration) throws -> BaseVersion {
+    public static func currentBase(
+        of dataset: DatasetConfiguration,
+        in configuration: Configuration
+    ) throws -> BaseVersion {
         let directory = DatasetDirectory(root: configuration.publish.directory, dataset: dataset.name)
         guard let version = try directory.currentVersion() else {
-            throw RollupError(.ioFailed, rollup: "", "dataset \"\(dataset.name)\" has nothing published: refresh it first")
+            throw RollupError(
+                .ioFailed,
+                rollup: "",
+                "dataset \"\(dataset.name)\" has nothing published: refresh it first"
+            )
         }
         let folder = directory.versionPath(version)
         let index = try DatasetIndex.decode(Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/index.json"))))
@@ -186,14 +193,38 @@ struct RollupBuild {
             // Which buckets the base's rewritten files held, before and after.
             let previous = base.previous!
             let unchanged = base.unchangedPartitions!
-            let changedPaths =
-                previous.index.files.filter { !unchanged.contains($0.partition) }.map {
-                    previous.directory + "/" + $0.path
+            let changedOld = previous.index.files.filter { !unchanged.contains($0.partition) }
+            let changedNew = base.index.files.filter { !unchanged.contains($0.partition) }
+            let touched: BucketSet
+            var ranges: [ClosedRange<Int32>?]?
+            if plan.timeColumn == base.dataset.partitionBy {
+                // index.json has the time column's range per row group of every file: the
+                // buckets the rewritten files held, and which files can hold them, without
+                // reading any time column; then the buckets whose row groups kept their bytes
+                // are dropped.
+                var buckets: [Int32] = []
+                for file in changedOld + changedNew {
+                    for group in file.rowGroups {
+                        if let range = plan.bucketing.bucketRange(indexMin: group.min, indexMax: group.max) {
+                            buckets += plan.bucketing.buckets(in: range)
+                        }
+                    }
                 }
-                + base.index.files.filter { !unchanged.contains($0.partition) }.map { base.directory + "/" + $0.path }
-            let touched = BucketSet(try RollupFiles.buckets(plan, paths: changedPaths))
+                touched = try Self.changed(
+                    BucketSet(buckets),
+                    plan: plan,
+                    old: changedOld.map { (previous.directory, $0) },
+                    new: changedNew.map { (base.directory, $0) }
+                )
+                ranges = base.index.files.map { plan.bucketing.bucketRange(indexMin: $0.min, indexMax: $0.max) }
+            } else {
+                let changedPaths =
+                    changedOld.map { previous.directory + "/" + $0.path }
+                    + changedNew.map { base.directory + "/" + $0.path }
+                touched = BucketSet(try RollupFiles.buckets(plan, paths: changedPaths))
+            }
             try RollupFiles.aggregate(
-                RollupFiles.plan(plan, paths: basePaths, only: touched),
+                RollupFiles.plan(plan, paths: basePaths, ranges: ranges, only: touched),
                 into: aggregator,
                 only: touched
             )
@@ -283,6 +314,62 @@ struct RollupBuild {
             ),
             rowsRead: aggregator.rowsRead
         )
+    }
+
+    /// The buckets of `candidates` whose rows may differ between the old and new versions of
+    /// the rewritten base files: a bucket is unchanged when, in every rewritten partition, the
+    /// row groups that can hold it are as many before as after and store the same bytes for
+    /// every column the rollup reads (same bytes, same values). A refresh rewrites a month file
+    /// for a change to one day; this keeps the month's other days from being recomputed.
+    static func changed(
+        _ candidates: BucketSet,
+        plan: RollupPlan,
+        old: [(String, IndexFile)],
+        new: [(String, IndexFile)]
+    ) throws -> BucketSet {
+        struct Side {
+            var reader: ParquetFileReader
+            var groups: [(index: Int, range: ClosedRange<Int32>?, rows: Int)]
+            var chunks: [Int: [[UInt8]]] = [:]
+
+            mutating func bytes(_ group: Int, _ names: [String]) throws -> [[UInt8]] {
+                if let cached = chunks[group] { return cached }
+                let read = try names.map { try reader.storedColumnChunk(rowGroup: group, column: $0) }
+                chunks[group] = read
+                return read
+            }
+        }
+        func side(_ folder: String, _ file: IndexFile) throws -> Side {
+            Side(
+                reader: try ParquetFileReader(path: folder + "/" + file.path),
+                groups: file.rowGroups.enumerated().map { i, group in
+                    (i, plan.bucketing.bucketRange(indexMin: group.min, indexMax: group.max), group.rows)
+                }
+            )
+        }
+        var pairs: [String: (old: Side?, new: Side?)] = [:]
+        for (folder, file) in old { pairs[file.partition, default: (nil, nil)].old = try side(folder, file) }
+        for (folder, file) in new { pairs[file.partition, default: (nil, nil)].new = try side(folder, file) }
+        let names = plan.readColumnNames
+        var changed: [Int32] = []
+        for bucket in candidates.sorted {
+            var same = true
+            for name in pairs.keys where same {
+                var pair = pairs[name]!
+                let before = pair.old?.groups.filter { $0.range?.contains(bucket) ?? true } ?? []
+                let after = pair.new?.groups.filter { $0.range?.contains(bucket) ?? true } ?? []
+                if before.count != after.count || zip(before, after).contains(where: { $0.rows != $1.rows }) {
+                    same = false
+                    break
+                }
+                for (a, b) in zip(before, after) where same {
+                    same = try pair.old!.bytes(a.index, names) == pair.new!.bytes(b.index, names)
+                }
+                pairs[name] = pair
+            }
+            if !same { changed.append(bucket) }
+        }
+        return BucketSet(changed)
     }
 
     /// A published rollup file, read back whole (rollup files are small: a year of days).

@@ -431,7 +431,9 @@ struct RollupMaintenance {
         )
         var logger = Logger(label: "itest.full")
         logger.logLevel = .error
-        let publisher = try #require(RollupPublisher(configuration: configuration, dataset: scratch.name, logger: logger))
+        let publisher = try #require(
+            RollupPublisher(configuration: configuration, dataset: scratch.name, logger: logger)
+        )
         let staged = try publisher.stage(for: base)
         for version in staged where version.name == rollup { _ = try version.commit(now: Date()) }
         return configuration.publish.directory + "/" + rollup + "/current"

@@ -80,7 +80,10 @@ enum SinkSupport {
     /// A BYTE_ARRAY dictionary page: `count` PLAIN values, laid out back to back.
     static func byteArrayDictionary(_ data: UnsafeRawBufferPointer, count: Int) throws -> ByteArrayBuffer {
         try checkDictionary(count: count, minimumBytes: count * 4, pageBytes: data.count)
-        var entries = ByteArrayAppender(out: ByteArrayBuffer(reservingCapacity: count, bytes: data.count), validity: nil)
+        var entries = ByteArrayAppender(
+            out: ByteArrayBuffer(reservingCapacity: count, bytes: data.count),
+            validity: nil
+        )
         _ = try PlainDecoding.forEachByteArray(data, count: count, into: &entries)
         return entries.out
     }

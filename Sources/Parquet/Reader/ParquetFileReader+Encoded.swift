@@ -44,6 +44,26 @@ extension ParquetFileReader {
         return DictionaryColumn(dictionary: dictionary, indices: indices, validity: decoded.validity)
     }
 
+    /// The bytes of column `name`'s chunk in row group `index` as stored (pages, compressed):
+    /// two chunks with the same bytes hold the same values, which tells a caller what did not
+    /// change between two versions of a file without decoding either.
+    public func storedColumnChunk(rowGroup index: Int, column name: String) throws -> [UInt8] {
+        let column = try resolve([name])[0]
+        guard metadata.rowGroups.indices.contains(index) else {
+            throw ParquetError(
+                .invalidArgument,
+                "\(path) has \(rowGroupCount) row groups; there is no row group \(index)"
+            )
+        }
+        let context = "\(path), row group \(index), column \"\(name)\""
+        guard let meta = metadata.rowGroups[index].columns[column].metaData else {
+            throw ParquetError(.corruptFile, "\(context): the column chunk has no meta_data")
+        }
+        let range = try byteRange(of: meta, context: context)
+        readCounter.add(range.count, ordering: .relaxed)
+        return try file.read(at: range.lowerBound, count: range.count)
+    }
+
     /// Only which rows of column `name` in row group `index` are non-null (nil: all of them),
     /// values skipped: what counting a column's values needs. A REQUIRED column is not read.
     public func readValidity(rowGroup index: Int, column name: String) throws -> [Bool]? {

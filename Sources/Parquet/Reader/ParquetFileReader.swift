@@ -30,8 +30,8 @@ public final class ParquetFileReader: Sendable {
     /// The file's size in bytes when it was opened.
     public let fileSize: Int
     public let options: ParquetReaderOptions
-    private let file: ReadOnlyFile
-    private let readCounter = Atomic<Int>(0)
+    let file: ReadOnlyFile
+    let readCounter = Atomic<Int>(0)
 
     static let magic: [UInt8] = Array("PAR1".utf8)
     static let encryptedMagic: [UInt8] = Array("PARE".utf8)
