@@ -118,7 +118,7 @@ struct RollupBuild {
             mysqlTypes: Dictionary(base.index.schema.map { ($0.name, $0.mysqlType) }, uniquingKeysWith: { a, _ in a })
         )
         let directory = self.directory
-        try FileOperationsBridge.makeDirectory(directory.path)
+        try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
         let leftovers = try directory.removeLeftovers()
         if !leftovers.isEmpty {
             logger.notice("removed leftovers of an interrupted publish", metadata: ["files": "\(leftovers)"])
@@ -197,7 +197,14 @@ struct RollupBuild {
             let changedNew = base.index.files.filter { !unchanged.contains($0.partition) }
             let touched: BucketSet
             var ranges: [ClosedRange<Int32>?]?
-            if plan.timeColumn == base.dataset.partitionBy {
+            // Every row group of a rewritten file has its range in index.json (min null: NULL
+            // times only), unless its text does not parse: then read the time column instead.
+            let rangesKnown = (changedOld + changedNew).allSatisfy { file in
+                file.rowGroups.allSatisfy {
+                    $0.min == nil || plan.bucketing.bucketRange(indexMin: $0.min, indexMax: $0.max) != nil
+                }
+            }
+            if plan.timeColumn == base.dataset.partitionBy && rangesKnown {
                 // index.json has the time column's range per row group of every file: the
                 // buckets the rewritten files held, and which files can hold them, without
                 // reading any time column; then the buckets whose row groups kept their bytes
@@ -352,12 +359,13 @@ struct RollupBuild {
         for (folder, file) in new { pairs[file.partition, default: (nil, nil)].new = try side(folder, file) }
         let names = plan.readColumnNames
         var changed: [Int32] = []
+        // A row group without a range holds NULL times only (index.json's min is null): no bucket.
         for bucket in candidates.sorted {
             var same = true
             for name in pairs.keys where same {
                 var pair = pairs[name]!
-                let before = pair.old?.groups.filter { $0.range?.contains(bucket) ?? true } ?? []
-                let after = pair.new?.groups.filter { $0.range?.contains(bucket) ?? true } ?? []
+                let before = pair.old?.groups.filter { $0.range?.contains(bucket) ?? false } ?? []
+                let after = pair.new?.groups.filter { $0.range?.contains(bucket) ?? false } ?? []
                 if before.count != after.count || zip(before, after).contains(where: { $0.rows != $1.rows }) {
                     same = false
                     break
@@ -475,12 +483,5 @@ final class StagedRollup: StagedDerivedVersion, @unchecked Sendable {
 
     func discard() {
         try? staging.discard()
-    }
-}
-
-/// Creating the rollup's folder (Publishing's file helpers are internal to it).
-enum FileOperationsBridge {
-    static func makeDirectory(_ path: String) throws {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 }

@@ -554,4 +554,25 @@ struct RollupMaintenance {
         let manifest = try #require(try ManifestStore(root: scratch.publicDirectory).load())
         #expect(manifest.datasets["daily"]?.version == 2 && manifest.datasets["daily"]?.sourceVersion == 1)
     }
+
+    @Test func theCommandsHandleRollupsWithTheirBase() throws {
+        let scratch = try Self.fixture()
+        // A rollup's name refreshes its base (nothing changed: no version, no rollup version).
+        let refresh = try PublisherBinary.run(["refresh", "--json", "--config", scratch.configPath, "daily"])
+        #expect(refresh.succeeded, "\(refresh.errorOutput)")
+        let result = try #require(try JSONSerialization.jsonObject(with: refresh.standardOutput) as? [String: Any])
+        #expect(result["dataset"] as? String == "ds")
+        #expect((result["rollups"] as? [Any])?.isEmpty == true)
+
+        let status = try PublisherBinary.run(["status", "--json", "--config", scratch.configPath])
+        #expect(status.succeeded, "\(status.errorOutput)")
+        let document = try #require(try JSONSerialization.jsonObject(with: status.standardOutput) as? [String: Any])
+        let daily = try #require((document["datasets"] as? [String: Any])?["daily"] as? [String: Any])
+        #expect(daily["rollup_of"] as? String == "ds")
+        #expect(daily["version"] as? Int == 1 && daily["source_version"] as? Int == 1)
+
+        let check = try PublisherBinary.run(["check-config", "--config", scratch.configPath])
+        #expect(check.succeeded, "\(check.errorOutput)")
+        #expect(check.output.contains("rollup \"daily\": ok, 7 columns (day, status, first, n, qtys, ratio, total)"))
+    }
 }
