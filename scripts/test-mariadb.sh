@@ -189,6 +189,8 @@ write_config() {
     local user_line=""
     # mariadbd refuses to run as root unless told to; the data directory is root's then.
     if [ "$(id -u)" = 0 ]; then user_line="user = root"; fi
+    # Temporary tables in the server's own folder, not a /tmp shared with other servers.
+    mkdir -p "$DIR/tmp"
     cat >"$CNF" <<EOF
 # Written by scripts/test-mariadb.sh for a throwaway server; regenerated at every start.
 [mariadbd]
@@ -197,6 +199,7 @@ datadir = $DATADIR
 socket = $SOCKET
 pid-file = $PIDFILE
 log-error = $ERRLOG
+tmpdir = $DIR/tmp
 port = $port
 bind-address = 127.0.0.1
 skip-name-resolve
