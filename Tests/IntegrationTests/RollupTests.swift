@@ -443,16 +443,24 @@ struct RollupMaintenance {
         let scratch = try Self.fixture()
         let before = scratch.publicDirectory + "/daily/v1"
         let beforePaid = scratch.publicDirectory + "/by_paid/v1"
-        // March: rows moved three days on, rows moved to another group, rows deleted (found by
-        // reconciliation); June: new rows and a changed amount.
+        // March (ids 1080...1638): random rows moved three days on, moved to another group,
+        // deleted (found by reconciliation); June: new rows at random hours, a changed amount.
+        func ids(_ range: ClosedRange<Int>) -> String {
+            (0..<10).map { _ in String(Int.random(in: range)) }.joined(separator: ", ")
+        }
+        let (moved, flipped, deleted) = (ids(1080...1580), ids(1080...1638), ids(1080...1638))
+        let inserted = (1...20).map { n in
+            "(\(5000 + n), TIMESTAMPADD(MINUTE, \(Int.random(in: 0..<43_200)), '2024-06-01'), NULL, UTC_TIMESTAMP(6), "
+                + "'\(["a", "b", "c"].randomElement()!)', \(n), \(n), 0.1)"
+        }
+        let changes = "moved \(moved); flipped \(flipped); deleted \(deleted)"
         try scratch.admin(
             """
-            UPDATE $T SET created_at = TIMESTAMPADD(DAY, 3, created_at), updated_at = UTC_TIMESTAMP(6) WHERE id BETWEEN 1200 AND 1209;
-            UPDATE $T SET status = IF(status = 'a', 'b', 'a'), updated_at = UTC_TIMESTAMP(6) WHERE id BETWEEN 1300 AND 1309;
-            DELETE FROM $T WHERE id BETWEEN 1400 AND 1409;
-            INSERT INTO $T SELECT 5000 + seq, TIMESTAMPADD(HOUR, seq * 5, '2024-06-10'), NULL, UTC_TIMESTAMP(6), 'c', seq, seq, 0.1
-              FROM seq_1_to_20;
-            UPDATE $T SET total = 1.5, updated_at = UTC_TIMESTAMP(6) WHERE id = 2900
+            UPDATE $T SET created_at = TIMESTAMPADD(DAY, 3, created_at), updated_at = UTC_TIMESTAMP(6) WHERE id IN (\(moved));
+            UPDATE $T SET status = IF(status = 'a', 'b', 'a'), updated_at = UTC_TIMESTAMP(6) WHERE id IN (\(flipped));
+            DELETE FROM $T WHERE id IN (\(deleted));
+            INSERT INTO $T VALUES \(inserted.joined(separator: ", "));
+            UPDATE $T SET total = 1.5, updated_at = UTC_TIMESTAMP(6) WHERE id = \(Int.random(in: 2736...3000))
             """
         )
         let result = try RollupsMatchDuckDB.refresh(scratch, reconcile: true)
@@ -486,12 +494,12 @@ struct RollupMaintenance {
             let incremental = scratch.publicDirectory + "/\(rollup)/current"
             let fullIndex = try scratch.index(atVersionPath: full)
             let incrementalIndex = try scratch.index(atVersionPath: incremental)
-            #expect(fullIndex.files == incrementalIndex.files, "\(rollup): index.json files")
+            #expect(fullIndex.files == incrementalIndex.files, "\(rollup): index.json files after \(changes)")
             #expect(fullIndex.sourceVersion == incrementalIndex.sourceVersion)
             for file in fullIndex.files {
                 let a = try Data(contentsOf: URL(fileURLWithPath: full + "/" + file.path))
                 let b = try Data(contentsOf: URL(fileURLWithPath: incremental + "/" + file.path))
-                #expect(a == b, "\(rollup)/\(file.path) differs from a full build")
+                #expect(a == b, "\(rollup)/\(file.path) differs from a full build after \(changes)")
             }
         }
         try RollupOracle.expectMatch(

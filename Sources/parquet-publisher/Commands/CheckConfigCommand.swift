@@ -21,7 +21,9 @@ struct CheckConfigCommand: ParsableCommand {
     func run() throws {
         let logger = CommandLogging.bootstrap(label: "parquet-publisher.check-config")
         let configuration = try CommandLogging.loadConfiguration(config)
-        let rollups = configuration.rollups.isEmpty ? "" : ", \(configuration.rollups.count) rollup\(configuration.rollups.count == 1 ? "" : "s")"
+        let rollups =
+            configuration.rollups.isEmpty
+            ? "" : ", \(configuration.rollups.count) rollup\(configuration.rollups.count == 1 ? "" : "s")"
         print("\(configuration.file): syntax and keys ok, \(configuration.datasets.count) datasets\(rollups)")
         guard !offline else { return }
         let connector = try SourceConnector(configuration: configuration, logger: logger)
