@@ -148,8 +148,20 @@ public final class Scheduler: @unchecked Sendable {
             if try ManifestStore(root: configuration.publish.directory).repair(directory) {
                 logger.notice("manifest.json repaired to name the current version", metadata: ["dataset": "\(name)"])
             }
-            // Its rollups' folders: a rollup left behind its base is caught up by the first cycle.
+            // Its rollups: a crash between the base's commit and theirs leaves them computed from
+            // the previous base version, which the repaired manifest no longer names. Such an
+            // entry is taken out (a reader sees no rollup rather than a mismatched one) until the
+            // first cycle catches the rollup up.
+            let store = ManifestStore(root: configuration.publish.directory)
+            let baseVersion = try store.load()?.datasets[name]?.version
             for rollup in configuration.rollups where rollup.from == name {
+                if let entry = try store.load()?.datasets[rollup.name], entry.sourceVersion != baseVersion {
+                    try store.remove(dataset: rollup.name)
+                    logger.notice(
+                        "manifest.json no longer names the rollup: it was computed from \(name) v\(entry.sourceVersion ?? 0), not v\(baseVersion ?? 0); the next cycle recomputes it",
+                        metadata: ["dataset": "\(rollup.name)"]
+                    )
+                }
                 let removed = try DatasetDirectory(root: configuration.publish.directory, dataset: rollup.name)
                     .removeLeftovers()
                 if !removed.isEmpty {

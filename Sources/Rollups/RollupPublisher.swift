@@ -153,7 +153,13 @@ struct RollupBuild {
             reason =
                 "v\(current!) was computed from \(rollup.from) v\(currentIndex?.sourceVersion ?? 0), not v\(expectedSource ?? 0)"
         }
-        if reason == nil && !base.isNew { return nil }  // no base change, no rollup version
+        if reason == nil && !base.isNew {
+            // A crash before the manifest update (or the daemon's start-up check) can leave
+            // manifest.json without this version: publish it again so the manifest names it.
+            let entry = try ManifestStore(root: configuration.publish.directory).load()?.datasets[rollup.name]
+            if entry?.version == current && entry?.sourceVersion == base.version { return nil }  // no base change
+            reason = "manifest.json does not name v\(current!) computed from \(rollup.from) v\(base.version)"
+        }
         if reason == nil && (base.unchangedPartitions == nil || base.previous == nil) {
             reason = "the base was rebuilt in full"
         }

@@ -583,4 +583,17 @@ struct RollupMaintenance {
         #expect(check.succeeded, "\(check.errorOutput)")
         #expect(check.output.contains("rollup \"daily\": ok, 7 columns (day, status, first, n, qtys, ratio, total)"))
     }
+
+    @Test func aRollupMissingFromTheManifestIsPublishedAgainByTheNextCycle() throws {
+        let scratch = try Self.fixture()
+        // What the daemon's start-up check does to a rollup computed from another base version.
+        try ManifestStore(root: scratch.publicDirectory).remove(dataset: "daily")
+        let result = try RollupsMatchDuckDB.refresh(scratch)
+        #expect(result.version == nil, "the base did not change")
+        let daily = try #require(result.derived.first { $0.name == "daily" })
+        #expect(daily.full && daily.reason?.contains("manifest.json does not name v1") == true)
+        let entry = try #require(try ManifestStore(root: scratch.publicDirectory).load()?.datasets["daily"])
+        #expect(entry.version == 2 && entry.sourceVersion == 1)
+        #expect(!result.derived.contains { $0.name == "by_paid" })
+    }
 }
