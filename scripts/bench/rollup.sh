@@ -70,6 +70,7 @@ rows = con.execute(f"""
 print(json.dumps({"seconds": time.perf_counter() - start, "rows": len(rows)}))
 PY
 }
+rss=$("$PYTHON" scripts/bench/measure.py "$BIN" bench rollup --config "$DIR/config.toml" --out "$DIR/scratch" orders_daily 2>/dev/null)
 results=()
 for _ in $(seq "$REPEATS"); do
     results+=("ours $(ours)")
@@ -83,7 +84,7 @@ sql "INSERT INTO orders SELECT $ROWS + seq, 1, 1, 1, 'paid', 1, 9.99, 9.99, 'EUR
   TIMESTAMPADD(SECOND, ($ROWS + seq) * 12, '2023-01-01'), UTC_TIMESTAMP(6) FROM seq_1_to_1000"
 "$BIN" refresh --json --config "$DIR/config.toml" > "$DIR/incremental.json" 2>/dev/null
 
-RESULTS="$(printf '%s\n' "${results[@]}")" FULL="$(cat "$DIR/full.json")" INCREMENTAL="$(cat "$DIR/incremental.json")" \
+RSS="$rss" RESULTS="$(printf '%s\n' "${results[@]}")" FULL="$(cat "$DIR/full.json")" INCREMENTAL="$(cat "$DIR/incremental.json")" \
     "$PYTHON" - <<'PY'
 import json, os, statistics
 ours, duck = [], []
@@ -103,7 +104,9 @@ print(f"  runs: ours {[round(r['seconds'], 3) for r in ours]}, DuckDB {[round(r[
 print(f"maintenance after an incremental refresh ({inc['rows_fetched']} rows read, {inc['files_rewritten']} base files "
       f"rewritten): {rollup['seconds']:.3f} s (target < 0.2 s), {rollup['files_rewritten']} of {rollup['files']} rollup files rewritten")
 print(f"size: {size:,} bytes, {size / base:.4%} of the base's {base:,} (target < 1%)")
+rss_mb = round(int(os.environ["RSS"].split()[1]) / 1024, 1)
+print(f"peak RSS of a full build (bench rollup): {rss_mb} MB")
 print(json.dumps({"full_build_seconds": ours_s, "duckdb_seconds": duck_s, "ratio": round(ours_s / duck_s, 3),
-                  "maintenance_seconds": rollup["seconds"], "rollup_bytes": size, "base_bytes": base,
+                  "maintenance_seconds": rollup["seconds"], "rollup_bytes": size, "base_bytes": base, "peak_rss_mb": rss_mb,
                   "size_ratio": round(size / base, 5)}, sort_keys=True))
 PY
