@@ -9,17 +9,21 @@ public struct Configuration: Sendable, Equatable {
     public var source: SourceConfiguration
     public var publish: PublishConfiguration
     public var datasets: [DatasetConfiguration]
+    /// `[[target]]`: where each new version is carried after the local publish (docs/delivery.md).
+    public var targets: [TargetConfiguration]
 
     public init(
         file: String,
         source: SourceConfiguration,
         publish: PublishConfiguration,
-        datasets: [DatasetConfiguration]
+        datasets: [DatasetConfiguration],
+        targets: [TargetConfiguration] = []
     ) {
         self.file = file
         self.source = source
         self.publish = publish
         self.datasets = datasets
+        self.targets = targets
     }
 
     public func dataset(named name: String) -> DatasetConfiguration? {
@@ -65,7 +69,7 @@ public struct Configuration: Sendable, Equatable {
 /// Every key the file may hold, per table. Unknown keys are errors; docs/configuration.md has
 /// a row for each of these (a test checks it).
 public enum ConfigurationKeys {
-    public static let topLevel = ["source", "publish", "dataset"]
+    public static let topLevel = ["source", "publish", "dataset", "target"]
     public static let source = [
         "host", "socket", "port", "user", "password_file", "option_file", "database",
         "ssl_mode", "ssl_ca", "ssl_cert", "ssl_key", "connect_timeout", "read_timeout",
@@ -79,4 +83,5 @@ public enum ConfigurationKeys {
         "partition_granularity", "row_group_granularity", "every", "lookback", "max_rows_per_row_group",
         "reconcile_every", "deleted_column", "compression_level", "refresh_timeout", "chunk_rows",
     ]
+    public static let target = ["name", "datasets", "command", "timeout", "max_backoff"]
 }

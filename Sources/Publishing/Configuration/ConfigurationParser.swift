@@ -52,8 +52,11 @@ struct ConfigurationParser {
         let source = section(root, "source").flatMap { parseSource($0) }
         let publish = section(root, "publish").flatMap { parsePublish($0) }
         let datasets = parseDatasets(root, source: source, publish: publish)
+        let targets = TargetsParser(file: file, baseDirectory: baseDirectory)
+            .parse(root, published: datasets.map { Configuration.publishedNames(datasets: $0) })
+        errors += targets.errors
         guard let source, let publish, let datasets, errors.isEmpty else { return nil }
-        return Configuration(file: file, source: source, publish: publish, datasets: datasets)
+        return Configuration(file: file, source: source, publish: publish, datasets: datasets, targets: targets.targets)
     }
 
     private mutating func section(_ root: TOMLTable, _ name: String) -> TOMLTable? {
