@@ -1,3 +1,4 @@
+import Delivery
 import Dispatch
 import Foundation
 import Logging
@@ -18,6 +19,8 @@ public final class Scheduler: @unchecked Sendable {
     private let notifier: SystemdNotifier
     private let limiter: RefreshLimiter
     private let statusWriter: StatusWriter
+    /// Carries each published version to the `[[target]]`s, on queues of its own.
+    private let delivery: DeliveryCoordinator
     private let statusQueue = DispatchQueue(label: "parquet-publisher.status")
     private let startedAt = Date()
     /// Signals, the heartbeat, reload and stop run here; `start`, `reload` and `stop` must be
@@ -65,6 +68,7 @@ public final class Scheduler: @unchecked Sendable {
         current = Mutex((configuration, try SourceConnector(configuration: configuration, logger: logger)))
         limiter = RefreshLimiter(limit: configuration.publish.maxConcurrentRefreshes)
         statusWriter = StatusWriter(logger: logger)
+        delivery = DeliveryCoordinator(configuration: configuration, logger: logger)
     }
 
     private var configuration: Configuration { current.withLock { $0.0 } }
@@ -86,6 +90,7 @@ public final class Scheduler: @unchecked Sendable {
             // The first cycle at once, datasets a second apart.
             arm(schedule, after: .seconds(index))
         }
+        delivery.start()
         if let interval = notifier.watchdogInterval {
             healthWindow = min(.seconds(15), max(.seconds(3), interval / 2))
             let pinger = WatchdogPinger(notifier: notifier, interval: interval) { [weak self] in
@@ -189,7 +194,7 @@ public final class Scheduler: @unchecked Sendable {
             s.activity == .idle && s.nextRun.map { now.timeIntervalSince($0) > 60 } == true
         }
         timersStalled.store(stalled && !stopping.load(ordering: .relaxed), ordering: .relaxed)
-        let line = StatusSummary.line(snapshots, now: now)
+        let line = StatusSummary.line(snapshots, now: now, targets: delivery.snapshots())
         if line != lastStatus, !stopping.load(ordering: .relaxed) {
             notifier.status(line)
             lastStatus = line
@@ -203,16 +208,25 @@ public final class Scheduler: @unchecked Sendable {
     }
 
     /// The STATUS= line now.
-    func statusLine() -> String { StatusSummary.line(snapshots) }
+    func statusLine() -> String {
+        StatusSummary.line(snapshots, now: Date(), targets: delivery.snapshots())
+    }
 
     /// Writes status.json and the metrics off the control queue; skipped while a write is pending.
     private func writeStatusFiles(stopped: Bool = false, then completion: (@Sendable () -> Void)? = nil) {
         let snapshots = self.snapshots
+        let targets = delivery.snapshots()
         let configuration = self.configuration
         let startedAt = self.startedAt
         guard completion != nil || !statusPending.exchange(true, ordering: .acquiring) else { return }
         statusQueue.async { [self] in
-            statusWriter.write(snapshots, configuration: configuration, startedAt: startedAt, stopped: stopped)
+            statusWriter.write(
+                snapshots,
+                configuration: configuration,
+                startedAt: startedAt,
+                stopped: stopped,
+                targets: targets
+            )
             statusPending.store(false, ordering: .releasing)
             completion?()
         }
@@ -284,6 +298,8 @@ public final class Scheduler: @unchecked Sendable {
             )
         }
         if !stopping { arm(schedule, after: delay) }
+        // Targets catch up outside the refresh slot and the dataset's queue.
+        if case .success = result { delivery.refreshed(dataset: dataset.name) }
         writeStatusFiles()
     }
 
@@ -357,6 +373,7 @@ public final class Scheduler: @unchecked Sendable {
             try checkDirectories(fresh)
             current.withLock { $0 = (fresh, connector) }
             limiter.setLimit(fresh.publish.maxConcurrentRefreshes)
+            delivery.reconfigure(fresh)
             let names = Set(fresh.datasets.map(\.name))
             var added: [String] = []
             var removed: [String] = []
@@ -407,6 +424,7 @@ public final class Scheduler: @unchecked Sendable {
         limiter.cancel()
         let all = Array(schedules.values)
         for schedule in all { schedule.stop() }
+        delivery.stop()
         let running = all.filter { $0.snapshot.activity == .refreshing }.map(\.name).sorted()
         if running.isEmpty {
             logger.info("\(signal): stopping", metadata: ["phase": "stopping"])
@@ -419,6 +437,7 @@ public final class Scheduler: @unchecked Sendable {
         }
         DispatchQueue.global().async { [self] in
             for schedule in all { schedule.drain() }
+            delivery.drain()
             writeStatusFiles(stopped: true) {
                 self.control.async { [self] in
                     watchdog?.stop()

@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 import Logging
 import Publishing
@@ -16,10 +17,12 @@ struct StatusWriter {
         configuration: Configuration,
         startedAt: Date,
         stopped: Bool = false,
+        targets: [TargetSnapshot] = [],
         now: Date = Date()
     ) {
         do {
-            let document = Self.document(snapshots, startedAt: startedAt, stopped: stopped, now: now)
+            var document = Self.document(snapshots, startedAt: startedAt, stopped: stopped, now: now)
+            document["targets"] = Self.targets(targets, configuration: configuration, now: now)
             let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
             try AtomicFile.replace(configuration.publish.directory + "/" + Self.fileName, with: Array(data))
         } catch {
@@ -27,7 +30,10 @@ struct StatusWriter {
         }
         if let metricsFile = configuration.publish.metricsFile {
             do {
-                try AtomicFile.replace(metricsFile, with: Array(Self.metrics(snapshots, now: now).utf8))
+                let text =
+                    Self.metrics(snapshots, now: now)
+                    + Self.metrics(TargetSnapshot.metrics(targets, configuration: configuration, now: now))
+                try AtomicFile.replace(metricsFile, with: Array(text.utf8))
             } catch {
                 logger.warning("cannot write the metrics file", metadata: ["error": "\(error)"])
             }

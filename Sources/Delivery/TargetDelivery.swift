@@ -66,6 +66,26 @@ public final class TargetDelivery: @unchecked Sendable {
         public var stateLoaded = false
     }
 
+    /// Why the target's program cannot be run here (not found, not executable), or nil.
+    public static func commandProblem(
+        _ target: TargetConfiguration,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String? {
+        let command = TargetCommand(
+            argv: target.command,
+            environment: environment,
+            workingDirectory: "/",
+            timeout: target.timeout,
+            redactor: SecretRedactor(secrets: [])
+        )
+        do {
+            _ = try command.resolveProgram()
+            return nil
+        } catch {
+            return "target \"\(target.name)\": command \(error)"
+        }
+    }
+
     /// Ends the command running now, if any (its process group is killed); later phases of
     /// this cycle do not start.
     public func cancel() {

@@ -21,6 +21,7 @@ struct CheckConfigCommand: ParsableCommand {
         let logger = CommandLogging.bootstrap(label: "parquet-publisher.check-config")
         let configuration = try CommandLogging.loadConfiguration(config)
         print("\(configuration.file): syntax and keys ok, \(configuration.datasets.count) datasets")
+        try Self.checkTargets(configuration)
         guard !offline else { return }
         let connector = try SourceConnector(configuration: configuration, logger: logger)
         let connection: MySQLConnection

@@ -21,6 +21,9 @@ struct RefreshCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per dataset on stdout (version, rows, files rewritten, bytes, seconds).")
     var json = false
 
+    @Flag(help: "Do not run the [[target]] commands after publishing (the daemon delivers later).")
+    var noDeliver = false
+
     @Argument(help: "Datasets to refresh (default: every dataset in the configuration).")
     var datasets: [String] = []
 
@@ -57,9 +60,16 @@ struct RefreshCommand: ParsableCommand {
                 failures.append(dataset.name)
             }
         }
+        let undelivered = noDeliver ? [] : Self.deliver(configuration, logger: logger)
         if !failures.isEmpty {
             // Not a ValidationError: the command line was right, so no usage text and not EX_USAGE.
             FileHandle.standardError.write(Data("refresh failed for \(failures.joined(separator: ", "))\n".utf8))
+            throw ExitCode.failure
+        }
+        if !undelivered.isEmpty {
+            FileHandle.standardError.write(
+                Data("published, but delivery failed for \(undelivered.joined(separator: ", "))\n".utf8)
+            )
             throw ExitCode.failure
         }
     }

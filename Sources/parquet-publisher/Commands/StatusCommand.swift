@@ -82,13 +82,16 @@ struct StatusCommand: ParsableCommand {
             if let lastError { line += "\n  last error: \(lastError)" }
             lines.append(line)
         }
+        let targets = Self.targets(configuration, daemon: daemon, now: now)
+        lines += targets.lines
         if json {
-            let document: [String: Any] = [
+            var document: [String: Any] = [
                 "daemon": daemon.map { ["running": true, "status_age_seconds": Int($0.age)] as [String: Any] } ?? [
                     "running": false
                 ],
                 "datasets": datasets,
             ]
+            document["targets"] = targets.json
             let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
