@@ -11,7 +11,8 @@ import Publishing
 /// - from every file in `$CREDENTIALS_DIRECTORY` (systemd's `LoadCredential=`): the whole file
 ///   when it is one line (a password, a token); in a file of several lines, the value of each
 ///   `name = value` or `name: value` line whose name mentions a password, secret, token, key,
-///   credential or auth, and every line of a PEM block (`-----BEGIN … PRIVATE KEY-----`);
+///   credential or auth (but not a path: `key_file`), and every line of a PEM block
+///   (`-----BEGIN … PRIVATE KEY-----`);
 /// - the value of every environment variable whose name says the same (`RCLONE_CONFIG_PASS`,
 ///   `AWS_SECRET_ACCESS_KEY`), except names of paths (`…_FILE`, `…_DIRECTORY`, `…_PATH`).
 public struct SecretRedactor: Sendable {
@@ -80,7 +81,7 @@ public struct SecretRedactor: Sendable {
             if value.count >= 2, let quote = value.first, quote == "\"" || quote == "'", value.last == quote {
                 value = String(value.dropFirst().dropLast())
             }
-            if namesSecret(name) { found.append(value) }
+            if namesSecret(name) && !namesPath(name) { found.append(value) }
         }
         return found
     }

@@ -6,10 +6,13 @@ import Synchronization
 /// line as they come (secrets redacted before anyone sees them), and a deadline after which the
 /// command's whole process group is sent SIGTERM, then SIGKILL.
 ///
-/// Foundation's `Process` starts the child in a process group of its own on Linux
-/// (`posix_spawn` with POSIX_SPAWN_SETPGROUP; checked at run time with `getpgid`), so an
-/// `rclone` or `git push` and every helper it started (ssh, git-remote-http) are stopped
-/// together; a script's `sleep` does not outlive it.
+/// The child leads a process group of its own, so an `rclone` or `git push` and every helper
+/// it started (ssh, git-remote-http) are stopped together; a script's `sleep` does not outlive
+/// it. It starts with every signal at its default action: Foundation's `Process` was tried and
+/// passes on the signals the daemon ignores (SIGTERM, SIGHUP), so a command ignored its
+/// timeout's SIGTERM (and would ignore `systemctl stop`); swift-subprocess resets them, but
+/// its API is async-only and waits without bound for output a straggler keeps open. So the
+/// spawn is ours: `DeliverySyscall.spawn` (posix_spawn) and `reap` (waitpid).
 ///
 /// Blocking: the caller's thread waits for the command (the target's own Dispatch queue in the
 /// daemon). Reading both pipes with `poll` on that thread, rather than a thread per pipe, lets
@@ -96,41 +99,28 @@ struct TargetCommand {
         onLine: (Stream, String) -> Void
     ) throws(LaunchFailure) -> Outcome {
         let program = try resolveProgram()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = Array(argv.dropFirst())
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory, isDirectory: true)
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        let exited = Atomic<Bool>(false)
-        process.terminationHandler = { _ in exited.store(true, ordering: .releasing) }
         let started = ContinuousClock.now
+        let child: DeliverySyscall.Child
         do {
-            try process.run()
+            child = try DeliverySyscall.spawn(
+                program,
+                arguments: argv,
+                environment: environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
+                directory: workingDirectory
+            )
         } catch {
             throw LaunchFailure(program: program, message: "cannot start: \(error)")
         }
-        // The child has its copies of the write ends; ours would keep the pipes from ending.
-        try? output.fileHandleForWriting.close()
-        try? errors.fileHandleForWriting.close()
-
-        let pid = process.processIdentifier
-        let group = DeliverySyscall.processGroup(of: pid).flatMap { $0 == pid ? $0 : nil }
+        // The child leads its own process group (pgid = pid): signals go to all it started.
+        let group = child.pid
         func signal(_ number: Int32) {
-            if let group {
-                DeliverySyscall.signalGroup(group, number)
-            } else {
-                DeliverySyscall.signalProcess(pid, number)
-            }
+            DeliverySyscall.signalGroup(group, number)
         }
+        var status: (exited: Bool, code: Int32)?
 
         var readers = [
-            LineReader(stream: .stdout, fd: output.fileHandleForReading.fileDescriptor),
-            LineReader(stream: .stderr, fd: errors.fileHandleForReading.fileDescriptor),
+            LineReader(stream: .stdout, fd: child.standardOutput),
+            LineReader(stream: .stderr, fd: child.standardError),
         ]
         for reader in readers { DeliverySyscall.setNonBlocking(reader.fd) }
         var tails: [Stream: [String]] = [:]
@@ -171,7 +161,10 @@ struct TargetCommand {
                 signal(DeliverySyscall.kill)
                 killedAt = now
             }
-            if exitedAt == nil, exited.load(ordering: .acquiring) { exitedAt = now }
+            if exitedAt == nil, let reaped = DeliverySyscall.reap(child.pid) {
+                status = reaped
+                exitedAt = now
+            }
             let open = readers.indices.filter { !readers[$0].finished }
             if exitedAt != nil, open.isEmpty { break }
             // The command ended but something it started still holds its output: that
@@ -189,19 +182,23 @@ struct TargetCommand {
                 readers[index].read(deliver)
             }
         }
-        for index in readers.indices { readers[index].finish(deliver) }
-        try? output.fileHandleForReading.close()
-        try? errors.fileHandleForReading.close()
-        // Reaped by Foundation's monitor; after SIGKILL this returns at once.
-        process.waitUntilExit()
+        for index in readers.indices {
+            readers[index].finish(deliver)
+            DeliverySyscall.close(readers[index].fd)
+        }
+        // Gone, or killed above: reap it (a process that ignores even SIGKILL is a kernel matter).
+        while status == nil {
+            status = DeliverySyscall.reap(child.pid)
+            if status == nil { usleep(10_000) }
+        }
 
         let termination: Termination
         if let stopReason {
             termination = stopReason
-        } else if process.terminationReason == .uncaughtSignal {
-            termination = .signalled(process.terminationStatus)
+        } else if let status, !status.exited {
+            termination = .signalled(status.code)
         } else {
-            termination = .exited(process.terminationStatus)
+            termination = .exited(status?.code ?? -1)
         }
         let tail = tails[.stderr].flatMap { $0.isEmpty ? nil : $0 } ?? tails[.stdout] ?? []
         let elapsed = ContinuousClock.now - started
