@@ -68,7 +68,13 @@ public final class Scheduler: @unchecked Sendable {
         current = Mutex((configuration, try SourceConnector(configuration: configuration, logger: logger)))
         limiter = RefreshLimiter(limit: configuration.publish.maxConcurrentRefreshes)
         statusWriter = StatusWriter(logger: logger)
-        delivery = DeliveryCoordinator(configuration: configuration, logger: logger)
+        let statusChanged = Box<@Sendable () -> Void>({})
+        delivery = DeliveryCoordinator(configuration: configuration, logger: logger) { statusChanged.value() }
+        // A delivery cycle ended: status.json and the metrics say so at once, not 5 s later.
+        statusChanged.value = { [weak self] in
+            guard let self else { return }
+            self.control.async { self.writeStatusFiles() }
+        }
     }
 
     private var configuration: Configuration { current.withLock { $0.0 } }

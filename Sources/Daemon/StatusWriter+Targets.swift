@@ -33,3 +33,10 @@ extension StatusSummary {
         return ([line(snapshots, now: now)] + parts).joined(separator: "; ")
     }
 }
+
+/// A value set after the closure that reads it was made (the scheduler hands the coordinator a
+/// callback before `self` is whole).
+final class Box<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}

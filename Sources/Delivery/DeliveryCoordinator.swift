@@ -17,15 +17,19 @@ public final class DeliveryCoordinator: @unchecked Sendable {
     private var workers: [String: TargetWorker] = [:]
     private var configuration: Configuration
     private var stopped = false
+    /// Called after every cycle, from the target's queue (the daemon rewrites status.json).
+    private let cycleEnded: @Sendable () -> Void
 
     public init(
         configuration: Configuration,
         logger: Logger,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        cycleEnded: @escaping @Sendable () -> Void = {}
     ) {
         self.configuration = configuration
         self.logger = logger
         self.environment = environment
+        self.cycleEnded = cycleEnded
     }
 
     /// Creates the workers and asks each for a catch-up cycle.
@@ -63,7 +67,8 @@ public final class DeliveryCoordinator: @unchecked Sendable {
                         configuration: fresh,
                         target: target,
                         logger: logger,
-                        environment: environment
+                        environment: environment,
+                        cycleEnded: cycleEnded
                     )
                     workers[target.name] = worker
                     added.append(worker)
@@ -117,12 +122,20 @@ final class TargetWorker: @unchecked Sendable {
     private var state: TargetState?
     private var failuresTotal = 0
     private var cyclesTotal = 0
+    private let cycleEnded: @Sendable () -> Void
 
-    init(configuration: Configuration, target: TargetConfiguration, logger: Logger, environment: [String: String]) {
+    init(
+        configuration: Configuration,
+        target: TargetConfiguration,
+        logger: Logger,
+        environment: [String: String],
+        cycleEnded: @escaping @Sendable () -> Void
+    ) {
         self.configuration = configuration
         self.target = target
         self.logger = logger
         self.environment = environment
+        self.cycleEnded = cycleEnded
         queue = DispatchQueue(label: "parquet-publisher.target.\(target.name)")
         state = try? TargetStateStore(stateDirectory: configuration.publish.stateDirectory, target: target.name).load()
     }
@@ -204,6 +217,7 @@ final class TargetWorker: @unchecked Sendable {
                 metadata: ["target": "\(target.name)"]
             )
         }
+        cycleEnded()
         if again { queue.async { [self] in cycle() } }
     }
 
