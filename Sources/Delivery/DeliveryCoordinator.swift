@@ -197,7 +197,9 @@ final class TargetWorker: @unchecked Sendable {
         let again = pending && delay == nil && !stopped
         pending = delay != nil && pending
         if let delay, !stopped {
-            nextAttempt = Date().addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+            nextAttempt = Date().addingTimeInterval(
+                Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+            )
             arm(after: delay)
         } else {
             nextAttempt = nil
@@ -260,7 +262,8 @@ final class TargetWorker: @unchecked Sendable {
         lock.withLock {
             TargetSnapshot(
                 target: target,
-                activity: phase != nil ? .delivering : (nextAttempt != nil ? .waiting : (running ? .delivering : .idle)),
+                activity: phase != nil
+                    ? .delivering : (nextAttempt != nil ? .waiting : (running ? .delivering : .idle)),
                 running: phase,
                 state: state ?? TargetState(),
                 nextAttempt: nextAttempt,

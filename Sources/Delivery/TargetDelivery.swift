@@ -117,7 +117,8 @@ public final class TargetDelivery: @unchecked Sendable {
             // Datasets that failed last time go last, so that one broken dataset does not hold
             // up the others at every retry.
             let names = target.carried(from: configuration.publishedNames)
-            let ordered = names.filter { state.datasets[$0]?.lastError == nil }
+            let ordered =
+                names.filter { state.datasets[$0]?.lastError == nil }
                 + names.filter { state.datasets[$0]?.lastError != nil }
             for name in ordered {
                 try deliver(name, state: &state, redactor: redactor, report: &report)
@@ -387,7 +388,9 @@ public final class TargetDelivery: @unchecked Sendable {
             redactor: redactor
         )
         command.terminationGrace = terminationGrace
-        let metadata: Logger.Metadata = ["dataset": "\(dataset)", "version": "\(version)", "phase": "\(phase.rawValue)"]
+        let metadata: Logger.Metadata = [
+            "dataset": "\(dataset)", "version": "\(version)", "phase": "\(phase.rawValue)",
+        ]
         activity?(RunningPhase(phase: phase, dataset: dataset, version: version, startedAt: Date()))
         defer { activity?(nil) }
         let outcome: TargetCommand.Outcome
@@ -398,7 +401,8 @@ public final class TargetDelivery: @unchecked Sendable {
                 logger.info("\(line)", metadata: metadata)
             }
         } catch {
-            let code: DeliveryError.Code = error.message.hasPrefix("cannot start") ? .commandNotStarted : .commandNotFound
+            let code: DeliveryError.Code =
+                error.message.hasPrefix("cannot start") ? .commandNotStarted : .commandNotFound
             throw failure(code, "command \(redactor.redact(error.description))")
         }
         if outcome.suppressedLines > 0 {

@@ -26,7 +26,11 @@ struct DeliveryCoordinatorTests {
         let configuration = fixture.configuration(datasets: ["orders"], targets: [target])
         try fixture.publish("orders", changed: ["all.parquet": "one"])
 
-        let coordinator = DeliveryCoordinator(configuration: configuration, logger: log.logger, environment: fixture.environment())
+        let coordinator = DeliveryCoordinator(
+            configuration: configuration,
+            logger: log.logger,
+            environment: fixture.environment()
+        )
         coordinator.start()
         defer {
             coordinator.stop()
@@ -60,7 +64,9 @@ struct DeliveryCoordinatorTests {
         let orders = (json["datasets"] as? [String: Any])?["orders"] as? [String: Any]
         #expect(orders?["delivered_version"] as? Int == 2 && orders?["local_version"] as? Int == 2)
         #expect(orders?["lag_seconds"] as? Int == 0 && json["last_error"] is NSNull)
-        #expect(snapshot.line(configuration: configuration, now: Date()).hasPrefix("target www: orders v2; last success "))
+        #expect(
+            snapshot.line(configuration: configuration, now: Date()).hasPrefix("target www: orders v2; last success ")
+        )
         let metrics = TargetSnapshot.metrics([snapshot], configuration: configuration, now: Date())
         let delivered = metrics.first { $0.name == "target_delivered_version" }
         #expect(delivered?.samples.first?.value == 2)
@@ -70,9 +76,11 @@ struct DeliveryCoordinatorTests {
 
     @Test func backoffDoublesUpToTheTargetsMaximum() {
         let maximum = Duration.seconds(60)
-        #expect((1...6).map { TargetWorker.backoff(failures: $0, maximum: maximum) } == [
-            .seconds(5), .seconds(10), .seconds(20), .seconds(40), .seconds(60), .seconds(60),
-        ])
+        #expect(
+            (1...6).map { TargetWorker.backoff(failures: $0, maximum: maximum) } == [
+                .seconds(5), .seconds(10), .seconds(20), .seconds(40), .seconds(60), .seconds(60),
+            ]
+        )
         #expect(TargetWorker.backoff(failures: 1, maximum: .seconds(1)) == .seconds(1))
     }
 }

@@ -31,7 +31,9 @@ struct DeliveryDocumentationTests {
 
     @Test func everyTargetKeyHasExactlyOneRow() throws {
         #expect(Self.rows(after: "## `[[target]]`", in: try Self.text("configuration.md")) == ConfigurationKeys.target)
-        #expect(Self.rows(after: "timeout = \"10m\"\n```", in: try Self.text("delivery.md")) == ConfigurationKeys.target)
+        #expect(
+            Self.rows(after: "timeout = \"10m\"\n```", in: try Self.text("delivery.md")) == ConfigurationKeys.target
+        )
     }
 
     @Test func everyVariableACommandGetsIsDocumented() throws {

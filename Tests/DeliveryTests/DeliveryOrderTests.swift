@@ -88,9 +88,13 @@ struct DeliveryOrderTests {
             ]
         )
         #expect(remoteVersions() == ["v2"])
-        #expect(try String(contentsOfFile: destination + "/orders/v2/2024-05.parquet", encoding: .utf8) == "may, amended")
+        #expect(
+            try String(contentsOfFile: destination + "/orders/v2/2024-05.parquet", encoding: .utf8) == "may, amended"
+        )
         let state = try fixture.state(of: "www")
-        #expect(state.datasets["orders"]?.committed?.version == 2 && state.datasets["orders"]?.remote.map(\.version) == [2])
+        #expect(
+            state.datasets["orders"]?.committed?.version == 2 && state.datasets["orders"]?.remote.map(\.version) == [2]
+        )
         #expect(state.consecutiveFailures == 0 && state.lastSuccess != nil)
 
         // Nothing new: nothing runs.
@@ -130,13 +134,19 @@ struct DeliveryOrderTests {
             let version = try fixture.publish("orders", changed: ["all.parquet": content])
             let report = deliver()
             let failure = try #require(report.failure)
-            #expect(failure.description == "target \"www\": upload of orders/v\(version) failed: \(wrapper) exited with status 1: injected failure")
+            #expect(
+                failure.description
+                    == "target \"www\": upload of orders/v\(version) failed: \(wrapper) exited with status 1: injected failure"
+            )
             #expect(try phases() == ["upload orders/v\(version) prev=orders/v1 failed"])
             #expect(try manifestVersions(at: destination + "/manifest.json") == ["orders": 1])
             #expect(try fixture.state(of: "www").consecutiveFailures == cycle + 1)
         }
         let behind = TargetSnapshot(target: target, activity: .idle, state: try fixture.state(of: "www"))
-        let lag = try #require(behind.datasets(configuration: fixture.configuration(datasets: ["orders"], targets: [target]), now: Date()).first)
+        let lag = try #require(
+            behind.datasets(configuration: fixture.configuration(datasets: ["orders"], targets: [target]), now: Date())
+                .first
+        )
         #expect(lag.delivered == 1 && lag.local == 4 && !lag.upToDate)
 
         try fail("upload", false)

@@ -48,7 +48,12 @@ struct GitTargetTests {
             name: "frontend",
             command: [PublishFixture.recipe("git"), "--directory", "public/data", checkout]
         )
-        return fixture.deliver(target, datasets: ["orders"], logger: log.logger, environment: ["GIT_CONFIG_NOSYSTEM": "1"])
+        return fixture.deliver(
+            target,
+            datasets: ["orders"],
+            logger: log.logger,
+            environment: ["GIT_CONFIG_NOSYSTEM": "1"]
+        )
     }
 
     @Test func eachPushedCommitHoldsTheManifestAndEveryFileItNames() throws {
@@ -59,7 +64,11 @@ struct GitTargetTests {
         // Someone pushes to the app meanwhile: the next push is rebased onto it.
         let other = fixture.root + "/other"
         try git(["clone", "--quiet", remote, other])
-        try "<!doctype html><title>shop v2</title>".write(toFile: other + "/index.html", atomically: true, encoding: .utf8)
+        try "<!doctype html><title>shop v2</title>".write(
+            toFile: other + "/index.html",
+            atomically: true,
+            encoding: .utf8
+        )
         try git(["-C", other, "commit", "--quiet", "-am", "the app, again"])
         try git(["-C", other, "push", "--quiet", "origin", "main"])
         try fixture.publish("orders", changed: ["2024-06.parquet": "june"])
@@ -86,11 +95,16 @@ struct GitTargetTests {
             let listed = try DatasetIndex.decode(Array(indexJSON.utf8)).files
             for file in listed {
                 let size = try git(["-C", remote, "cat-file", "-s", "\(commit):\(folder)/\(file.path)"])
-                #expect(Int64(size.trimmingCharacters(in: .whitespacesAndNewlines)) == file.bytes, "\(commit) \(file.path)")
+                #expect(
+                    Int64(size.trimmingCharacters(in: .whitespacesAndNewlines)) == file.bytes,
+                    "\(commit) \(file.path)"
+                )
             }
         }
         // The head: v3 alone, the app's latest page, no dot files.
-        let head = Set(try git(["-C", remote, "ls-tree", "-r", "--name-only", "main"]).split(separator: "\n").map(String.init))
+        let head = Set(
+            try git(["-C", remote, "ls-tree", "-r", "--name-only", "main"]).split(separator: "\n").map(String.init)
+        )
         #expect(
             head == [
                 "index.html", "public/data/manifest.json", "public/data/orders/v3/index.json",

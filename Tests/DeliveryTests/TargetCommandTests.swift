@@ -1,8 +1,9 @@
-@testable import Delivery
 import Foundation
 import Publishing
 import TestSupport
 import Testing
+
+@testable import Delivery
 
 /// What a target's command can do wrong, and what the operator then sees: an error that names
 /// the target, the phase and the version, the command's own last words, and never a secret.
@@ -16,7 +17,11 @@ struct TargetCommandTests {
         try fixture.publish("orders", changed: ["2024-05.parquet": "may"])
     }
 
-    func deliver(_ command: [String], timeout: Duration = .seconds(30), environment: [String: String] = [:])
+    func deliver(
+        _ command: [String],
+        timeout: Duration = .seconds(30),
+        environment: [String: String] = [:]
+    )
         -> TargetDelivery.Report
     {
         let target = TargetConfiguration(name: "cdn", command: command, timeout: timeout)
@@ -94,7 +99,9 @@ struct TargetCommandTests {
         // SIGTERM reached the script and its background sleep alike, well before the SIGKILL
         // that follows 5 s later: nothing outlives the phase.
         #expect(elapsed < .seconds(4))
-        let helper = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let helper = try #require(
+            Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
+        )
         #expect(!isRunning(helper), "the script's background sleep (pid \(helper)) survived its timeout")
     }
 
@@ -134,7 +141,9 @@ struct TargetCommandTests {
             #expect(!failure.description.contains(secret), "the error has a secret")
             #expect(!state.contains(secret), "the state file has a secret")
         }
-        #expect(failure.description.hasSuffix("exited with status 1: auth failed for mysql://reader:<redacted>@db/shop"))
+        #expect(
+            failure.description.hasSuffix("exited with status 1: auth failed for mysql://reader:<redacted>@db/shop")
+        )
         #expect(log.text.contains("connecting with password <redacted> and <redacted>"))
         #expect(log.text.contains("secret_access_key = <redacted>"))
         // What is not secret stays readable.

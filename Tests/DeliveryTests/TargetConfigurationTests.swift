@@ -112,14 +112,15 @@ struct TargetConfigurationTests {
         )
         #expect(
             errors("[[target]]\nname = \"cdn\"\ncommand = [\"x\"]\n[[target]]\nname = \"cdn\"\n") == [
-                "/etc/pp/config.toml: key \"target[cdn].command\": missing: the program and its arguments, as an array",
+                "/etc/pp/config.toml: key \"target[cdn].command\": missing: the program and its arguments, as an array"
                 // The second is incomplete, so only its own error is reported, not the duplicate.
             ]
         )
         #expect(
-            errors("[[target]]\nname = \"cdn\"\ncommand = [\"x\"]\n[[target]]\nname = \"cdn\"\ncommand = [\"y\"]\n") == [
-                "/etc/pp/config.toml: key \"target[cdn].name\": target #2 has the same name as target #1"
-            ]
+            errors("[[target]]\nname = \"cdn\"\ncommand = [\"x\"]\n[[target]]\nname = \"cdn\"\ncommand = [\"y\"]\n")
+                == [
+                    "/etc/pp/config.toml: key \"target[cdn].name\": target #2 has the same name as target #1"
+                ]
         )
         #expect(
             errors("[target]\nname = \"cdn\"\n") == [

@@ -18,7 +18,8 @@ struct DaemonDeliveryTests {
     @Test func aTargetThatWasDownCatchesUpAndNothingHalfUploadedIsCommitted() throws {
         let data = try ScratchDataset(
             "daemon_delivery",
-            columns: "id INT PRIMARY KEY, created_at DATETIME NOT NULL, amount INT NOT NULL, updated_at DATETIME(6) NOT NULL, KEY (updated_at)"
+            columns:
+                "id INT PRIMARY KEY, created_at DATETIME NOT NULL, amount INT NOT NULL, updated_at DATETIME(6) NOT NULL, KEY (updated_at)"
         )
         try data.admin(
             "INSERT INTO $T SELECT seq, TIMESTAMPADD(DAY, seq, '2024-01-01'), seq, UTC_TIMESTAMP(6) FROM seq_1_to_40"
@@ -105,7 +106,11 @@ struct DaemonDeliveryTests {
                 .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
             return (status?["targets"] as? [String: Any])?["cdn"] as? [String: Any]
         }
-        #expect(eventually("status.json shows the failures", 10) { (targetStatus()?["consecutive_failures"] as? Int ?? 0) >= 3 })
+        #expect(
+            eventually("status.json shows the failures", 10) {
+                (targetStatus()?["consecutive_failures"] as? Int ?? 0) >= 3
+            }
+        )
         let cdn = targetStatus()
         let lag = (cdn?["datasets"] as? [String: Any])?[data.name] as? [String: Any]
         #expect((cdn?["last_error"] as? String)?.contains("ran longer than timeout (2s)") == true, "\(cdn ?? [:])")
@@ -118,11 +123,16 @@ struct DaemonDeliveryTests {
         let report = try poller.finish()
         #expect(report.violations.isEmpty, "a reader found: \(report.violations)")
         #expect(report.unreachable > 0, "the poller never met the stopped server")
-        #expect(!(report.seen[data.name] ?? []).contains { $0 > before && $0 < latest }, "skipped versions were committed")
-        try #require(eventually("expired versions removed", 20) {
-            let keys = try server.objects(bucket: "bucket", prefix: "data").map(\.key)
-            return keys.allSatisfy { $0 == "data/manifest.json" || $0.hasPrefix("data/\(data.name)/v\(latest)/") }
-        })
+        #expect(
+            !(report.seen[data.name] ?? []).contains { $0 > before && $0 < latest },
+            "skipped versions were committed"
+        )
+        try #require(
+            eventually("expired versions removed", 20) {
+                let keys = try server.objects(bucket: "bucket", prefix: "data").map(\.key)
+                return keys.allSatisfy { $0 == "data/manifest.json" || $0.hasPrefix("data/\(data.name)/v\(latest)/") }
+            }
+        )
         let state = try store.load()
         #expect(state.datasets[data.name]?.remote.map(\.version) == [latest])
         #expect(state.consecutiveFailures == 0 && state.lastError == nil)
@@ -131,17 +141,26 @@ struct DaemonDeliveryTests {
         #expect(
             eventually("metrics", 10) {
                 let text = (try? String(contentsOfFile: metrics, encoding: .utf8)) ?? ""
-                return text.contains("parquet_publisher_target_delivered_version{target=\"cdn\",dataset=\"\(data.name)\"} \(latest)")
+                return text.contains(
+                    "parquet_publisher_target_delivered_version{target=\"cdn\",dataset=\"\(data.name)\"} \(latest)"
+                )
             }
         )
         let text = try String(contentsOfFile: metrics, encoding: .utf8)
         #expect(text.contains("parquet_publisher_target_lag_seconds{target=\"cdn\",dataset=\"\(data.name)\"} 0"))
         #expect(!text.contains("parquet_publisher_target_failures_total{target=\"cdn\"} 0\n"))
-        #expect(log().split(separator: "\n").contains { $0.contains("target=cdn") && $0.contains("commit of \(data.name)/v\(latest) done") })
+        #expect(
+            log().split(separator: "\n").contains {
+                $0.contains("target=cdn") && $0.contains("commit of \(data.name)/v\(latest) done")
+            }
+        )
         #expect(!log().contains(data.server.reader.password))
         let statusCommand = try PublisherBinary.run(["status", "--config", data.configPath, "--json"])
         let document = try JSONSerialization.jsonObject(with: statusCommand.standardOutput) as? [String: Any]
         let entry = ((document?["targets"] as? [String: Any])?["cdn"] as? [String: Any])?["datasets"] as? [String: Any]
-        #expect((entry?[data.name] as? [String: Any])?["delivered_version"] as? Int == latest, "\(statusCommand.output)")
+        #expect(
+            (entry?[data.name] as? [String: Any])?["delivered_version"] as? Int == latest,
+            "\(statusCommand.output)"
+        )
     }
 }

@@ -50,7 +50,10 @@ struct RcloneTargetTests {
         try server.rcloneConfiguration().write(toFile: credentials + "/rclone.conf", atomically: true, encoding: .utf8)
         let target = TargetConfiguration(
             name: "cdn",
-            command: [TestEnvironment.repositoryRoot.appendingPathComponent("recipes/deliver-rclone").path, "s3:bucket/data", "-v"],
+            command: [
+                TestEnvironment.repositoryRoot.appendingPathComponent("recipes/deliver-rclone").path, "s3:bucket/data",
+                "-v",
+            ],
             timeout: .seconds(60)
         )
         let lines = Lines()

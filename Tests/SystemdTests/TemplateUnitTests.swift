@@ -11,7 +11,11 @@ import Testing
     @Test func eachInstanceHasItsOwnFilesAndTheSameHardening() throws {
         try withTemporaryDirectory { destination in
             let environment = ["DESTDIR": destination.path, "PREFIX": "/usr/local", "BINARY": "/bin/true"]
-            let install = try runProcess(root.appendingPathComponent("scripts/install.sh").path, [], environment: environment)
+            let install = try runProcess(
+                root.appendingPathComponent("scripts/install.sh").path,
+                [],
+                environment: environment
+            )
             #expect(install.succeeded, "\(install.errorOutput)")
             let units = destination.path + "/etc/systemd/system/"
             let plain = try String(contentsOfFile: units + "parquet-publisher.service", encoding: .utf8)
@@ -29,9 +33,17 @@ import Testing
             #expect(plain.split(separator: "\n").count == template.split(separator: "\n").count)
             // The recipes and the drop-in example come along.
             for recipe in ["deliver-rclone", "deliver-git", "deliver-rsync"] {
-                #expect(FileManager.default.isExecutableFile(atPath: destination.path + "/usr/local/lib/parquet-publisher/" + recipe))
+                #expect(
+                    FileManager.default.isExecutableFile(
+                        atPath: destination.path + "/usr/local/lib/parquet-publisher/" + recipe
+                    )
+                )
             }
-            #expect(FileManager.default.fileExists(atPath: destination.path + "/usr/local/share/doc/parquet-publisher/targets.conf.example"))
+            #expect(
+                FileManager.default.fileExists(
+                    atPath: destination.path + "/usr/local/share/doc/parquet-publisher/targets.conf.example"
+                )
+            )
 
             // systemd reads an instance of it as written, and rates it as the plain unit.
             guard let analyze = findExecutable("systemd-analyze") else {
@@ -43,8 +55,14 @@ import Testing
                 .write(toFile: instance, atomically: true, encoding: .utf8)
             let verify = try runProcess(analyze, ["verify", instance])
             #expect(verify.succeeded && verify.errorOutput.isEmpty, "\(verify.errorOutput)")
-            let security = try runProcess(analyze, ["security", "--offline=true", "--no-pager", instance], currentDirectory: destination)
-            let line = try #require(security.output.split(separator: "\n").first { $0.contains("Overall exposure level") })
+            let security = try runProcess(
+                analyze,
+                ["security", "--offline=true", "--no-pager", instance],
+                currentDirectory: destination
+            )
+            let line = try #require(
+                security.output.split(separator: "\n").first { $0.contains("Overall exposure level") }
+            )
             let score = try #require(line.firstMatch(of: /level for [^:]+: ([0-9]+\.[0-9])/).flatMap { Double($0.1) })
             #expect(score <= 1.5, "\(line)")
         }

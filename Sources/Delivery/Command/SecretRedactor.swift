@@ -45,7 +45,9 @@ public struct SecretRedactor: Sendable {
         if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
             for name in names.sorted() {
-                guard let bytes = try? DurableFiles.read(directory + "/" + name), bytes.count <= 1 << 20 else { continue }
+                guard let bytes = try? DurableFiles.read(directory + "/" + name), bytes.count <= 1 << 20 else {
+                    continue
+                }
                 found += secrets(inCredential: String(decoding: bytes, as: UTF8.self))
             }
         }

@@ -163,7 +163,8 @@ public struct TargetSnapshot: Sendable {
     }
 
     /// The target families, one sample per target (and dataset) of `snapshots`.
-    public static func metrics(_ snapshots: [TargetSnapshot], configuration: Configuration, now: Date) -> [MetricFamily] {
+    public static func metrics(_ snapshots: [TargetSnapshot], configuration: Configuration, now: Date) -> [MetricFamily]
+    {
         var delivered = MetricFamily(
             name: "target_delivered_version",
             type: "gauge",

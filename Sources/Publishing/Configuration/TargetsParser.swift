@@ -11,7 +11,10 @@ struct TargetsParser {
 
     /// - Parameter published: every dataset (and rollup) name the file publishes, which a
     ///   target's `datasets` may name; nil when those could not be read (then names are not checked).
-    func parse(_ root: TOMLTable, published: [String]?) -> (targets: [TargetConfiguration], errors: [ConfigurationError]) {
+    func parse(
+        _ root: TOMLTable,
+        published: [String]?
+    ) -> (targets: [TargetConfiguration], errors: [ConfigurationError]) {
         guard let value = root["target"] else { return ([], []) }
         guard let array = value.array else {
             let hint =
@@ -72,7 +75,11 @@ struct TargetsParser {
         var name = r.string("name", required: true)
         if let candidate = name {
             if !candidate.allSatisfy({ Self.namePattern.contains($0) }) || candidate.count > 128 {
-                r.report(.invalidValue, "name", "\"\(candidate)\" is not a safe name: use letters, digits, _ and - only")
+                r.report(
+                    .invalidValue,
+                    "name",
+                    "\"\(candidate)\" is not a safe name: use letters, digits, _ and - only"
+                )
                 name = nil
             } else {
                 r.prefix = "target[\(candidate)]"
@@ -83,7 +90,11 @@ struct TargetsParser {
         if let datasets, let published {
             for dataset in datasets where !published.contains(dataset) {
                 let known = published.map { "\"\($0)\"" }.joined(separator: ", ")
-                r.report(.invalidValue, "datasets", "\"\(dataset)\" is not published by this file (it publishes \(known))")
+                r.report(
+                    .invalidValue,
+                    "datasets",
+                    "\"\(dataset)\" is not published by this file (it publishes \(known))"
+                )
             }
         }
         if !r.has("command") { r.report(.missingKey, "command", "missing: the program and its arguments, as an array") }

@@ -17,7 +17,11 @@ extension StatusCommand {
         for target in configuration.targets {
             let store = TargetStateStore(stateDirectory: configuration.publish.stateDirectory, target: target.name)
             let liveEntry = live[target.name] as? [String: Any]
-            var snapshot = TargetSnapshot(target: target, activity: daemon == nil ? .notRunning : .idle, state: TargetState())
+            var snapshot = TargetSnapshot(
+                target: target,
+                activity: daemon == nil ? .notRunning : .idle,
+                state: TargetState()
+            )
             var stateError: String?
             do {
                 snapshot.state = try store.load()

@@ -36,7 +36,12 @@ final class PublishFixture: @unchecked Sendable {
                 keepVersionsFor: keepVersionsFor
             ),
             datasets: datasets.map {
-                DatasetConfiguration(name: $0, source: .table(schema: nil, name: $0), primaryKey: ["id"], every: .seconds(60))
+                DatasetConfiguration(
+                    name: $0,
+                    source: .table(schema: nil, name: $0),
+                    primaryKey: ["id"],
+                    every: .seconds(60)
+                )
             },
             targets: targets
         )
@@ -98,7 +103,11 @@ final class PublishFixture: @unchecked Sendable {
     /// An executable bash script in the scratch directory.
     func script(_ name: String, _ body: String) throws -> String {
         let path = root + "/" + name
-        try ("#!/usr/bin/env bash\nset -euo pipefail\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try ("#!/usr/bin/env bash\nset -euo pipefail\n" + body + "\n").write(
+            toFile: path,
+            atomically: true,
+            encoding: .utf8
+        )
         chmod(path, 0o755)
         return path
     }

@@ -29,7 +29,10 @@ final class S3Server: @unchecked Sendable {
         }
         guard let port else {
             process.terminate()
-            throw TestEnvironmentError(code: .pythonNotFound, message: "moto's S3 server did not start (s3_target.py serve)")
+            throw TestEnvironmentError(
+                code: .pythonNotFound,
+                message: "moto's S3 server did not start (s3_target.py serve)"
+            )
         }
         self.port = port
     }
@@ -76,12 +79,22 @@ final class S3Server: @unchecked Sendable {
 
     /// Every object under `prefix`: key, size, Cache-Control.
     func objects(bucket: String, prefix: String) throws -> [(key: String, size: Int, cacheControl: String?)] {
-        let list = try JSONSerialization.jsonObject(with: try helper(["objects", endpoint, bucket, prefix])) as? [[String: Any]]
-        return (list ?? []).map { ($0["key"] as? String ?? "", $0["size"] as? Int ?? -1, $0["cache_control"] as? String) }
+        let list =
+            try JSONSerialization.jsonObject(with: try helper(["objects", endpoint, bucket, prefix]))
+            as? [[String: Any]]
+        return (list ?? []).map {
+            ($0["key"] as? String ?? "", $0["size"] as? Int ?? -1, $0["cache_control"] as? String)
+        }
     }
 
     /// One version read from the bucket and from the publish directory with pyarrow.
-    func compare(bucket: String, prefix: String, local: String, dataset: String, version: Int) throws -> (files: Int, rows: Int, equal: Bool) {
+    func compare(
+        bucket: String,
+        prefix: String,
+        local: String,
+        dataset: String,
+        version: Int
+    ) throws -> (files: Int, rows: Int, equal: Bool) {
         let output = try helper(["compare", endpoint, bucket, prefix, local, dataset, String(version)])
         let object = try JSONSerialization.jsonObject(with: output) as? [String: Any]
         return (object?["files"] as? Int ?? -1, object?["rows"] as? Int ?? -1, object?["equal"] as? Bool ?? false)
@@ -134,7 +147,10 @@ extension Trait where Self == ConditionTrait {
                 return true
             }
             if TestEnvironment.isCI {
-                throw TestEnvironmentError(code: .pythonNotFound, message: "CI=true but moto is not in the venv: make deps installs it")
+                throw TestEnvironmentError(
+                    code: .pythonNotFound,
+                    message: "CI=true but moto is not in the venv: make deps installs it"
+                )
             }
             return false
         }
