@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Publishing
+import SystemSupport
 
 /// Writes `<directory>/status.json` (freshness for dashboards: "data as of 3 min ago") and,
 /// when `metrics_file` is set, a Prometheus textfile for node_exporter's textfile collector;
@@ -21,13 +22,13 @@ struct StatusWriter {
         do {
             let document = Self.document(snapshots, startedAt: startedAt, stopped: stopped, now: now)
             let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
-            try AtomicFile.replace(configuration.publish.directory + "/" + Self.fileName, with: Array(data))
+            try FileOperations.replaceFile(configuration.publish.directory + "/" + Self.fileName, Array(data))
         } catch {
             logger.warning("cannot write status.json", metadata: ["error": "\(error)"])
         }
         if let metricsFile = configuration.publish.metricsFile {
             do {
-                try AtomicFile.replace(metricsFile, with: Array(Self.metrics(snapshots, now: now).utf8))
+                try FileOperations.replaceFile(metricsFile, Array(Self.metrics(snapshots, now: now).utf8))
             } catch {
                 logger.warning("cannot write the metrics file", metadata: ["error": "\(error)"])
             }

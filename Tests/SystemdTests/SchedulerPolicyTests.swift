@@ -192,19 +192,6 @@ import Testing
         }
         #expect(text.hasSuffix("\n"))
     }
-
-    @Test func filesAreReplacedWholeWithNothingLeftBeside() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "pp-atomic-\(UInt32.random(in: 0...UInt32.max))"
-        ).path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try AtomicFile.replace(directory + "/status.json", with: Array("one".utf8))
-        try AtomicFile.replace(directory + "/status.json", with: Array("two".utf8))
-        #expect(try String(contentsOfFile: directory + "/status.json", encoding: .utf8) == "two")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["status.json"])
-        #expect(throws: AtomicFile.Failure.self) { try AtomicFile.replace(directory + "/missing/x", with: []) }
-    }
 }
 
 @Suite struct ConcurrencyLimit {
