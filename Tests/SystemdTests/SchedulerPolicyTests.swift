@@ -249,11 +249,7 @@ final class Peak: @unchecked Sendable {
 
 /// A dataset refreshed every 5 minutes, incrementally, reconciled daily.
 func orders(name: String = "orders") -> DatasetConfiguration {
-    DatasetConfiguration(
-        name: name,
-        source: .table(schema: nil, name: "orders"),
-        primaryKey: ["id"],
-        updatedAt: "updated_at",
-        every: .seconds(300)
-    )
+    var dataset = DatasetConfiguration(name: name, source: .table(schema: nil, name: "orders"), primaryKey: ["id"])
+    dataset.updatedAt = "updated_at"
+    return dataset
 }
