@@ -9,9 +9,6 @@ import SystemSupport
 struct StatusWriter {
     let logger: Logger
 
-    /// status.json's name in the public directory.
-    static let fileName = "status.json"
-
     func write(
         _ snapshots: [DatasetSchedule.Snapshot],
         configuration: Configuration,
@@ -21,8 +18,10 @@ struct StatusWriter {
     ) {
         do {
             let document = Self.document(snapshots, startedAt: startedAt, stopped: stopped, now: now)
-            let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
-            try FileOperations.replaceFile(configuration.publish.directory + "/" + Self.fileName, Array(data))
+            try FileOperations.replaceFile(
+                configuration.publish.directory + "/" + StatusDocument.fileName,
+                try document.encoded()
+            )
         } catch {
             logger.warning("cannot write status.json", metadata: ["error": "\(error)"])
         }
@@ -41,16 +40,16 @@ struct StatusWriter {
         startedAt: Date,
         stopped: Bool = false,
         now: Date
-    ) -> [String: Any] {
-        var datasets: [String: Any] = [:]
-        for s in snapshots { datasets[s.name] = StatusSummary.entry(s, now: now) }
-        return [
-            "generated_at": ISO8601Timestamp.string(from: now),
-            "daemon": [
-                "pid": Int(getpid()), "started_at": ISO8601Timestamp.string(from: startedAt), "running": !stopped,
-            ] as [String: Any],
-            "datasets": datasets,
-        ]
+    ) -> StatusDocument {
+        StatusDocument(
+            generatedAt: now,
+            daemon: StatusDocument.Daemon(
+                pid: Int(ProcessInfo.processInfo.processIdentifier),
+                startedAt: startedAt,
+                running: !stopped
+            ),
+            datasets: Dictionary(uniqueKeysWithValues: snapshots.map { ($0.name, StatusSummary.entry($0, now: now)) })
+        )
     }
 
     /// Prometheus text exposition format 0.0.4: one sample per dataset and family.
