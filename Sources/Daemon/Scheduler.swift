@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Publishing
 import Synchronization
+import SystemSupport
 import Systemd
 
 /// The daemon: one schedule per dataset, a limit on refreshes running at once, signals,
@@ -176,12 +177,12 @@ public final class Scheduler: @unchecked Sendable {
     /// The scheduler is alive: the control queue ticked within the health window, and no dataset
     /// timer is long overdue. The watchdog pings only while this holds.
     var isHealthy: Bool {
-        let age = SystemCallClock.monotonicMicroseconds() &- heartbeat.load(ordering: .acquiring)
+        let age = Syscall.monotonicMicroseconds() &- heartbeat.load(ordering: .acquiring)
         return Duration.microseconds(Int64(age)) < healthWindow && !timersStalled.load(ordering: .relaxed)
     }
 
     private func startHeartbeat() {
-        heartbeat.store(SystemCallClock.monotonicMicroseconds(), ordering: .releasing)
+        heartbeat.store(Syscall.monotonicMicroseconds(), ordering: .releasing)
         let timer = DispatchSource.makeTimerSource(queue: control)
         timer.schedule(deadline: .now(), repeating: .seconds(1), leeway: .milliseconds(50))
         timer.setEventHandler { [weak self] in self?.tick() }
@@ -192,7 +193,7 @@ public final class Scheduler: @unchecked Sendable {
     /// Every second on the control queue: the heartbeat, STATUS= when it changed, the status
     /// files every five seconds.
     private func tick() {
-        heartbeat.store(SystemCallClock.monotonicMicroseconds(), ordering: .releasing)
+        heartbeat.store(Syscall.monotonicMicroseconds(), ordering: .releasing)
         let now = Date()
         let snapshots = self.snapshots
         // A timer a minute late on an idle dataset means the scheduler lost it.
@@ -454,14 +455,5 @@ public final class Scheduler: @unchecked Sendable {
                 }
             }
         }
-    }
-}
-
-/// The monotonic clock the heartbeat is measured in.
-enum SystemCallClock {
-    static func monotonicMicroseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
     }
 }

@@ -3,10 +3,13 @@ import Foundation
 import Publishing
 
 extension StatusWriter {
-    /// status.json's `targets`: each target's entry by name (docs/delivery.md has the keys).
-    static func targets(_ targets: [TargetSnapshot], configuration: Configuration, now: Date) -> [String: Any] {
-        var entries: [String: Any] = [:]
-        for target in targets { entries[target.name] = target.json(configuration: configuration, now: now) }
+    /// status.json's `targets`: each target's entry by name (docs/delivery.md has the keys),
+    /// its errors in their short public form.
+    static func targets(_ targets: [TargetSnapshot], configuration: Configuration, now: Date) -> [String: TargetStatus] {
+        var entries: [String: TargetStatus] = [:]
+        for target in targets {
+            entries[target.name] = target.status(configuration: configuration, now: now, publicErrors: true)
+        }
         return entries
     }
 

@@ -51,6 +51,31 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// What a public file (status.json) may say of it: the target, the phase and version, the
+    /// kind of failure; never the command's path, its output, a host or a path. The journal and
+    /// the target's private state file have `description`.
+    public var publicMessage: String {
+        var text = "target \"\(target)\": "
+        if let phase {
+            text += "\(phase.rawValue) of \(versionPath ?? dataset ?? "?") failed: "
+        } else if let dataset {
+            text += "dataset \"\(dataset)\": "
+        }
+        switch code {
+        case .commandNotFound: return text + "the command was not found"
+        case .commandNotStarted: return text + "the command could not be started"
+        case .commandFailed: return text + "the command failed"
+        case .timedOut: return text + "the command ran past its timeout"
+        case .cancelled: return text + "stopped because the daemon stopped"
+        case .localVersion: return text + "the published version could not be read"
+        case .state: return text + "the target's state cannot be used"
+        default: return text + "the journal has the details"
+        }
+    }
+
+    /// For a failure recorded without its short form.
+    public static let unknownPublicMessage = "the last delivery failed; the journal has the details"
+
     public var description: String {
         var text = "target \"\(target)\": "
         if let phase {

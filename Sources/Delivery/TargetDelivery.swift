@@ -129,11 +129,13 @@ public final class TargetDelivery: @unchecked Sendable {
         let now = Date()
         if let failure = report.failure {
             state.lastError = failure.description
+            state.lastPublicError = failure.publicMessage
             state.lastErrorAt = now
             state.consecutiveFailures += 1
         } else {
             state.lastSuccess = now
             state.lastError = nil
+            state.lastPublicError = nil
             state.consecutiveFailures = 0
         }
         do {
@@ -221,10 +223,12 @@ public final class TargetDelivery: @unchecked Sendable {
                 report.done.append("remove \(name)/v\(version)")
             }
             delivery.lastError = nil
+            delivery.lastPublicError = nil
             delivery.lastErrorAt = nil
             state.datasets[name] = delivery
         } catch {
             delivery.lastError = error.description
+            delivery.lastPublicError = error.publicMessage
             delivery.lastErrorAt = Date()
             state.datasets[name] = delivery
             throw error
@@ -263,7 +267,7 @@ public final class TargetDelivery: @unchecked Sendable {
 
     private func versionExists(_ directory: DatasetDirectory, _ version: Int) throws(DeliveryError) -> Bool {
         do {
-            return try DurableFiles.exists(directory.versionPath(version))
+            return try FileOperations.exists(directory.versionPath(version))
         } catch {
             throw DeliveryError(
                 code: .localVersion,
@@ -278,7 +282,7 @@ public final class TargetDelivery: @unchecked Sendable {
     private func manifestEntry(_ directory: DatasetDirectory, version: Int) throws(DeliveryError) -> Manifest.Entry {
         let path = directory.versionPath(version) + "/" + DatasetIndex.fileName
         do {
-            guard let bytes = try DurableFiles.read(path) else {
+            guard try FileOperations.exists(path) else {
                 throw DeliveryError(
                     code: .localVersion,
                     target: target.name,
@@ -286,7 +290,7 @@ public final class TargetDelivery: @unchecked Sendable {
                     message: "\(path) is missing"
                 )
             }
-            let index = try DatasetIndex.decode(bytes)
+            let index = try DatasetIndex.decode(try FileOperations.readFile(path))
             return Manifest.Entry(
                 dataset: directory.dataset,
                 version: version,
@@ -312,7 +316,7 @@ public final class TargetDelivery: @unchecked Sendable {
     private func prepareView() throws(DeliveryError) {
         let view = store.publishView
         do {
-            try DurableFiles.makeDirectories(view, mode: 0o755)
+            try FileOperations.makeDirectories(view, mode: 0o755)
             for name in target.carried(from: configuration.publishedNames) {
                 let link = view + "/" + name
                 let destination = configuration.publish.directory + "/" + name

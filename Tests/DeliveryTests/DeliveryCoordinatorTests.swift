@@ -60,10 +60,10 @@ struct DeliveryCoordinatorTests {
 
         let snapshot = try #require(coordinator.snapshots().first)
         #expect(snapshot.failuresTotal == 2 && snapshot.state.consecutiveFailures == 0)
-        let json = snapshot.json(configuration: configuration, now: Date())
-        let orders = (json["datasets"] as? [String: Any])?["orders"] as? [String: Any]
-        #expect(orders?["delivered_version"] as? Int == 2 && orders?["local_version"] as? Int == 2)
-        #expect(orders?["lag_seconds"] as? Int == 0 && json["last_error"] is NSNull)
+        let status = snapshot.status(configuration: configuration, now: Date(), publicErrors: true)
+        let orders = status.datasets["orders"]
+        #expect(orders?.deliveredVersion == 2 && orders?.localVersion == 2)
+        #expect(orders?.lagSeconds == 0 && status.lastError == nil)
         #expect(
             snapshot.line(configuration: configuration, now: Date()).hasPrefix("target www: orders v2; last success ")
         )

@@ -98,29 +98,25 @@ struct TargetConfigurationTests {
                 retries = 3
                 """
             ) == [
-                "/etc/pp/config.toml: key \"target[cdn].datasets\": \"refunds\" is not published by this file (it publishes \"orders\", \"orders_daily\")",
-                "/etc/pp/config.toml: key \"target[cdn].command\": must name at least one argument",
-                "/etc/pp/config.toml: key \"target[cdn].timeout\": \"ten minutes\" is not a duration (use 90s, 5m, 48h, 1h30m)",
-                "/etc/pp/config.toml: key \"target[cdn].retries\": unknown key; known keys are name, datasets, command, timeout, max_backoff",
+                "/etc/pp/config.toml: target \"cdn\": key \"command\": must name at least one argument (the program)",
+                "/etc/pp/config.toml: target \"cdn\": key \"timeout\": \"ten minutes\" is not a duration (use 90s, 5m, 48h, 1h30m)",
+                "/etc/pp/config.toml: target \"cdn\": key \"datasets\": \"refunds\" is not published by this file (it publishes \"orders\", \"orders_daily\")",
+                "/etc/pp/config.toml: target \"cdn\": key \"retries\": unknown key; known keys are name, datasets, command, timeout, max_backoff",
             ]
         )
         #expect(
             errors("[[target]]\nname = \"a b\"\ncommand = \"rclone copy\"\n") == [
-                "/etc/pp/config.toml: key \"target[#1].name\": \"a b\" is not a safe name: use letters, digits, _ and - only",
-                "/etc/pp/config.toml: key \"target[#1].command\": expected an array of strings, found \"rclone copy\"",
+                "/etc/pp/config.toml: target \"#1\": key \"name\": \"a b\" is not a safe directory name: use letters, digits, _ and - only",
+                "/etc/pp/config.toml: target \"#1\": key \"command\": expected an array of strings, found \"rclone copy\"",
             ]
         )
         #expect(
-            errors("[[target]]\nname = \"cdn\"\ncommand = [\"x\"]\n[[target]]\nname = \"cdn\"\n") == [
-                "/etc/pp/config.toml: key \"target[cdn].command\": missing: the program and its arguments, as an array"
-                // The second is incomplete, so only its own error is reported, not the duplicate.
+            errors("[[target]]\nname = \"cdn\"\ncommand = [\"x\"]\n[[target]]\nname = \"cdn\"\ncommand = [\"y\"]\n") == [
+                "/etc/pp/config.toml: target \"cdn\": key \"name\": target #2 has the same name as target #1"
             ]
         )
         #expect(
-            errors("[[target]]\nname = \"cdn\"\ncommand = [\"x\"]\n[[target]]\nname = \"cdn\"\ncommand = [\"y\"]\n")
-                == [
-                    "/etc/pp/config.toml: key \"target[cdn].name\": target #2 has the same name as target #1"
-                ]
+            errors("[[target]]\nname = \"cdn\"\n") == ["/etc/pp/config.toml: target \"cdn\": key \"command\": missing"]
         )
         #expect(
             errors("[target]\nname = \"cdn\"\n") == [
@@ -129,7 +125,7 @@ struct TargetConfigurationTests {
         )
         #expect(
             errors("[[target]]\nname = \"cdn\"\ncommand = [\"x\"]\ndatasets = []\n") == [
-                "/etc/pp/config.toml: key \"target[cdn].datasets\": must name at least one dataset; leave the key out to carry every dataset"
+                "/etc/pp/config.toml: target \"cdn\": key \"datasets\": must name at least one dataset"
             ]
         )
     }

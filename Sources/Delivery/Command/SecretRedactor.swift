@@ -45,7 +45,7 @@ public struct SecretRedactor: Sendable {
         if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
             for name in names.sorted() {
-                guard let bytes = try? DurableFiles.read(directory + "/" + name), bytes.count <= 1 << 20 else {
+                guard let bytes = try? FileOperations.readFile(directory + "/" + name), bytes.count <= 1 << 20 else {
                     continue
                 }
                 found += secrets(inCredential: String(decoding: bytes, as: UTF8.self))

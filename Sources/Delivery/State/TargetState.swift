@@ -16,6 +16,8 @@ public struct TargetState: Codable, Sendable, Equatable {
     public var lastSuccess: Date?
     /// The last failure, redacted; cleared by the next cycle that fails nothing.
     public var lastError: String?
+    /// Its short form, for status.json (`DeliveryError.publicMessage`).
+    public var lastPublicError: String?
     public var lastErrorAt: Date?
     /// Cycles that failed since the last one that did not: the backoff.
     public var consecutiveFailures = 0
@@ -27,6 +29,7 @@ public struct TargetState: Codable, Sendable, Equatable {
         case formatVersion = "format_version"
         case lastSuccess = "last_success"
         case lastError = "last_error"
+        case lastPublicError = "last_public_error"
         case lastErrorAt = "last_error_at"
         case consecutiveFailures = "consecutive_failures"
     }
@@ -45,6 +48,7 @@ public struct TargetState: Codable, Sendable, Equatable {
         datasets = try c.decodeIfPresent([String: DatasetDelivery].self, forKey: .datasets) ?? [:]
         lastSuccess = try c.decodeIfPresent(Date.self, forKey: .lastSuccess)
         lastError = try c.decodeIfPresent(String.self, forKey: .lastError)
+        lastPublicError = try c.decodeIfPresent(String.self, forKey: .lastPublicError)
         lastErrorAt = try c.decodeIfPresent(Date.self, forKey: .lastErrorAt)
         consecutiveFailures = try c.decodeIfPresent(Int.self, forKey: .consecutiveFailures) ?? 0
     }
@@ -55,6 +59,7 @@ public struct TargetState: Codable, Sendable, Equatable {
         try c.encode(datasets, forKey: .datasets)
         try c.encode(lastSuccess, forKey: .lastSuccess)
         try c.encode(lastError, forKey: .lastError)
+        try c.encode(lastPublicError, forKey: .lastPublicError)
         try c.encode(lastErrorAt, forKey: .lastErrorAt)
         try c.encode(consecutiveFailures, forKey: .consecutiveFailures)
     }
@@ -74,6 +79,8 @@ public struct DatasetDelivery: Codable, Sendable, Equatable {
     /// Since when a newer local version has waited for this target; nil when it has it.
     public var behindSince: Date?
     public var lastError: String?
+    /// Its short form, for status.json.
+    public var lastPublicError: String?
     public var lastErrorAt: Date?
 
     public init() {}
@@ -83,6 +90,7 @@ public struct DatasetDelivery: Codable, Sendable, Equatable {
         case committedAt = "committed_at"
         case behindSince = "behind_since"
         case lastError = "last_error"
+        case lastPublicError = "last_public_error"
         case lastErrorAt = "last_error_at"
     }
 
@@ -94,6 +102,7 @@ public struct DatasetDelivery: Codable, Sendable, Equatable {
         remote = try c.decodeIfPresent([RemoteVersion].self, forKey: .remote) ?? []
         behindSince = try c.decodeIfPresent(Date.self, forKey: .behindSince)
         lastError = try c.decodeIfPresent(String.self, forKey: .lastError)
+        lastPublicError = try c.decodeIfPresent(String.self, forKey: .lastPublicError)
         lastErrorAt = try c.decodeIfPresent(Date.self, forKey: .lastErrorAt)
     }
 
@@ -105,6 +114,7 @@ public struct DatasetDelivery: Codable, Sendable, Equatable {
         try c.encode(remote, forKey: .remote)
         try c.encode(behindSince, forKey: .behindSince)
         try c.encode(lastError, forKey: .lastError)
+        try c.encode(lastPublicError, forKey: .lastPublicError)
         try c.encode(lastErrorAt, forKey: .lastErrorAt)
     }
 

@@ -33,13 +33,13 @@ public struct TargetStateStore: Sendable {
     public func load() throws(DeliveryError) -> TargetState {
         let bytes: [UInt8]?
         do {
-            bytes = try DurableFiles.read(statePath)
+            bytes = try FileOperations.exists(statePath) ? FileOperations.readFile(statePath) : nil
         } catch {
             throw failure("cannot read \(statePath): \(error)")
         }
         guard let bytes else { return TargetState() }
         do {
-            return try DurableFiles.decodeJSON(TargetState.self, from: bytes)
+            return try PublishingJSON.decode(TargetState.self, from: bytes)
         } catch {
             throw failure(
                 "\(statePath) is torn or damaged (\(error)); fix it, or move it away to deliver everything again"
@@ -49,8 +49,8 @@ public struct TargetStateStore: Sendable {
 
     public func save(_ state: TargetState) throws(DeliveryError) {
         do {
-            try DurableFiles.makeDirectories(directory, mode: 0o700)
-            try DurableFiles.replace(statePath, with: try DurableFiles.json(state), mode: 0o600)
+            try FileOperations.makeDirectories(directory, mode: 0o700)
+            try FileOperations.replaceFile(statePath, try PublishingJSON.encode(state, fractionalDigits: 3), mode: 0o600)
         } catch {
             throw failure("cannot save \(statePath): \(error)")
         }
@@ -75,7 +75,7 @@ public struct TargetStateStore: Sendable {
     /// The lock, or nil when another process holds it.
     func tryLock() throws(DeliveryError) -> Lock? {
         do {
-            try DurableFiles.makeDirectories(directory, mode: 0o700)
+            try FileOperations.makeDirectories(directory, mode: 0o700)
         } catch {
             throw failure("cannot create \(directory): \(error)")
         }

@@ -3,7 +3,7 @@ import Publishing
 
 /// What status.json, the metrics, STATUS= and `parquet-publisher status` show of one target.
 public struct TargetSnapshot: Sendable {
-    public enum Activity: String, Sendable {
+    public enum Activity: String, Sendable, Codable {
         case idle
         /// A cycle runs.
         case delivering
@@ -87,34 +87,38 @@ public struct TargetSnapshot: Sendable {
         }
     }
 
-    /// The target's entry in status.json (keys documented in docs/delivery.md).
-    public func json(configuration: Configuration, now: Date) -> [String: Any] {
-        func time(_ date: Date?) -> Any { date.map { ISO8601Timestamp.string(from: $0) } ?? NSNull() }
-        func value(_ v: (some Any)?) -> Any { v.map { $0 as Any } ?? NSNull() }
-        var datasets: [String: Any] = [:]
+    /// The target's entry in status.json (`publicErrors`: the short forms of its errors, for
+    /// a public file) or in `status --json` (the full ones, from the private state file).
+    public func status(configuration: Configuration, now: Date, publicErrors: Bool) -> TargetStatus {
+        func error(_ full: String?, _ short: String?) -> String? {
+            guard full != nil else { return nil }
+            return publicErrors ? (short ?? DeliveryError.unknownPublicMessage) : full
+        }
+        var datasets: [String: TargetStatus.Dataset] = [:]
         for lag in self.datasets(configuration: configuration, now: now) {
-            datasets[lag.dataset] =
-                [
-                    "delivered_version": value(lag.delivered), "local_version": value(lag.local),
-                    "uploaded_version": value(lag.uploaded), "lag_seconds": lag.lagSeconds,
-                    "behind_since": time(lag.behindSince), "delivered_at": time(lag.deliveredAt),
-                    "last_error": value(lag.lastError),
-                ] as [String: Any]
+            let delivery = state.datasets[lag.dataset]
+            datasets[lag.dataset] = TargetStatus.Dataset(
+                deliveredVersion: lag.delivered,
+                localVersion: lag.local,
+                uploadedVersion: lag.uploaded,
+                lagSeconds: lag.lagSeconds,
+                behindSince: lag.behindSince,
+                deliveredAt: lag.deliveredAt,
+                lastError: error(delivery?.lastError, delivery?.lastPublicError)
+            )
         }
-        var running: Any = NSNull()
-        if let phase = self.running {
-            running =
-                [
-                    "phase": phase.phase.rawValue, "dataset": phase.dataset, "version": phase.version,
-                    "started_at": ISO8601Timestamp.string(from: phase.startedAt),
-                ] as [String: Any]
-        }
-        return [
-            "state": activity.rawValue, "running": running, "datasets": datasets,
-            "last_success": time(state.lastSuccess), "last_error": value(state.lastError),
-            "last_error_at": time(state.lastErrorAt), "consecutive_failures": state.consecutiveFailures,
-            "next_attempt": time(nextAttempt),
-        ]
+        return TargetStatus(
+            state: activity,
+            running: running.map {
+                TargetStatus.Running(phase: $0.phase, dataset: $0.dataset, version: $0.version, startedAt: $0.startedAt)
+            },
+            lastSuccess: state.lastSuccess,
+            lastError: error(state.lastError, state.lastPublicError),
+            lastErrorAt: state.lastErrorAt,
+            consecutiveFailures: state.consecutiveFailures,
+            nextAttempt: nextAttempt,
+            datasets: datasets
+        )
     }
 
     /// "cdn: orders v12 (local v13, 40s behind), offers v5; last success 2026-11-25T01:02:03Z".

@@ -31,7 +31,7 @@ struct RefreshCommand: ParsableCommand {
         let logger = CommandLogging.bootstrap(label: "parquet-publisher.refresh")
         let configuration = try CommandLogging.loadConfiguration(config)
         let selected = try CommandLogging.select(datasets, from: configuration)
-        let connector = try SourceConnector(configuration: configuration, logger: logger)
+        let connector = try CommandLogging.connector(for: configuration, logger: logger)
         var failures: [String] = []
         for dataset in selected {
             let refresher = DatasetRefresher(

@@ -1,3 +1,4 @@
+import Daemon
 import Delivery
 import Foundation
 import Publishing
@@ -10,31 +11,27 @@ extension StatusCommand {
         _ configuration: Configuration,
         daemon: DaemonStatus?,
         now: Date
-    ) -> (lines: [String], json: [String: Any]) {
+    ) -> (lines: [String], json: [String: TargetStatus]) {
         var lines: [String] = []
-        var json: [String: Any] = [:]
-        let live = daemon?["targets"] as? [String: Any] ?? [:]
+        var json: [String: TargetStatus] = [:]
         for target in configuration.targets {
             let store = TargetStateStore(stateDirectory: configuration.publish.stateDirectory, target: target.name)
-            let liveEntry = live[target.name] as? [String: Any]
+            let live = daemon?.document.targets[target.name]
             var snapshot = TargetSnapshot(
                 target: target,
-                activity: daemon == nil ? .notRunning : .idle,
+                activity: daemon == nil ? .notRunning : (live?.state ?? .idle),
                 state: TargetState()
             )
+            snapshot.nextAttempt = live?.nextAttempt
             var stateError: String?
             do {
                 snapshot.state = try store.load()
             } catch {
                 stateError = "\(error)"
             }
-            if let liveEntry {
-                snapshot.activity = (liveEntry["state"] as? String).flatMap(TargetSnapshot.Activity.init) ?? .idle
-                snapshot.nextAttempt = (liveEntry["next_attempt"] as? String).flatMap(ISO8601Timestamp.date(from:))
-            }
-            var entry = snapshot.json(configuration: configuration, now: now)
-            if let running = liveEntry?["running"], !(running is NSNull) { entry["running"] = running }
-            if let stateError { entry["last_error"] = stateError }
+            var entry = snapshot.status(configuration: configuration, now: now, publicErrors: false)
+            entry.running = live?.running
+            if let stateError { entry.lastError = stateError }
             json[target.name] = entry
             lines.append(snapshot.line(configuration: configuration, now: now) + (stateError.map { "\n  \($0)" } ?? ""))
         }

@@ -27,22 +27,16 @@ final class PublishFixture: @unchecked Sendable {
 
     /// A configuration publishing `datasets` to `targets` (no database is ever contacted).
     func configuration(datasets: [String], targets: [TargetConfiguration]) -> Configuration {
-        Configuration(
+        var source = SourceConfiguration(user: "reader")
+        source.passwordFile = passwordFile
+        source.database = "shop"
+        var publish = PublishConfiguration(directory: publishDirectory, stateDirectory: stateDirectory)
+        publish.keepVersionsFor = keepVersionsFor
+        return Configuration(
             file: root + "/config.toml",
-            source: SourceConfiguration(user: "reader", passwordFile: passwordFile, database: "shop"),
-            publish: PublishConfiguration(
-                directory: publishDirectory,
-                stateDirectory: stateDirectory,
-                keepVersionsFor: keepVersionsFor
-            ),
-            datasets: datasets.map {
-                DatasetConfiguration(
-                    name: $0,
-                    source: .table(schema: nil, name: $0),
-                    primaryKey: ["id"],
-                    every: .seconds(60)
-                )
-            },
+            source: source,
+            publish: publish,
+            datasets: datasets.map { DatasetConfiguration(name: $0, source: .table(schema: nil, name: $0), primaryKey: ["id"]) },
             targets: targets
         )
     }
