@@ -5,7 +5,8 @@ import Publishing
 extension StatusWriter {
     /// status.json's `targets`: each target's entry by name (docs/delivery.md has the keys),
     /// its errors in their short public form.
-    static func targets(_ targets: [TargetSnapshot], configuration: Configuration, now: Date) -> [String: TargetStatus] {
+    static func targets(_ targets: [TargetSnapshot], configuration: Configuration, now: Date) -> [String: TargetStatus]
+    {
         var entries: [String: TargetStatus] = [:]
         for target in targets {
             entries[target.name] = target.status(configuration: configuration, now: now, publicErrors: true)

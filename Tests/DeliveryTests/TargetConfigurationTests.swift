@@ -111,9 +111,10 @@ struct TargetConfigurationTests {
             ]
         )
         #expect(
-            errors("[[target]]\nname = \"cdn\"\ncommand = [\"x\"]\n[[target]]\nname = \"cdn\"\ncommand = [\"y\"]\n") == [
-                "/etc/pp/config.toml: target \"cdn\": key \"name\": target #2 has the same name as target #1"
-            ]
+            errors("[[target]]\nname = \"cdn\"\ncommand = [\"x\"]\n[[target]]\nname = \"cdn\"\ncommand = [\"y\"]\n")
+                == [
+                    "/etc/pp/config.toml: target \"cdn\": key \"name\": target #2 has the same name as target #1"
+                ]
         )
         #expect(
             errors("[[target]]\nname = \"cdn\"\n") == ["/etc/pp/config.toml: target \"cdn\": key \"command\": missing"]

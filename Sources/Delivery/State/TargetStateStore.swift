@@ -50,7 +50,11 @@ public struct TargetStateStore: Sendable {
     public func save(_ state: TargetState) throws(DeliveryError) {
         do {
             try FileOperations.makeDirectories(directory, mode: 0o700)
-            try FileOperations.replaceFile(statePath, try PublishingJSON.encode(state, fractionalDigits: 3), mode: 0o600)
+            try FileOperations.replaceFile(
+                statePath,
+                try PublishingJSON.encode(state, fractionalDigits: 3),
+                mode: 0o600
+            )
         } catch {
             throw failure("cannot save \(statePath): \(error)")
         }

@@ -68,7 +68,9 @@ extension ConfigurationValue where Value == [String] {
     /// are the program's business.
     static var argv: Self {
         list(of: .string, noun: "argument (the program)", unique: false).map { argv, reading in
-            guard !argv[0].contains("\0") else { return reading.fail(.invalidValue, "a program path cannot contain NUL") }
+            guard !argv[0].contains("\0") else {
+                return reading.fail(.invalidValue, "a program path cannot contain NUL")
+            }
             guard argv[0].contains("/") else { return argv }
             var resolved = argv
             resolved[0] = PathResolution.resolve(argv[0], against: reading.baseDirectory)

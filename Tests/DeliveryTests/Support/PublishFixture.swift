@@ -36,7 +36,9 @@ final class PublishFixture: @unchecked Sendable {
             file: root + "/config.toml",
             source: source,
             publish: publish,
-            datasets: datasets.map { DatasetConfiguration(name: $0, source: .table(schema: nil, name: $0), primaryKey: ["id"]) },
+            datasets: datasets.map {
+                DatasetConfiguration(name: $0, source: .table(schema: nil, name: $0), primaryKey: ["id"])
+            },
             targets: targets
         )
     }
