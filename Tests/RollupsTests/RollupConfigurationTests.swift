@@ -104,13 +104,13 @@ import Testing
             )
         )
         let expected = [
-            "config.toml: key \"rollup[a].from\": no [[dataset]] is named \"nope\"",
-            "config.toml: key \"rollup[a].grain\": \"hour\" is not one of",
-            "config.toml: key \"rollup[a].time_zone\": \"Mars/Olympus\" is not an IANA time zone",
-            "config.toml: key \"rollup[a].measures.x\": \"avg(total)\": unknown function \"avg\"",
-            "config.toml: key \"rollup[b].from\": dataset \"sellers\" has no partition_by",
-            "config.toml: key \"rollup[sellers].measures.n\": \"sum(*)\": only count takes *",
-            "config.toml: key \"rollup[sellers].colour\": unknown key",
+            "config.toml: rollup \"a\": key \"from\": no [[dataset]] is named \"nope\"",
+            "config.toml: rollup \"a\": key \"grain\": \"hour\" is not one of",
+            "config.toml: rollup \"a\": key \"time_zone\": \"Mars/Olympus\" is not an IANA time zone",
+            "config.toml: rollup \"a\": key \"measures.x\": \"avg(total)\": unknown function \"avg\"",
+            "config.toml: rollup \"b\": key \"from\": dataset \"sellers\" has no partition_by",
+            "config.toml: rollup \"sellers\": key \"measures.n\": \"sum(*)\": only count takes *",
+            "config.toml: rollup \"sellers\": key \"colour\": unknown key",
         ]
         for line in expected {
             #expect(errors.contains { $0.hasPrefix(line) }, "missing: \(line)\nin: \(errors)")
@@ -135,9 +135,9 @@ import Testing
             )
         )
         for line in [
-            "config.toml: key \"rollup[orders].name\": a [[dataset]] is named \"orders\" too",
-            "config.toml: key \"rollup[orders].group_by\": dataset \"orders\" does not publish column \"status\"",
-            "config.toml: key \"rollup[orders].where.country\": dataset \"orders\" does not publish column \"country\"",
+            "config.toml: rollup \"orders\": key \"name\": a [[dataset]] is named \"orders\" too",
+            "config.toml: rollup \"orders\": key \"group_by\": dataset \"orders\" does not publish column \"status\"",
+            "config.toml: rollup \"orders\": key \"where.country\": dataset \"orders\" does not publish column \"country\"",
         ] {
             #expect(errors.contains { $0.hasPrefix(line) }, "missing: \(line)\nin: \(errors)")
         }
@@ -164,14 +164,16 @@ import Testing
         ColumnDescriptor(name: "quantity", physicalType: .int32, logicalType: .integer(bitWidth: 16, signed: true)),
         ColumnDescriptor(name: "score", physicalType: .double),
     ])
-    static let base = DatasetConfiguration(
-        name: "orders",
-        source: .table(schema: nil, name: "orders"),
-        primaryKey: ["id"],
-        partitionBy: "created_at",
-        partitionGranularity: .month,
-        every: .seconds(300)
-    )
+    static let base: DatasetConfiguration = {
+        var dataset = DatasetConfiguration(
+            name: "orders",
+            source: .table(schema: nil, name: "orders"),
+            primaryKey: ["id"]
+        )
+        dataset.partitionBy = "created_at"
+        dataset.partitionGranularity = .month
+        return dataset
+    }()
 
     static func plan(
         _ measures: [String: String],

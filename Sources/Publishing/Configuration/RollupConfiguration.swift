@@ -22,6 +22,10 @@ public struct RollupConfiguration: Sendable, Equatable {
     public var measures: [RollupMeasure]
     /// An IANA zone TIMESTAMP values are bucketed in; nil: UTC. DATE/DATETIME ignore it.
     public var timeZone: String?
+    /// `[rollup.where]` and `[rollup.measures]` as read (by key); `check` orders them into
+    /// `filters` and `measures`.
+    var filterTable: [String: [RollupFilter.Value]] = [:]
+    var measureTable: [String: RollupMeasure] = [:]
 
     public init(
         name: String,
@@ -134,7 +138,7 @@ public struct RollupMeasure: Sendable, Equatable {
         if column.count >= 2, column.hasPrefix("`"), column.hasSuffix("`") {
             column = String(column.dropFirst().dropLast())
         }
-        if let problem = TableReader.identifierProblem(column) {
+        if let problem = ConfigurationValue<String>.identifierProblem(column) {
             return .failure(RollupParseFailure("\"\(text)\": the column \(problem)"))
         }
         if column.contains("(") || column.contains(",") {
@@ -152,128 +156,47 @@ public struct RollupParseFailure: Error, Sendable, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-extension ConfigurationKeys {
-    /// The keys of `[[rollup]]` (besides the `where` and `measures` tables' own keys).
-    public static let rollup = [
-        "name", "from", "time", "grain", "group_by", "partition_granularity", "where", "measures", "time_zone",
-    ]
-}
-
-/// Parses the `[[rollup]]` tables and checks them against the datasets: what can be checked
-/// without a database. Column types are checked when the base's schema is known (online
-/// `check-config` and every refresh).
-struct RollupSectionParser {
-    let file: String
-    let baseDirectory: String
-    private(set) var errors: [ConfigurationError] = []
-
-    init(file: String, baseDirectory: String) {
-        self.file = file
-        self.baseDirectory = baseDirectory
+extension RollupConfiguration: ConfigurationSection {
+    init() {
+        self.init(name: "", from: "", measures: [])
     }
 
-    private mutating func fail(_ code: ConfigurationError.Code, _ key: String, _ message: String) {
-        errors.append(ConfigurationError(code: code, file: file, key: key, message: message))
+    /// Every key, in the order of docs/rollups.md's table.
+    static var keys: [ConfigurationKey<Self>] {
+        [
+            .name("name", \.name),
+            .key("from", \.from, .string, required: true),
+            .key("time", \.time, .identifier(label: "column")),
+            .key("grain", \.grain, .choice),
+            ConfigurationKey("group_by") { reader, section in
+                // Zero columns is a rollup per bucket alone.
+                if reader.table["group_by"]?.array?.isEmpty == true { return }
+                if let columns = reader.read("group_by", .columns()) { section.groupBy = columns }
+            },
+            .key("partition_granularity", \.partitionGranularity, .choice),
+            .key("time_zone", \.timeZone, .timeZone),
+            .entries("where", \.filterTable, .filterValues),
+            .entries("measures", \.measureTable, .measure, required: true),
+        ]
     }
 
-    /// The rollups, or [] when there are none; nil when any is invalid.
-    mutating func parse(_ root: TOMLTable, datasets: [DatasetConfiguration]?) -> [RollupConfiguration]? {
-        guard let value = root["rollup"] else { return [] }
-        guard let array = value.array else {
-            let hint =
-                value.type == .table
-                ? "write [[rollup]] (an array of tables), not [rollup]"
-                : "expected [[rollup]] tables, found \(TableReader.show(value))"
-            fail(.wrongType, "rollup", hint)
-            return nil
+    /// `from` names a partitioned dataset (read before), the columns it publishes, output names.
+    mutating func check(_ r: inout SectionReader) {
+        filters = filterTable.keys.sorted().map { RollupFilter(column: $0, values: filterTable[$0]!) }
+        // TOML tables keep no order: measures are output in the order of their names.
+        measures = measureTable.keys.sorted().map { name in
+            var measure = measureTable[name]!
+            measure.name = name
+            return measure
         }
-        var rollups: [RollupConfiguration] = []
-        var failed = false
-        var seen = Set<String>()
-        for (offset, element) in array.enumerated() {
-            guard let table = element.table else {
-                fail(
-                    .wrongType,
-                    "rollup[#\(offset + 1)]",
-                    "expected a [[rollup]] table, found \(TableReader.show(element))"
-                )
-                failed = true
-                continue
-            }
-            guard let rollup = parseRollup(table, position: offset + 1, datasets: datasets) else {
-                failed = true
-                continue
-            }
-            if !seen.insert(rollup.name).inserted {
-                fail(.duplicate, "rollup[\(rollup.name)].name", "two [[rollup]] tables are named \"\(rollup.name)\"")
-                failed = true
-            }
-            rollups.append(rollup)
+        if r.has("measures") && measures.isEmpty && r.table["measures"]?.table?.keys.isEmpty == true {
+            r.report(.invalidValue, "measures", "name at least one measure, e.g. orders = \"count(*)\"")
         }
-        return failed ? nil : rollups
-    }
-
-    private static let namePattern = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
-
-    private mutating func parseRollup(
-        _ table: TOMLTable,
-        position: Int,
-        datasets: [DatasetConfiguration]?
-    ) -> RollupConfiguration? {
-        var r = TableReader(
-            table: table,
-            file: file,
-            prefix: "rollup[#\(position)]",
-            dataset: nil,
-            knownKeys: ConfigurationKeys.rollup,
-            baseDirectory: baseDirectory
-        )
-        defer { errors += r.errors }
-        var name = r.string("name", required: true)
-        if let candidate = name {
-            if !candidate.allSatisfy({ Self.namePattern.contains($0) }) || candidate.count > 128 {
-                r.report(
-                    .invalidValue,
-                    "name",
-                    "\"\(candidate)\" is not a safe directory name: use letters, digits, _ and - only"
-                )
-                name = nil
-            } else {
-                r.prefix = "rollup[\(candidate)]"
-                if datasets?.contains(where: { $0.name == candidate }) == true {
-                    r.report(
-                        .duplicate,
-                        "name",
-                        "a [[dataset]] is named \"\(candidate)\" too; both would publish into the same folder"
-                    )
-                }
+        for name in measureTable.keys {
+            if let problem = ConfigurationValue<String>.identifierProblem(name) {
+                r.report(.invalidValue, dottedKey: r.dottedKey("measures.\(name)"), "the column name \(problem)")
             }
         }
-        let from = r.string("from", required: true)
-        var base: DatasetConfiguration?
-        if let from, let datasets {
-            base = datasets.first { $0.name == from }
-            if base == nil {
-                let known = datasets.map { "\"\($0.name)\"" }.joined(separator: ", ")
-                r.report(.invalidValue, "from", "no [[dataset]] is named \"\(from)\" (there are \(known))")
-            } else if base?.partitionBy == nil {
-                r.report(
-                    .invalidValue,
-                    "from",
-                    "dataset \"\(from)\" has no partition_by; a rollup needs a dataset partitioned by a date column"
-                )
-            }
-        }
-        let time = r.identifier("time")
-        let grain = r.choice("grain", RollupGrain.self) ?? .day
-        let groupBy =
-            r.has("group_by") && (r.table["group_by"]?.array?.isEmpty ?? false) ? [] : r.stringList("group_by")
-        for column in groupBy ?? [] {
-            if let problem = TableReader.identifierProblem(column) {
-                r.report(.invalidValue, "group_by", "column \"\(column)\" \(problem)")
-            }
-        }
-        let partitionGranularity = r.choice("partition_granularity", PartitionGranularity.self) ?? .year
         if partitionGranularity == .day {
             r.report(
                 .invalidValue,
@@ -281,92 +204,81 @@ struct RollupSectionParser {
                 "\"day\" would make one tiny file per day; use \"year\", \"month\" or \"none\""
             )
         }
-        let timeZone = r.string("time_zone")
-        if let timeZone, TimeZone(identifier: timeZone) == nil {
-            r.report(.invalidValue, "time_zone", "\"\(timeZone)\" is not an IANA time zone (e.g. \"Europe/Warsaw\")")
+        guard let datasets = r.context.section("dataset", as: [DatasetConfiguration].self) else { return }
+        if datasets.contains(where: { $0.name == name }) {
+            r.report(
+                .duplicate,
+                "name",
+                "a [[dataset]] is named \"\(name)\" too; both would publish into the same folder"
+            )
         }
-        let filters = parseWhere(&r)
-        let measures = parseMeasures(&r)
-
+        guard r.has("from") else { return }
+        guard let base = datasets.first(where: { $0.name == from }) else {
+            let known = datasets.map { "\"\($0.name)\"" }.joined(separator: ", ")
+            r.report(.invalidValue, "from", "no [[dataset]] is named \"\(from)\" (there are \(known))")
+            return
+        }
+        guard base.partitionBy != nil else {
+            r.report(
+                .invalidValue,
+                "from",
+                "dataset \"\(from)\" has no partition_by; a rollup needs a dataset partitioned by a date column"
+            )
+            return
+        }
         // Columns the dataset's own projection leaves out cannot be used (checked offline).
-        if let base, let columns = base.columns {
+        if let columns = base.columns {
             var used: [(String, String)] = []
             if let time { used.append(("time", time)) }
-            used += (groupBy ?? []).map { ("group_by", $0) }
-            used += (filters ?? []).map { ("where.\($0.column)", $0.column) }
-            used += (measures ?? []).compactMap { m in m.column.map { ("measures.\(m.name)", $0) } }
+            used += groupBy.map { ("group_by", $0) }
+            used += filters.map { ("where.\($0.column)", $0.column) }
+            used += measures.compactMap { m in m.column.map { ("measures.\(m.name)", $0) } }
             for (key, column) in used where !columns.contains(column) {
-                errors.append(
-                    ConfigurationError(
-                        code: .invalidValue,
-                        file: file,
-                        key: r.dottedKey(key),
-                        message:
-                            "dataset \"\(base.name)\" does not publish column \"\(column)\" (it is not in its columns)"
-                    )
+                r.report(
+                    .invalidValue,
+                    dottedKey: r.dottedKey(key),
+                    "dataset \"\(base.name)\" does not publish column \"\(column)\" (it is not in its columns)"
                 )
             }
         }
         // Output names: the bucket, the group columns and the measures, each once.
         var outputs: [String: String] = [grain.rawValue: "the bucket column"]
-        for column in groupBy ?? [] {
+        for column in groupBy {
             if let other = outputs[column] {
                 r.report(.conflict, "group_by", "column \"\(column)\" has the name of \(other)")
             }
             outputs[column] = "a group_by column"
         }
-        for measure in measures ?? [] {
+        for measure in measures {
             if let other = outputs[measure.name] {
-                errors.append(
-                    ConfigurationError(
-                        code: .conflict,
-                        file: file,
-                        key: r.dottedKey("measures.\(measure.name)"),
-                        message: "the output column \"\(measure.name)\" has the name of \(other)"
-                    )
+                r.report(
+                    .conflict,
+                    dottedKey: r.dottedKey("measures.\(measure.name)"),
+                    "the output column \"\(measure.name)\" has the name of \(other)"
                 )
             }
             outputs[measure.name] = "a measure"
         }
-        r.finish()
-        guard r.errors.isEmpty, errors.isEmpty, let name, let from, let measures, let filters else { return nil }
-        return RollupConfiguration(
-            name: name,
-            from: from,
-            time: time,
-            grain: grain,
-            groupBy: groupBy ?? [],
-            partitionGranularity: partitionGranularity,
-            filters: filters,
-            measures: measures,
-            timeZone: timeZone
-        )
     }
+}
 
-    private mutating func parseWhere(_ r: inout TableReader) -> [RollupFilter]? {
-        guard let value = r.table["where"] else { return [] }
-        guard let table = value.table else {
-            r.report(
-                .wrongType,
-                "where",
-                "expected a [rollup.where] table of column = [values], found \(TableReader.show(value))"
-            )
-            return nil
+extension ConfigurationValue where Value == RollupMeasure {
+    /// `"sum(total)"`: a function of a column (the measure's name is its key, set afterwards).
+    static var measure: Self {
+        ConfigurationValue<String>.string.map { text, reading in
+            switch RollupMeasure.parse(name: "", expression: text) {
+            case .success(let measure): return measure
+            case .failure(let failure): return reading.fail(.invalidValue, failure.description)
+            }
         }
-        var filters: [RollupFilter] = []
-        var ok = true
-        for column in table.keys.sorted() {
-            let key = r.dottedKey("where.\(column)")
-            func bad(_ message: String) {
-                errors.append(ConfigurationError(code: .wrongType, file: file, key: key, message: message))
-                ok = false
-            }
-            if let problem = TableReader.identifierProblem(column) {
-                bad("column \"\(column)\" \(problem)")
-                continue
-            }
-            let element = table[column]!
-            let items: [any TOMLValueConvertible] = element.array.map { Array($0) } ?? [element]
+    }
+}
+
+extension ConfigurationValue where Value == [RollupFilter.Value] {
+    /// `["paid", "shipped"]`, `3` or `[1, 2]`: the values a `where` column may hold.
+    static var filterValues: Self {
+        Self { raw, reading in
+            let items: [any TOMLValueConvertible] = raw.array.map { Array($0) } ?? [raw]
             var values: [RollupFilter.Value] = []
             for item in items {
                 if let s = item.string {
@@ -376,61 +288,23 @@ struct RollupSectionParser {
                 } else if let b = item.bool {
                     values.append(.integer(b ? 1 : 0))
                 } else {
-                    bad("expected strings or integers, found \(TableReader.show(item))")
+                    return reading.fail(.wrongType, "expected strings or integers, found \(ValueReading.show(item))")
                 }
             }
-            if values.isEmpty && items.isEmpty { bad("list at least one value: an empty list keeps no row") }
-            filters.append(RollupFilter(column: column, values: values))
+            guard !values.isEmpty else {
+                return reading.fail(.invalidValue, "list at least one value: an empty list keeps no row")
+            }
+            return values
         }
-        return ok ? filters : nil
     }
+}
 
-    private mutating func parseMeasures(_ r: inout TableReader) -> [RollupMeasure]? {
-        guard let value = r.table["measures"] else {
-            r.report(.missingKey, "measures", "missing: add a [rollup.measures] table, e.g. orders = \"count(*)\"")
-            return nil
+extension ConfigurationValue where Value == String {
+    /// An IANA time zone name ("Europe/Warsaw").
+    static var timeZone: Self {
+        string.map { text, reading in
+            TimeZone(identifier: text) != nil
+                ? text : reading.fail(.invalidValue, "\"\(text)\" is not an IANA time zone (e.g. \"Europe/Warsaw\")")
         }
-        guard let table = value.table else {
-            r.report(.wrongType, "measures", "expected a [rollup.measures] table of name = \"function(column)\"")
-            return nil
-        }
-        var measures: [RollupMeasure] = []
-        var ok = true
-        // TOML tables keep no order: measures are output in the order of their names.
-        for name in table.keys.sorted() {
-            let key = r.dottedKey("measures.\(name)")
-            guard let text = table[name]!.string else {
-                errors.append(
-                    ConfigurationError(
-                        code: .wrongType,
-                        file: file,
-                        key: key,
-                        message: "expected a string like \"sum(total)\", found \(TableReader.show(table[name]!))"
-                    )
-                )
-                ok = false
-                continue
-            }
-            if let problem = TableReader.identifierProblem(name) {
-                errors.append(
-                    ConfigurationError(code: .invalidValue, file: file, key: key, message: "the column name \(problem)")
-                )
-                ok = false
-                continue
-            }
-            switch RollupMeasure.parse(name: name, expression: text) {
-            case .success(let measure): measures.append(measure)
-            case .failure(let failure):
-                errors.append(
-                    ConfigurationError(code: .invalidValue, file: file, key: key, message: failure.description)
-                )
-                ok = false
-            }
-        }
-        if table.keys.isEmpty {
-            r.report(.invalidValue, "measures", "name at least one measure, e.g. orders = \"count(*)\"")
-            ok = false
-        }
-        return ok ? measures : nil
     }
 }

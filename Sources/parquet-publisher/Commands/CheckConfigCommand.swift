@@ -25,13 +25,15 @@ struct CheckConfigCommand: ParsableCommand {
             configuration.rollups.isEmpty
             ? "" : ", \(configuration.rollups.count) rollup\(configuration.rollups.count == 1 ? "" : "s")"
         print("\(configuration.file): syntax and keys ok, \(configuration.datasets.count) datasets\(rollups)")
+        try Self.checkTargets(configuration)
         guard !offline else { return }
-        let connector = try SourceConnector(configuration: configuration, logger: logger)
+        let connector = try CommandLogging.connector(for: configuration, logger: logger)
         let connection: MySQLConnection
         do {
             connection = try connector.connect()
         } catch {
-            throw ValidationError("\(configuration.file): [source]: cannot connect: \(error)")
+            FileHandle.standardError.write(Data("\(configuration.file): [source]: cannot connect: \(error)\n".utf8))
+            throw ExitCode.failure
         }
         defer { connection.close() }
         var errors: [String] = []

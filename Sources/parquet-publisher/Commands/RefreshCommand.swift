@@ -22,6 +22,9 @@ struct RefreshCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per dataset on stdout (version, rows, files rewritten, bytes, seconds).")
     var json = false
 
+    @Flag(help: "Do not run the [[target]] commands after publishing (the daemon delivers later).")
+    var noDeliver = false
+
     @Argument(
         help:
             "Datasets to refresh (default: every dataset in the configuration); a rollup's name refreshes its dataset."
@@ -38,7 +41,7 @@ struct RefreshCommand: ParsableCommand {
             if !names.contains(base) { names.append(base) }
         }
         let selected = try CommandLogging.select(names, from: configuration)
-        let connector = try SourceConnector(configuration: configuration, logger: logger)
+        let connector = try CommandLogging.connector(for: configuration, logger: logger)
         var failures: [String] = []
         for dataset in selected {
             let refresher = DatasetRefresher(
@@ -79,9 +82,16 @@ struct RefreshCommand: ParsableCommand {
                 failures.append(dataset.name)
             }
         }
+        let undelivered = noDeliver ? [] : Self.deliver(configuration, logger: logger)
         if !failures.isEmpty {
             // Not a ValidationError: the command line was right, so no usage text and not EX_USAGE.
             FileHandle.standardError.write(Data("refresh failed for \(failures.joined(separator: ", "))\n".utf8))
+            throw ExitCode.failure
+        }
+        if !undelivered.isEmpty {
+            FileHandle.standardError.write(
+                Data("published, but delivery failed for \(undelivered.joined(separator: ", "))\n".utf8)
+            )
             throw ExitCode.failure
         }
     }
