@@ -181,6 +181,19 @@ final class DatasetSchedule: @unchecked Sendable {
         }
     }
 
+    /// The refresh did not start: another process holds the dataset's lock. Neither a success
+    /// nor a failure.
+    func skipped() {
+        lock.withLock {
+            state.activity = .idle
+            state.progress = nil
+            state.expectedRows = nil
+            state.startedAt = nil
+            state.overdue = false
+            state.reconciling = false
+        }
+    }
+
     /// Cancels the timer; a refresh in progress finishes (it publishes atomically or not at all).
     func stop() {
         lock.withLock {

@@ -102,11 +102,13 @@ extension DatasetRefresher {
         if outcome.rewritten.isEmpty && outcome.carried.count == previousIndex.files.count {
             // Nothing differs from what is published: keep it, advance the watermark.
             state.watermark = now
+            // `rows` is the published version's, as in every "published" line; what was read
+            // is `rows_fetched`.
             logger.info(
-                "no changes since the last refresh (\(delta.rowCount) rows read within the lookback, all as published)",
+                "no changes since the last refresh: v\(previousVersion) stays, \(previousIndex.rows) rows (\(delta.rowCount) rows read within the lookback, all as published)",
                 metadata: [
-                    "version": "\(previousVersion)", "rows": "\(delta.rowCount)",
-                    "duration_ms": "\(Int(seconds() * 1000))", "phase": "done",
+                    "version": "\(previousVersion)", "rows": "\(previousIndex.rows)",
+                    "rows_fetched": "\(delta.rowCount)", "duration_ms": "\(Int(seconds() * 1000))", "phase": "done",
                 ]
             )
             return RefreshResult(

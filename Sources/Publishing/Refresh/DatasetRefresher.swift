@@ -22,6 +22,11 @@ public final class DatasetRefresher: @unchecked Sendable {
     public var chunkRows: Int
     /// Batches that may wait between the fetching and the encoding thread.
     public var pipeCapacity = DatasetRefresher.defaultPipeCapacity
+    /// How long `refresh` waits for another writer of the dataset (a `refresh` beside the
+    /// daemon, or the daemon beside a `refresh`) to release its `DatasetLock`; `.zero`: one try.
+    public var lockWait: Duration = .zero
+    /// Who this refresher is, in the lock file a waiting process logs.
+    public var lockHolder = "parquet-publisher refresh"
 
     public init(configuration: Configuration, dataset: DatasetConfiguration, connector: SourceConnector, logger: Logger)
     {
@@ -55,11 +60,31 @@ public final class DatasetRefresher: @unchecked Sendable {
 
     /// Runs one cycle: incremental when a version is published and the schema is unchanged,
     /// a full snapshot otherwise (or when `full`).
+    ///
+    /// The whole cycle holds the dataset's `DatasetLock`, taken first (waiting up to
+    /// `lockWait`), then repairs what an interrupted publish left (`DatasetRecovery`) and reads
+    /// the state: both only mean something once no one else is writing the dataset.
+    /// - Throws: `PublishingError` `.locked` when another writer holds the dataset; the state is
+    ///   then left alone (it is the other writer's).
     @discardableResult
     public func refresh(full: Bool = false, reconcile: Bool = false) throws -> RefreshResult {
+        let lock = try DatasetLock.acquire(
+            stateDirectory: configuration.publish.stateDirectory,
+            dataset: dataset.name,
+            holder: lockHolder,
+            wait: lockWait,
+            logger: logger
+        )
+        defer { lock.release() }
         let started = Date()
         let clock = ContinuousClock.now
         var state = try stateStore.load(dataset: dataset.name) ?? DatasetState()
+        do {
+            try DatasetRecovery(configuration: configuration, dataset: dataset.name, logger: logger).run()
+        } catch {
+            try recordFailure(error, state: &state, at: started)
+            throw error
+        }
         do {
             let result = try run(full: full, reconcile: reconcile, state: &state, clock: clock)
             state.lastSuccess = Date()
@@ -69,13 +94,18 @@ public final class DatasetRefresher: @unchecked Sendable {
             try stateStore.save(state, dataset: dataset.name)
             return result
         } catch {
-            state.lastError = "\(error)"
-            state.lastErrorAt = started
-            state.consecutiveFailures += 1
-            do { try stateStore.save(state, dataset: dataset.name) } catch {
-                logger.error("cannot record the failure in the state file", metadata: ["error": "\(error)"])
-            }
+            try recordFailure(error, state: &state, at: started)
             throw error
+        }
+    }
+
+    /// Saves the failure in the state (its own message, whatever it was) for `status` and backoff.
+    private func recordFailure(_ error: any Error, state: inout DatasetState, at started: Date) throws {
+        state.lastError = "\(error)"
+        state.lastErrorAt = started
+        state.consecutiveFailures += 1
+        do { try stateStore.save(state, dataset: dataset.name) } catch {
+            logger.error("cannot record the failure in the state file", metadata: ["error": "\(error)"])
         }
     }
 
@@ -96,12 +126,6 @@ public final class DatasetRefresher: @unchecked Sendable {
         clock: ContinuousClock.Instant
     ) throws -> RefreshResult {
         let directory = self.directory
-        try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
-        let leftovers = try directory.removeLeftovers()
-        if !leftovers.isEmpty {
-            logger.notice("removed leftovers of an interrupted publish", metadata: ["files": "\(leftovers)"])
-        }
-
         report(.connecting, rows: 0, since: clock)
         let connection = try connector.connect()
         defer { connection.close() }
@@ -128,36 +152,48 @@ public final class DatasetRefresher: @unchecked Sendable {
             )
         }
         if reason == nil, let current {
-            do {
-                let index = try DatasetIndex.decode(
-                    Array(
-                        FileManager.default.contents(
-                            atPath: directory.versionPath(current) + "/" + DatasetIndex.fileName
-                        ) ?? Data()
-                    )
+            // Only what is published decides here: an index that cannot be read is rebuilt.
+            // Any error of the incremental refresh itself (a lost connection, a full disk) fails
+            // this cycle with its own message; answering a transient error with a full snapshot
+            // would read the whole source table, the worst answer a fragile server can get.
+            switch publishedIndex(of: current) {
+            case .failure(let problem):
+                reason = "\(problem)"
+                logger.warning("rebuilding in full: \(problem)", metadata: ["phase": "describing"])
+            case .success(let index) where index.schema.map(\.name) != plan.columns.map(\.name):
+                reason = "the published schema differs from the source's"
+            case .success(let index):
+                return try incremental(
+                    plan: plan,
+                    connection: connection,
+                    previousVersion: current,
+                    previousIndex: index,
+                    reconcile: reconcile,
+                    state: &state,
+                    clock: clock
                 )
-                if index.schema.map(\.name) != plan.columns.map(\.name) {
-                    reason = "the published schema differs from the source's"
-                } else {
-                    return try incremental(
-                        plan: plan,
-                        connection: connection,
-                        previousVersion: current,
-                        previousIndex: index,
-                        reconcile: reconcile,
-                        state: &state,
-                        clock: clock
-                    )
-                }
-            } catch let error as PublishingError {
-                throw error
-            } catch {
-                reason = "the published index.json of v\(current) is unreadable (\(error))"
-                logger.warning("rebuilding in full: \(reason!)")
             }
         }
         logger.info("full snapshot: \(reason ?? "")", metadata: ["phase": "fetching"])
         return try snapshot(plan: plan, connection: connection, state: &state, clock: clock)
+    }
+
+    /// The index of version `version`, or why an incremental refresh cannot build on it: the
+    /// file is missing, unreadable or not an index (a rebuild writes a new one).
+    private func publishedIndex(of version: Int) -> Result<DatasetIndex, PublishingError> {
+        let path = FileOperations.join(directory.versionPath(version), DatasetIndex.fileName)
+        do {
+            return .success(try DatasetIndex.decode(try FileOperations.readFile(path)))
+        } catch {
+            return .failure(
+                PublishingError(
+                    .corruptPublishedFile,
+                    "the published index of v\(version), \(path), cannot be read",
+                    dataset: dataset.name,
+                    cause: error
+                )
+            )
+        }
     }
 
     /// A full snapshot into a new version.
