@@ -54,7 +54,7 @@ let package = Package(
 
         .target(
             name: "TestSupport",
-            dependencies: ["Parquet"],
+            dependencies: ["Parquet", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
             exclude: ["read_parquet.py", "write_parquet_fixture.py"]
         ),

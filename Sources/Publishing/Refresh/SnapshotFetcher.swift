@@ -92,17 +92,36 @@ public final class SnapshotFetcher: @unchecked Sendable {
                     }
                     return
                 } catch let error as MySQLError where error.isTransient && resumes < maxResumes {
-                    resumes += 1
-                    let delay = resumeDelay * (1 << (resumes - 1))
-                    logger.warning(
-                        "reading broke off after \(rows) rows; resuming after the last row read on a new connection (\(resumes) of \(maxResumes))",
-                        metadata: ["error": "\(error)", "phase": "fetching", "rows": "\(rows)"]
-                    )
-                    Thread.sleep(
-                        forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
-                    )
-                    try reconnect()
+                    try resume(after: error, rows: rows)
                 }
+            }
+        }
+    }
+
+    /// Waits and reconnects after a transient break, each attempt one of the `maxResumes`
+    /// retries, whether the read broke again or the reconnect itself failed (a restarting
+    /// server refuses connections for a few seconds): 1, 2, 4 s apart by default, so a server
+    /// back within about 7 s is read on from where it broke. The last error is thrown when the
+    /// retries run out.
+    private func resume(after error: MySQLError, rows: Int) throws {
+        var failure = error
+        var what = "reading broke off after \(rows) rows"
+        while true {
+            resumes += 1
+            let delay = resumeDelay * (1 << (resumes - 1))
+            logger.warning(
+                "\(what); resuming after the last row read on a new connection in \(delay) (retry \(resumes) of \(maxResumes))",
+                metadata: ["error": "\(failure)", "phase": "fetching", "rows": "\(rows)"]
+            )
+            Thread.sleep(
+                forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+            )
+            do {
+                try reconnect()
+                return
+            } catch let next as MySQLError where next.isTransient && resumes < maxResumes {
+                failure = next
+                what = "reconnecting failed"
             }
         }
     }
