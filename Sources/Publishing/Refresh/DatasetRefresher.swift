@@ -362,8 +362,17 @@ public final class DatasetRefresher: @unchecked Sendable {
         let consumer = Thread { [self] in
             defer { finished.signal() }
             Self.setThreadPriority(configuration.publish.encodingPriority, logger: logger)
+            var keys = plan.keyIsUnique ? nil : DuplicateKeyCheck(plan: plan)
             do {
                 while let batch = try pipe.take() {
+                    if keys?.check(batch) == false {
+                        outcome.failure = PublishingError(
+                            .duplicateKey,
+                            "key \"primary_key\": \(keys?.firstRepeat ?? "a key") appears more than once in \(plan.dataset.source), which has no unique index to rule it out; keyset reads would lose the rows that repeat a key, so nothing is published. Name a unique key in primary_key",
+                            dataset: dataset.name
+                        )
+                        break
+                    }
                     do {
                         try writer.append(batch)
                     } catch {
@@ -387,6 +396,7 @@ public final class DatasetRefresher: @unchecked Sendable {
                 )
             }
             if outcome.failure != nil { pipe.cancel() }
+            outcome.repeatedKeys = (keys?.repeats ?? 0, keys?.firstRepeat)
         }
         consumer.name = "encode \(dataset.name)"
         consumer.stackSize = 1 << 22
@@ -402,6 +412,12 @@ public final class DatasetRefresher: @unchecked Sendable {
         let warnings = fetcher.warnings
         if !warnings.isEmpty {
             logger.warning("zero or invalid dates were read as NULL", metadata: ["warnings": "\(warnings)"])
+        }
+        if outcome.repeatedKeys.count > 0 {
+            logger.warning(
+                "\(outcome.repeatedKeys.count) rows repeat the primary key of an earlier row (the first: \(outcome.repeatedKeys.first ?? "")); the query's rows are published as they are, but primary_key does not identify a row",
+                metadata: ["phase": "fetching", "rows": "\(outcome.repeatedKeys.count)"]
+            )
         }
         return (outcome.rows, warnings)
     }
@@ -444,4 +460,6 @@ private let linuxSchedIdle: Int32 = 5
 private final class EncodeOutcome: @unchecked Sendable {
     var rows = 0
     var failure: PublishingError?
+    /// Rows of a query whose key repeated an earlier row's, and the first such key.
+    var repeatedKeys: (count: Int, first: String?) = (0, nil)
 }
