@@ -19,9 +19,12 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
 
-        // Pure Swift Parquet: Thrift compact protocol, encodings, writer and reader.
-        .target(name: "Parquet", dependencies: ["CZstd"]),
+        // Pure Swift Parquet: Thrift compact protocol, encodings, writer and reader (ZSTD and
+        // the page CRC-32 from their C libraries).
+        .target(name: "Parquet", dependencies: ["CZstd", "CZlib"]),
         // MariaDB Connector/C wrapper streaming rows into Parquet column buffers.
         .target(
             name: "MySQLSource",
@@ -31,7 +34,7 @@ let package = Package(
         .target(
             name: "Publishing",
             dependencies: [
-                "Parquet", "MySQLSource",
+                "Parquet", "MySQLSource", "CXXHash",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]

@@ -163,15 +163,20 @@ public final class DatasetRefresher: @unchecked Sendable {
             case .success(let index) where index.schema.map(\.name) != plan.columns.map(\.name):
                 reason = "the published schema differs from the source's"
             case .success(let index):
-                return try incremental(
-                    plan: plan,
-                    connection: connection,
-                    previousVersion: current,
-                    previousIndex: index,
-                    reconcile: reconcile,
-                    state: &state,
-                    clock: clock
-                )
+                do {
+                    return try incremental(
+                        plan: plan,
+                        connection: connection,
+                        previousVersion: current,
+                        previousIndex: index,
+                        reconcile: reconcile,
+                        state: &state,
+                        clock: clock
+                    )
+                } catch let rebuild as RebuildRequired {
+                    reason = rebuild.reason
+                    logger.warning("rebuilding in full: \(rebuild.reason)", metadata: ["phase": "verifying"])
+                }
             }
         }
         logger.info("full snapshot: \(reason ?? "")", metadata: ["phase": "fetching"])
@@ -287,12 +292,39 @@ public final class DatasetRefresher: @unchecked Sendable {
     ) throws -> Int {
         report(.publishing, rows: rows, since: clock)
         let publishedAt = Date()
+        // Every file's checksum goes into index.json: those written now, read back from the
+        // page cache (XXH64 at memory speed), and carried ones that have none yet (a version
+        // published before checksums existed).
+        var checksums: [String: String] = [:]
+        for file in rewritten {
+            checksums[file.fileName] = try FileChecksum.of(file: staging.path(for: file.fileName))
+        }
+        let carried = try carried.map { file in
+            var file = file
+            if file.checksum == nil { file.checksum = try FileChecksum.of(file: staging.path(for: file.path)) }
+            return file
+        }
         let index = IndexBuilder(plan: plan).index(
             version: staging.version,
             publishedAt: publishedAt,
             files: rewritten,
-            carried: carried
+            carried: carried,
+            checksums: checksums
         )
+        // What each file is like now, to tell later whether it was written since.
+        var stamps: [String: PublishedFileStamp] = [:]
+        for file in index.files {
+            guard let info = try Syscall.lstat(staging.path(for: file.path)) else { continue }
+            let previous = state.publishedFiles[file.path]
+            let unchanged =
+                checksums[file.path] == nil && previous?.size == info.size
+                && previous?.modifiedNanoseconds == info.modifiedNanoseconds
+            stamps[file.path] = PublishedFileStamp(
+                size: info.size,
+                modifiedNanoseconds: info.modifiedNanoseconds,
+                verifiedAt: unchanged ? previous!.verifiedAt : publishedAt
+            )
+        }
         try staging.writeFileAtomically(DatasetIndex.fileName, data: try index.encoded())
         let published = try staging.commit(now: publishedAt)
         _ = try ManifestStore(root: configuration.publish.directory).update(
@@ -309,6 +341,7 @@ public final class DatasetRefresher: @unchecked Sendable {
         state.watermark = watermark
         state.schemaFingerprint = plan.fingerprint
         state.rows = index.rows
+        state.publishedFiles = stamps
         if full {
             // A snapshot is as good as a reconciliation.
             state.lastFullRefresh = publishedAt

@@ -53,6 +53,8 @@ struct FileInfo: Sendable, Equatable {
     var inode: UInt64
     var linkCount: UInt64
     var modified: Date
+    /// `st_mtim` in nanoseconds since the epoch: exact, for telling whether a file was written.
+    var modifiedNanoseconds: Int64
 
     init(_ s: stat) {
         switch s.st_mode & S_IFMT {
@@ -69,6 +71,7 @@ struct FileInfo: Sendable, Equatable {
         modified = Date(
             timeIntervalSince1970: Double(s.st_mtim.tv_sec) + Double(s.st_mtim.tv_nsec) / 1_000_000_000
         )
+        modifiedNanoseconds = Int64(s.st_mtim.tv_sec) * 1_000_000_000 + Int64(s.st_mtim.tv_nsec)
     }
 }
 
@@ -131,6 +134,16 @@ enum Syscall {
                 throw failure("write", path, "cannot write")
             }
             offset += n
+        }
+    }
+
+    /// Reads up to `buffer.count` bytes; 0 at end of file. The corresponding C function is `read`.
+    static func read(_ fd: CInt, into buffer: UnsafeMutableRawBufferPointer, path: String) throws -> Int {
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n >= 0 { return n }
+            if Glibc.errno == EINTR { continue }
+            throw failure("read", path, "cannot read")
         }
     }
 
