@@ -82,7 +82,7 @@ public final class DatasetRefresher: @unchecked Sendable {
         do {
             try DatasetRecovery(configuration: configuration, dataset: dataset.name, logger: logger).run()
         } catch {
-            try recordFailure(error, state: &state, at: started)
+            recordFailure(error, state: &state, at: started)
             throw error
         }
         do {
@@ -94,13 +94,13 @@ public final class DatasetRefresher: @unchecked Sendable {
             try stateStore.save(state, dataset: dataset.name)
             return result
         } catch {
-            try recordFailure(error, state: &state, at: started)
+            recordFailure(error, state: &state, at: started)
             throw error
         }
     }
 
     /// Saves the failure in the state (its own message, whatever it was) for `status` and backoff.
-    private func recordFailure(_ error: any Error, state: inout DatasetState, at started: Date) throws {
+    private func recordFailure(_ error: any Error, state: inout DatasetState, at started: Date) {
         state.lastError = "\(error)"
         state.lastErrorAt = started
         state.consecutiveFailures += 1
