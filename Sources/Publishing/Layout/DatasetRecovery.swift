@@ -43,10 +43,19 @@ public struct DatasetRecovery: Sendable {
                 metadata: ["dataset": "\(dataset)", "files": "\(manifests + states)"]
             )
         }
-        if try manifest.repair(directory) {
-            let current = try directory.currentVersion() ?? 0
-            logger.notice(
-                "manifest.json repaired to name the current version, v\(current)",
+        do {
+            if try manifest.repair(directory) {
+                let current = try directory.currentVersion() ?? 0
+                logger.notice(
+                    "manifest.json repaired to name the current version, v\(current)",
+                    metadata: ["dataset": "\(dataset)"]
+                )
+            }
+        } catch let error as FileSystemError where error.code == .unexpectedContent {
+            // The current version's index cannot be read: the refresh rebuilds the dataset,
+            // and its publish writes the manifest entry.
+            logger.warning(
+                "manifest.json names another version than current, whose index cannot be read: \(error)",
                 metadata: ["dataset": "\(dataset)"]
             )
         }
