@@ -9,7 +9,7 @@ import Testing
 /// turns on the dataset's lock: neither removes the other's staging directory, publishes its
 /// version number or saves its state over the other's, and what is published after each round
 /// is whole and equal to the source.
-@Suite("One writer per dataset across processes", .requiresMySQL, .serialized)
+@Suite("One writer per dataset across processes", .requiresMySQL)
 struct OneWriterPerDataset {
     /// Rounds in `make test`; `make soak` raises it with PP_RACE_ITERATIONS.
     static var iterations: Int { Int(ProcessInfo.processInfo.environment["PP_RACE_ITERATIONS"] ?? "") ?? 4 }
