@@ -20,7 +20,7 @@ public final class SnapshotFetcher: @unchecked Sendable {
     let chunkRows: Int
     let batchRows: Int
     let logger: Logger
-    /// Resumes allowed before the error is passed on.
+    /// Breaks of reading resumed from before the error is passed on.
     var maxResumes = 3
     /// Wait before the first resume, doubled for each further one.
     var resumeDelay: Duration = .seconds(1)
@@ -98,30 +98,36 @@ public final class SnapshotFetcher: @unchecked Sendable {
         }
     }
 
-    /// Waits and reconnects after a transient break, each attempt one of the `maxResumes`
-    /// retries, whether the read broke again or the reconnect itself failed (a restarting
-    /// server refuses connections for a few seconds): 1, 2, 4 s apart by default, so a server
-    /// back within about 7 s is read on from where it broke. The last error is thrown when the
-    /// retries run out.
+    /// Waits and reconnects after a transient break: 1, 2, 4 s... apart (the delay doubling
+    /// with each break and each failed reconnect), while a restarting server refuses
+    /// connections, for at most the source's `read_timeout` of waiting in all, the bound every
+    /// statement already has. Each break of reading counts against `maxResumes`; the reconnect
+    /// attempts count in the log line. The last error is thrown when either runs out.
     private func resume(after error: MySQLError, rows: Int) throws {
-        var failure = error
+        resumes += 1
+        let budget = max(connector.options.readTimeout, resumeDelay * 7)
+        var delay = resumeDelay * (1 << (resumes - 1))
+        var waited: Duration = .zero
+        var attempt = 1
         var what = "reading broke off after \(rows) rows"
+        var failure = error
         while true {
-            resumes += 1
-            let delay = resumeDelay * (1 << (resumes - 1))
             logger.warning(
-                "\(what); resuming after the last row read on a new connection in \(delay) (retry \(resumes) of \(maxResumes))",
+                "\(what); resuming after the last row read on a new connection in \(delay) (break \(resumes) of at most \(maxResumes), reconnect attempt \(attempt))",
                 metadata: ["error": "\(failure)", "phase": "fetching", "rows": "\(rows)"]
             )
             Thread.sleep(
                 forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
             )
+            waited += delay
             do {
                 try reconnect()
                 return
-            } catch let next as MySQLError where next.isTransient && resumes < maxResumes {
+            } catch let next as MySQLError where next.isTransient && waited + delay * 2 <= budget {
                 failure = next
                 what = "reconnecting failed"
+                delay *= 2
+                attempt += 1
             }
         }
     }
