@@ -30,8 +30,14 @@ public final class DatasetLock: @unchecked Sendable {
         FileOperations.join(stateDirectory, "\(dataset).lock")
     }
 
+    /// A lock is tried again for this long before it counts as held. A process forked by
+    /// another thread (a test runner spawning commands, say) shares the lock file's open file
+    /// description, and so the lock, until it execs and close-on-exec drops its copy: for that
+    /// moment a just-released lock still looks held.
+    static let grace: Duration = .seconds(2)
+
     /// Takes the dataset's lock, waiting up to `wait` for its holder to finish (polling every
-    /// 100 ms; `.zero`: one try). `holder` says who takes it, for whoever waits next.
+    /// 100 ms; at least `grace`). `holder` says who takes it, for whoever waits next.
     /// - Throws: `PublishingError` (`.locked`) naming the holder when the wait runs out;
     ///   `FileSystemError` when the lock file cannot be opened.
     public static func acquire(
@@ -44,19 +50,21 @@ public final class DatasetLock: @unchecked Sendable {
         try FileOperations.makeDirectories(stateDirectory, mode: 0o700)
         let path = path(stateDirectory: stateDirectory, dataset: dataset)
         let fd = try Syscall.open(path, [.writeOnly, .create, .noFollow], mode: 0o600)
-        let deadline = ContinuousClock.now + wait
+        let started = ContinuousClock.now
+        let deadline = started + max(wait, grace)
         var logged = false
         do {
             while try !Syscall.tryLockExclusive(fd, path: path) {
                 let other = currentHolder(path)
-                guard ContinuousClock.now < deadline else {
+                let now = ContinuousClock.now
+                guard now < deadline else {
                     throw PublishingError(
                         .locked,
-                        "\(other) is refreshing this dataset (lock \(path)); it was not released within \(DurationParser.format(wait)): try again once it has finished",
+                        "\(other) is refreshing this dataset (lock \(path)); it was not released within \(DurationParser.format(max(wait, grace))): try again once it has finished",
                         dataset: dataset
                     )
                 }
-                if !logged {
+                if !logged && now - started >= grace && wait > grace {
                     logged = true
                     logger?.notice(
                         "waiting up to \(DurationParser.format(wait)) for \(other), which is refreshing dataset \"\(dataset)\"",

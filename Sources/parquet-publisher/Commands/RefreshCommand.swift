@@ -24,7 +24,8 @@ struct RefreshCommand: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "How long to wait when another process (the daemon, another refresh) is refreshing a dataset.",
-            discussion: "A duration (90s, 5m, 1h30m); 0 fails at once, naming the process that holds the dataset."
+            discussion:
+                "A duration (90s, 5m, 1h30m); 0 fails after a 2 s grace, naming the process that holds the dataset."
         )
     )
     var wait = "10m"
