@@ -20,6 +20,8 @@ case "$WHAT" in system | venv | all) ;; *) echo "usage: $0 [system|venv|all] [VE
 PYTHON="${PYTHON:-python3}"
 
 APT_PACKAGES=(libmariadb-dev libzstd-dev libsystemd-dev libxxhash-dev zlib1g-dev mariadb-server pkg-config)
+# The delivery recipes' tools (recipes/deliver-*), which the delivery tests run for real.
+APT_PACKAGES+=(rclone rsync git)
 
 log() { printf 'deps: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }

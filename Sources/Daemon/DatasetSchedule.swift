@@ -6,14 +6,7 @@ import Publishing
 /// armed only when it ends, so a dataset never overlaps itself. Everything `status`, STATUS=
 /// and the metrics show about the dataset is kept here, under a lock.
 final class DatasetSchedule: @unchecked Sendable {
-    /// Where the dataset is in its cycle.
-    enum Activity: String, Sendable {
-        /// The timer is armed (or the daemon stops).
-        case idle
-        /// The timer fired; waiting for a `max_concurrent_refreshes` slot.
-        case waiting
-        case refreshing
-    }
+    typealias Activity = DatasetActivity
 
     /// What the dataset is doing and has done; a copy taken under the lock.
     struct Snapshot: Sendable {
@@ -29,6 +22,8 @@ final class DatasetSchedule: @unchecked Sendable {
         var overdue = false
         var reconciling = false
         var lastResult: RefreshResult?
+        /// What status.json says of the last failure (`PublicErrorMessage`); the scheduler logs
+        /// the full error to the journal, the refresher records it in the state file.
         var lastError: String?
         var lastErrorAt: Date?
         var lastSuccess: Date?
@@ -168,7 +163,7 @@ final class DatasetSchedule: @unchecked Sendable {
                 state.lastError = nil
                 state.failures = 0
             case .failure(let error):
-                state.lastError = "\(error)"
+                state.lastError = PublicErrorMessage.of(error)
                 state.lastErrorAt = Date()
                 state.failures += 1
                 state.errorsTotal += 1

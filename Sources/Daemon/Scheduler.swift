@@ -1,8 +1,10 @@
+import Delivery
 import Dispatch
 import Foundation
 import Logging
 import Publishing
 import Synchronization
+import SystemSupport
 import Systemd
 
 /// The daemon: one schedule per dataset, a limit on refreshes running at once, signals,
@@ -18,6 +20,8 @@ public final class Scheduler: @unchecked Sendable {
     private let notifier: SystemdNotifier
     private let limiter: RefreshLimiter
     private let statusWriter: StatusWriter
+    /// Carries each published version to the `[[target]]`s, on queues of its own.
+    private let delivery: DeliveryCoordinator
     private let statusQueue = DispatchQueue(label: "parquet-publisher.status")
     private let startedAt = Date()
     /// Signals, the heartbeat, reload and stop run here; `start`, `reload` and `stop` must be
@@ -65,6 +69,13 @@ public final class Scheduler: @unchecked Sendable {
         current = Mutex((configuration, try SourceConnector(configuration: configuration, logger: logger)))
         limiter = RefreshLimiter(limit: configuration.publish.maxConcurrentRefreshes)
         statusWriter = StatusWriter(logger: logger)
+        let statusChanged = Box<@Sendable () -> Void>({})
+        delivery = DeliveryCoordinator(configuration: configuration, logger: logger) { statusChanged.value() }
+        // A delivery cycle ended: status.json and the metrics say so at once, not 5 s later.
+        statusChanged.value = { [weak self] in
+            guard let self else { return }
+            self.control.async { self.writeStatusFiles() }
+        }
     }
 
     private var configuration: Configuration { current.withLock { $0.0 } }
@@ -86,6 +97,7 @@ public final class Scheduler: @unchecked Sendable {
             // The first cycle at once, datasets a second apart.
             arm(schedule, after: .seconds(index))
         }
+        delivery.start()
         if let interval = notifier.watchdogInterval {
             healthWindow = min(.seconds(15), max(.seconds(3), interval / 2))
             let pinger = WatchdogPinger(notifier: notifier, interval: interval) { [weak self] in
@@ -161,12 +173,12 @@ public final class Scheduler: @unchecked Sendable {
     /// The scheduler is alive: the control queue ticked within the health window, and no dataset
     /// timer is long overdue. The watchdog pings only while this holds.
     var isHealthy: Bool {
-        let age = SystemCallClock.monotonicMicroseconds() &- heartbeat.load(ordering: .acquiring)
+        let age = Syscall.monotonicMicroseconds() &- heartbeat.load(ordering: .acquiring)
         return Duration.microseconds(Int64(age)) < healthWindow && !timersStalled.load(ordering: .relaxed)
     }
 
     private func startHeartbeat() {
-        heartbeat.store(SystemCallClock.monotonicMicroseconds(), ordering: .releasing)
+        heartbeat.store(Syscall.monotonicMicroseconds(), ordering: .releasing)
         let timer = DispatchSource.makeTimerSource(queue: control)
         timer.schedule(deadline: .now(), repeating: .seconds(1), leeway: .milliseconds(50))
         timer.setEventHandler { [weak self] in self?.tick() }
@@ -177,7 +189,7 @@ public final class Scheduler: @unchecked Sendable {
     /// Every second on the control queue: the heartbeat, STATUS= when it changed, the status
     /// files every five seconds.
     private func tick() {
-        heartbeat.store(SystemCallClock.monotonicMicroseconds(), ordering: .releasing)
+        heartbeat.store(Syscall.monotonicMicroseconds(), ordering: .releasing)
         let now = Date()
         let snapshots = self.snapshots
         // A timer a minute late on an idle dataset means the scheduler lost it.
@@ -185,7 +197,7 @@ public final class Scheduler: @unchecked Sendable {
             s.activity == .idle && s.nextRun.map { now.timeIntervalSince($0) > 60 } == true
         }
         timersStalled.store(stalled && !stopping.load(ordering: .relaxed), ordering: .relaxed)
-        let line = StatusSummary.line(snapshots, now: now)
+        let line = StatusSummary.line(snapshots, now: now, targets: delivery.snapshots())
         if line != lastStatus, !stopping.load(ordering: .relaxed) {
             notifier.status(line)
             lastStatus = line
@@ -199,16 +211,25 @@ public final class Scheduler: @unchecked Sendable {
     }
 
     /// The STATUS= line now.
-    func statusLine() -> String { StatusSummary.line(snapshots) }
+    func statusLine() -> String {
+        StatusSummary.line(snapshots, now: Date(), targets: delivery.snapshots())
+    }
 
     /// Writes status.json and the metrics off the control queue; skipped while a write is pending.
     private func writeStatusFiles(stopped: Bool = false, then completion: (@Sendable () -> Void)? = nil) {
         let snapshots = self.snapshots
+        let targets = delivery.snapshots()
         let configuration = self.configuration
         let startedAt = self.startedAt
         guard completion != nil || !statusPending.exchange(true, ordering: .acquiring) else { return }
         statusQueue.async { [self] in
-            statusWriter.write(snapshots, configuration: configuration, startedAt: startedAt, stopped: stopped)
+            statusWriter.write(
+                snapshots,
+                configuration: configuration,
+                startedAt: startedAt,
+                stopped: stopped,
+                targets: targets
+            )
             statusPending.store(false, ordering: .releasing)
             completion?()
         }
@@ -293,6 +314,8 @@ public final class Scheduler: @unchecked Sendable {
             )
         }
         if !stopping { arm(schedule, after: delay) }
+        // Targets catch up outside the refresh slot and the dataset's queue.
+        if case .success = result { delivery.refreshed(dataset: dataset.name) }
         writeStatusFiles()
     }
 
@@ -369,6 +392,7 @@ public final class Scheduler: @unchecked Sendable {
             try checkDirectories(fresh)
             current.withLock { $0 = (fresh, connector) }
             limiter.setLimit(fresh.publish.maxConcurrentRefreshes)
+            delivery.reconfigure(fresh)
             let names = Set(fresh.datasets.map(\.name))
             var added: [String] = []
             var removed: [String] = []
@@ -419,6 +443,7 @@ public final class Scheduler: @unchecked Sendable {
         limiter.cancel()
         let all = Array(schedules.values)
         for schedule in all { schedule.stop() }
+        delivery.stop()
         let running = all.filter { $0.snapshot.activity == .refreshing }.map(\.name).sorted()
         if running.isEmpty {
             logger.info("\(signal): stopping", metadata: ["phase": "stopping"])
@@ -431,6 +456,7 @@ public final class Scheduler: @unchecked Sendable {
         }
         DispatchQueue.global().async { [self] in
             for schedule in all { schedule.drain() }
+            delivery.drain()
             writeStatusFiles(stopped: true) {
                 self.control.async { [self] in
                     watchdog?.stop()
@@ -441,14 +467,5 @@ public final class Scheduler: @unchecked Sendable {
                 }
             }
         }
-    }
-}
-
-/// The monotonic clock the heartbeat is measured in.
-enum SystemCallClock {
-    static func monotonicMicroseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
     }
 }

@@ -9,10 +9,10 @@ import Testing
 /// file and the key, before reading more than a few KB.
 @Suite struct PasswordFileLimits {
     func resolve(_ path: String) throws -> PasswordResolution {
-        try PasswordResolver(environment: [:]).resolve(
-            for: SourceConfiguration(user: "reader", passwordFile: path, database: "shop"),
-            configurationFile: "/etc/pp.toml"
-        )
+        var source = SourceConfiguration(user: "reader")
+        source.passwordFile = path
+        source.database = "shop"
+        return try PasswordResolver(environment: [:]).resolve(for: source, configurationFile: "/etc/pp.toml")
     }
 
     @Test(arguments: ["/dev/zero", "/dev/null"])

@@ -106,6 +106,15 @@ extension ProcessEnvironment {
                         return (entry?["last_error"] as? String)?.isEmpty == false && entry?["next_run"] is String
                     }
                     #expect(wrote, "status.json never showed the failure: \(statusDocument(directory) ?? [:])")
+                    // Issue 10: the public file says what kind of failure, the private state file
+                    // and the journal say where and as whom.
+                    let entry = (statusDocument(directory)?["datasets"] as? [String: Any])?["orders"] as? [String: Any]
+                    let publicError = entry?["last_error"] as? String ?? ""
+                    #expect(publicError.hasPrefix("cannot connect to the source database (MySQL error 200"))
+                    #expect(!publicError.contains("127.0.0.1") && !publicError.contains("reader"), "\(publicError)")
+                    let state = try String(contentsOfFile: directory.path + "/state/orders.json", encoding: .utf8)
+                    #expect(state.contains("127.0.0.1:1") && state.contains("'reader'"), "\(state)")
+                    #expect(logs.messages.contains { $0.contains("127.0.0.1:1") }, "\(logs.messages)")
                     let metrics = try String(contentsOfFile: directory.path + "/metrics/pp.prom", encoding: .utf8)
                     #expect(
                         metrics.contains("parquet_publisher_refresh_errors_total{dataset=\"orders\"} 1"),

@@ -465,29 +465,18 @@ public final class DatasetRefresher: @unchecked Sendable {
 
     /// Sets the calling thread's scheduling (on Linux, policy and nice value are per thread).
     static func setThreadPriority(_ priority: EncodingPriority, logger: Logger) {
-        #if os(Linux)
         switch priority {
         case .normal:
             return
         case .idle:
-            var parameters = sched_param()
-            parameters.sched_priority = 0
-            if sched_setscheduler(0, linuxSchedIdle, &parameters) == 0 { return }
-            logger.debug("SCHED_IDLE refused; encoding at nice +10", metadata: ["errno": "\(errno)"])
+            guard let refusal = Syscall.scheduleCurrentThreadIdle() else { return }
+            logger.debug("SCHED_IDLE refused; encoding at nice +10", metadata: ["errno": "\(refusal)"])
         case .low:
             break
         }
-        errno = 0
-        let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
-        if errno == 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, min(19, current + 10)) }
-        #endif
+        Syscall.lowerCurrentThreadPriority(by: 10)
     }
 }
-
-#if os(Linux)
-/// SCHED_IDLE from <sched.h>, which Glibc's module leaves out without _GNU_SOURCE.
-private let linuxSchedIdle: Int32 = 5
-#endif
 
 /// What the encoding thread hands back; read after it has signalled.
 private final class EncodeOutcome: @unchecked Sendable {

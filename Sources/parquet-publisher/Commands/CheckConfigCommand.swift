@@ -21,13 +21,15 @@ struct CheckConfigCommand: ParsableCommand {
         let logger = CommandLogging.bootstrap(label: "parquet-publisher.check-config")
         let configuration = try CommandLogging.loadConfiguration(config)
         print("\(configuration.file): syntax and keys ok, \(configuration.datasets.count) datasets")
+        try Self.checkTargets(configuration)
         guard !offline else { return }
-        let connector = try SourceConnector(configuration: configuration, logger: logger)
+        let connector = try CommandLogging.connector(for: configuration, logger: logger)
         let connection: MySQLConnection
         do {
             connection = try connector.connect()
         } catch {
-            throw ValidationError("\(configuration.file): [source]: cannot connect: \(error)")
+            FileHandle.standardError.write(Data("\(configuration.file): [source]: cannot connect: \(error)\n".utf8))
+            throw ExitCode.failure
         }
         defer { connection.close() }
         var errors: [String] = []

@@ -30,6 +30,9 @@ struct RefreshCommand: ParsableCommand {
     )
     var wait = "10m"
 
+    @Flag(help: "Do not run the [[target]] commands after publishing (the daemon delivers later).")
+    var noDeliver = false
+
     @Argument(help: "Datasets to refresh (default: every dataset in the configuration).")
     var datasets: [String] = []
 
@@ -45,7 +48,7 @@ struct RefreshCommand: ParsableCommand {
         let logger = CommandLogging.bootstrap(label: "parquet-publisher.refresh")
         let configuration = try CommandLogging.loadConfiguration(config)
         let selected = try CommandLogging.select(datasets, from: configuration)
-        let connector = try SourceConnector(configuration: configuration, logger: logger)
+        let connector = try CommandLogging.connector(for: configuration, logger: logger)
         var failures: [String] = []
         for dataset in selected {
             let refresher = DatasetRefresher(
@@ -76,9 +79,16 @@ struct RefreshCommand: ParsableCommand {
                 failures.append(dataset.name)
             }
         }
+        let undelivered = noDeliver ? [] : Self.deliver(configuration, logger: logger)
         if !failures.isEmpty {
             // Not a ValidationError: the command line was right, so no usage text and not EX_USAGE.
             FileHandle.standardError.write(Data("refresh failed for \(failures.joined(separator: ", "))\n".utf8))
+            throw ExitCode.failure
+        }
+        if !undelivered.isEmpty {
+            FileHandle.standardError.write(
+                Data("published, but delivery failed for \(undelivered.joined(separator: ", "))\n".utf8)
+            )
             throw ExitCode.failure
         }
     }
