@@ -19,13 +19,16 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
 
         // The system calls and file primitives (one file of thin wrappers, FileSystemError,
         // atomic replace), the monotonic clock and civil time (day numbers, ISO-8601 text) that
         // every module above shares.
         .target(name: "SystemSupport"),
-        // Pure Swift Parquet: Thrift compact protocol, encodings, writer and reader.
-        .target(name: "Parquet", dependencies: ["CZstd", "SystemSupport"]),
+        // Pure Swift Parquet: Thrift compact protocol, encodings, writer and reader (ZSTD and
+        // the page CRC-32 from their C libraries).
+        .target(name: "Parquet", dependencies: ["CZstd", "CZlib", "SystemSupport"]),
         // MariaDB Connector/C wrapper streaming rows into Parquet column buffers.
         .target(
             name: "MySQLSource",
@@ -35,7 +38,7 @@ let package = Package(
         .target(
             name: "Publishing",
             dependencies: [
-                "Parquet", "MySQLSource", "SystemSupport",
+                "Parquet", "MySQLSource", "SystemSupport", "CXXHash",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -75,7 +78,7 @@ let package = Package(
 
         .target(
             name: "TestSupport",
-            dependencies: ["Parquet"],
+            dependencies: ["Parquet", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
             exclude: ["read_parquet.py", "write_parquet_fixture.py"]
         ),

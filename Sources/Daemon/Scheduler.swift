@@ -129,60 +129,33 @@ public final class Scheduler: @unchecked Sendable {
         for path in directories {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         }
-        let manifest = ManifestStore(root: configuration.publish.directory)
-        let manifests = try manifest.removeLeftovers()
-        let states = try StateStore(directory: configuration.publish.stateDirectory).removeLeftovers()
-        if !manifests.isEmpty || !states.isEmpty {
-            logger.notice(
-                "removed temporary files of an interrupted write",
-                metadata: ["files": "\(manifests + states)"]
-            )
+        // Temporary manifests go under the manifest's lock; temporary state files go with each
+        // dataset's check, under its lock (a `refresh` beside the daemon may be saving one).
+        let manifests = try ManifestStore(root: configuration.publish.directory).removeLeftovers()
+        if !manifests.isEmpty {
+            logger.notice("removed temporary files of an interrupted write", metadata: ["files": "\(manifests)"])
         }
     }
 
-    /// What a crash may have left of one dataset, repaired before READY=1: staging directories
-    /// and versions never made current, a manifest entry behind `current`. A dataset whose
-    /// state cannot be used is logged and left to fail its refreshes with the same clear error;
-    /// the other datasets keep being published.
+    /// What a crash may have left of one dataset, repaired before READY=1 under the dataset's
+    /// lock (`DatasetRecovery`): staging directories and versions never made current, a manifest
+    /// entry behind `current`. When a `refresh` holds the lock, it does the same itself. A
+    /// dataset whose state cannot be used is logged and left to fail its refreshes with the
+    /// same clear error; the other datasets keep being published.
     private func prepare(_ schedule: DatasetSchedule, configuration: Configuration) {
         let name = schedule.name
-        let directory = DatasetDirectory(root: configuration.publish.directory, dataset: name)
         // Removing a large leftover snapshot can take a while: ask systemd for the time.
         notifier.extendTimeout(.seconds(60))
         do {
-            let removed = try directory.removeLeftovers()
-            if !removed.isEmpty {
-                logger.notice(
-                    "removed leftovers of an interrupted publish",
-                    metadata: ["dataset": "\(name)", "files": "\(removed)"]
-                )
-            }
-            if try ManifestStore(root: configuration.publish.directory).repair(directory) {
-                logger.notice("manifest.json repaired to name the current version", metadata: ["dataset": "\(name)"])
-            }
-            // Its rollups: a crash between the base's commit and theirs leaves them computed from
-            // the previous base version, which the repaired manifest no longer names. Such an
-            // entry is taken out (a reader sees no rollup rather than a mismatched one) until the
-            // first cycle catches the rollup up.
-            let store = ManifestStore(root: configuration.publish.directory)
-            let baseVersion = try store.load()?.datasets[name]?.version
-            for rollup in configuration.rollups where rollup.from == name {
-                if let entry = try store.load()?.datasets[rollup.name], entry.sourceVersion != baseVersion {
-                    try store.remove(dataset: rollup.name)
-                    logger.notice(
-                        "manifest.json no longer names the rollup: it was computed from \(name) v\(entry.sourceVersion ?? 0), not v\(baseVersion ?? 0); the next cycle recomputes it",
-                        metadata: ["dataset": "\(rollup.name)"]
-                    )
-                }
-                let removed = try DatasetDirectory(root: configuration.publish.directory, dataset: rollup.name)
-                    .removeLeftovers()
-                if !removed.isEmpty {
-                    logger.notice(
-                        "removed leftovers of an interrupted publish",
-                        metadata: ["dataset": "\(rollup.name)", "files": "\(removed)"]
-                    )
-                }
-            }
+            let lock = try DatasetLock.acquire(
+                stateDirectory: configuration.publish.stateDirectory,
+                dataset: name,
+                holder: Self.lockHolder
+            )
+            defer { lock.release() }
+            try DatasetRecovery(configuration: configuration, dataset: name, logger: logger).run()
+        } catch let error as PublishingError where error.code == .locked {
+            logger.notice("not checked at start: \(error)", metadata: ["dataset": "\(name)"])
         } catch {
             logger.error("cannot check the published directory", metadata: ["dataset": "\(name)", "error": "\(error)"])
         }
@@ -306,11 +279,24 @@ public final class Scheduler: @unchecked Sendable {
         )
         refresher.derived = RollupPublisher(configuration: configuration, dataset: dataset.name, logger: logger)
         refresher.progress = { schedule.update($0) }
+        refresher.lockHolder = Self.lockHolder
         let overdue = watchTimeout(of: schedule, dataset: dataset)
         let started = ContinuousClock.now
         let result: Result<RefreshResult, any Error>
         do {
             result = .success(try refresher.refresh(full: false, reconcile: reconcile))
+        } catch let error as PublishingError where error.code == .locked {
+            // A `refresh` run by hand is publishing the dataset: not a failure, no backoff; the
+            // next cycle comes at the usual time.
+            overdue.cancel()
+            schedule.skipped()
+            let delay = schedule.nextDelay()
+            logger.notice(
+                "cycle skipped: \(error); next in \(delay)",
+                metadata: ["dataset": "\(dataset.name)", "phase": "locked"]
+            )
+            if !self.stopping.load(ordering: .acquiring) { arm(schedule, after: delay) }
+            return
         } catch {
             result = .failure(error)
         }
@@ -338,6 +324,9 @@ public final class Scheduler: @unchecked Sendable {
         }
         writeStatusFiles()
     }
+
+    /// What the daemon writes in a dataset's lock file while it refreshes it.
+    static let lockHolder = "parquet-publisher run (the daemon)"
 
     /// After `refresh_timeout`, logs the refresh as overdue and marks it in STATUS=, status.json
     /// and the metrics. It is not interrupted: a blocking libmariadb call cannot be cancelled

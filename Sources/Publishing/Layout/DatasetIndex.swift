@@ -196,6 +196,10 @@ public struct IndexFile: Codable, Sendable, Equatable {
     public var min: String?
     public var max: String?
     public var rowGroups: [IndexRowGroup]
+    /// The file's checksum, `xxh64:<16 hex digits>` (`FileChecksum`): what the publisher
+    /// verifies a file against before linking it into a new version and when it scrubs, and
+    /// what a reader may check a download against. nil only in indexes written before it existed.
+    public var checksum: String?
 
     public init(
         path: String,
@@ -204,7 +208,8 @@ public struct IndexFile: Codable, Sendable, Equatable {
         bytes: Int64,
         min: String?,
         max: String?,
-        rowGroups: [IndexRowGroup]
+        rowGroups: [IndexRowGroup],
+        checksum: String? = nil
     ) {
         self.path = path
         self.partition = partition
@@ -213,10 +218,11 @@ public struct IndexFile: Codable, Sendable, Equatable {
         self.min = min
         self.max = max
         self.rowGroups = rowGroups
+        self.checksum = checksum
     }
 
     enum CodingKeys: String, CodingKey {
-        case path, partition, rows, bytes, min, max
+        case path, partition, rows, bytes, min, max, checksum
         case rowGroups = "row_groups"
     }
 
@@ -229,6 +235,7 @@ public struct IndexFile: Codable, Sendable, Equatable {
         try c.encode(min, forKey: .min)
         try c.encode(max, forKey: .max)
         try c.encode(rowGroups, forKey: .rowGroups)
+        try c.encode(checksum, forKey: .checksum)
     }
 }
 

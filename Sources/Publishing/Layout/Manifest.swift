@@ -136,21 +136,36 @@ public struct ManifestStore: Sendable {
         return true
     }
 
-    /// Removes temporary manifests a crash left in the root. - Returns: their names.
+    /// Removes temporary manifests a crash left in the root. Under the manifest's lock, so that
+    /// the temporary file of a write in progress (another process's) is never taken for one.
+    /// - Returns: their names.
     public func removeLeftovers() throws -> [String] {
         guard try Syscall.lstat(root) != nil else { return [] }
-        var removed: [String] = []
-        for entry in try Syscall.listDirectory(root)
-        where !entry.isDirectory && entry.name.hasPrefix(".\(Self.fileName).tmp-") {
-            try Syscall.unlink(FileOperations.join(root, entry.name))
-            removed.append(entry.name)
+        return try locked {
+            var removed: [String] = []
+            for entry in try Syscall.listDirectory(root)
+            where !entry.isDirectory && entry.name.hasPrefix(".\(Self.fileName).tmp-") {
+                try Syscall.unlink(FileOperations.join(root, entry.name))
+                removed.append(entry.name)
+            }
+            return removed.sorted()
         }
-        return removed.sorted()
     }
 
     /// Read-modify-write under the lock; `generated_at` becomes `now`.
     @discardableResult
     public func modify(now: Date = Date(), _ change: (inout Manifest) throws -> Void) throws -> Manifest {
+        try locked {
+            var manifest = try load() ?? Manifest(generatedAt: now)
+            try change(&manifest)
+            manifest.generatedAt = now
+            try FileOperations.replaceFile(path, try PublishingJSON.encode(manifest))
+            return manifest
+        }
+    }
+
+    /// Runs `body` holding the process-wide lock and the `flock` on `.manifest.lock`.
+    private func locked<T>(_ body: () throws -> T) throws -> T {
         try FileOperations.makeDirectories(root)
         let processLock = ProcessLocks.lock(for: lockPath)
         processLock.lock()
@@ -158,12 +173,7 @@ public struct ManifestStore: Sendable {
         let fd = try Syscall.open(lockPath, [.writeOnly, .create], mode: 0o644)
         defer { Syscall.close(fd) }
         try Syscall.lockExclusive(fd, path: lockPath)
-
-        var manifest = try load() ?? Manifest(generatedAt: now)
-        try change(&manifest)
-        manifest.generatedAt = now
-        try FileOperations.replaceFile(path, try PublishingJSON.encode(manifest))
-        return manifest
+        return try body()
     }
 }
 

@@ -22,6 +22,15 @@ struct RefreshCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per dataset on stdout (version, rows, files rewritten, bytes, seconds).")
     var json = false
 
+    @Option(
+        help: ArgumentHelp(
+            "How long to wait when another process (the daemon, another refresh) is refreshing a dataset.",
+            discussion:
+                "A duration (90s, 5m, 1h30m); 0 fails after a 2 s grace, naming the process that holds the dataset."
+        )
+    )
+    var wait = "10m"
+
     @Flag(help: "Do not run the [[target]] commands after publishing (the daemon delivers later).")
     var noDeliver = false
 
@@ -30,6 +39,14 @@ struct RefreshCommand: ParsableCommand {
             "Datasets to refresh (default: every dataset in the configuration); a rollup's name refreshes its dataset."
     )
     var datasets: [String] = []
+
+    func validate() throws {
+        do {
+            _ = try DurationParser.parse(wait)
+        } catch {
+            throw ValidationError("--wait: \(error)")
+        }
+    }
 
     func run() throws {
         let logger = CommandLogging.bootstrap(label: "parquet-publisher.refresh")
@@ -51,6 +68,8 @@ struct RefreshCommand: ParsableCommand {
                 logger: logger
             )
             refresher.derived = RollupPublisher(configuration: configuration, dataset: dataset.name, logger: logger)
+            // One writer per dataset: wait for the daemon's cycle (or another refresh) to end.
+            refresher.lockWait = (try? DurationParser.parse(wait)) ?? .zero
             let meter = ProgressMeter()
             refresher.progress = { meter.report($0) }
             do {

@@ -68,18 +68,21 @@ def poll(endpoint, bucket, prefix, stop_file, report_file):
     unreachable = 0
     seen = {}
     violations = []
-    while not os.path.exists(stop_file):
+    def read_once():
+        """One reading of the bucket: the manifest, then every file it names. False when the
+        manifest could not be read."""
+        nonlocal iterations, unreachable
         try:
             manifest = get_json(s3, bucket, prefix + "/manifest.json")
         except botocore.exceptions.ClientError as error:
             if not missing(error):
                 unreachable += 1
             time.sleep(0.02)
-            continue
+            return False
         except Exception:
             unreachable += 1
             time.sleep(0.05)
-            continue
+            return False
         iterations += 1
         for dataset, entry in sorted(manifest["datasets"].items()):
             seen.setdefault(dataset, set()).add(entry["version"])
@@ -94,7 +97,16 @@ def poll(endpoint, bucket, prefix, stop_file, report_file):
                 except Exception:
                     again = entry
                 if again.get("version") == entry["version"]:
-                    violations += [f"{dataset} v{entry['version']}: {p}" for p in problems]
+                    violations.extend(f"{dataset} v{entry['version']}: {p}" for p in problems)
+        return True
+
+    while not os.path.exists(stop_file):
+        read_once()
+    # The stop file is written after the last delivery: one more reading sees its version,
+    # however slow the reading that was under way when it appeared.
+    for _ in range(5):
+        if read_once():
+            break
     with open(report_file, "w") as f:
         json.dump(
             {
