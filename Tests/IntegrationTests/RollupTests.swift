@@ -443,12 +443,13 @@ struct RollupMaintenance {
         let scratch = try Self.fixture()
         let before = scratch.publicDirectory + "/daily/v1"
         let beforePaid = scratch.publicDirectory + "/by_paid/v1"
-        // March (ids 1080...1638): random rows moved three days on, moved to another group,
-        // deleted (found by reconciliation); June: new rows at random hours, a changed amount.
+        // March (ids 1080...1637; id 1638 is 2024-04-01 00:00): random rows moved three days on
+        // (the last, 1580, is March 28th: still March), moved to another group, deleted (found
+        // by reconciliation); June: new rows at random hours, a changed amount.
         func ids(_ range: ClosedRange<Int>) -> String {
             (0..<10).map { _ in String(Int.random(in: range)) }.joined(separator: ", ")
         }
-        let (moved, flipped, deleted) = (ids(1080...1580), ids(1080...1638), ids(1080...1638))
+        let (moved, flipped, deleted) = (ids(1080...1580), ids(1080...1637), ids(1080...1637))
         let inserted = (1...20).map { n in
             "(\(5000 + n), TIMESTAMPADD(MINUTE, \(Int.random(in: 0..<43_200)), '2024-06-01'), NULL, UTC_TIMESTAMP(6), "
                 + "'\(["a", "b", "c"].randomElement()!)', \(n), \(n), 0.1)"
