@@ -6,14 +6,7 @@ import Publishing
 /// armed only when it ends, so a dataset never overlaps itself. Everything `status`, STATUS=
 /// and the metrics show about the dataset is kept here, under a lock.
 final class DatasetSchedule: @unchecked Sendable {
-    /// Where the dataset is in its cycle.
-    enum Activity: String, Sendable {
-        /// The timer is armed (or the daemon stops).
-        case idle
-        /// The timer fired; waiting for a `max_concurrent_refreshes` slot.
-        case waiting
-        case refreshing
-    }
+    typealias Activity = DatasetActivity
 
     /// What the dataset is doing and has done; a copy taken under the lock.
     struct Snapshot: Sendable {
@@ -29,6 +22,8 @@ final class DatasetSchedule: @unchecked Sendable {
         var overdue = false
         var reconciling = false
         var lastResult: RefreshResult?
+        /// What status.json says of the last failure (`PublicErrorMessage`); the scheduler logs
+        /// the full error to the journal, the refresher records it in the state file.
         var lastError: String?
         var lastErrorAt: Date?
         var lastSuccess: Date?
@@ -159,12 +154,7 @@ final class DatasetSchedule: @unchecked Sendable {
 
     func finished(_ result: Result<RefreshResult, any Error>) {
         lock.withLock {
-            state.activity = .idle
-            state.progress = nil
-            state.expectedRows = nil
-            state.startedAt = nil
-            state.overdue = false
-            state.reconciling = false
+            endRun()
             state.refreshesTotal += 1
             switch result {
             case .success(let value):
@@ -173,12 +163,28 @@ final class DatasetSchedule: @unchecked Sendable {
                 state.lastError = nil
                 state.failures = 0
             case .failure(let error):
-                state.lastError = "\(error)"
+                state.lastError = PublicErrorMessage.of(error)
                 state.lastErrorAt = Date()
                 state.failures += 1
                 state.errorsTotal += 1
             }
         }
+    }
+
+    /// The refresh did not start: another process holds the dataset's lock. Neither a success
+    /// nor a failure.
+    func skipped() {
+        lock.withLock { endRun() }
+    }
+
+    /// Back to idle, nothing running. Call with `lock` held.
+    private func endRun() {
+        state.activity = .idle
+        state.progress = nil
+        state.expectedRows = nil
+        state.startedAt = nil
+        state.overdue = false
+        state.reconciling = false
     }
 
     /// Cancels the timer; a refresh in progress finishes (it publishes atomically or not at all).

@@ -71,43 +71,33 @@ enum StatusSummary {
         return "\(seconds / 86400)d"
     }
 
-    /// One dataset's entry in status.json. Keys are documented in docs/operations.md.
-    static func entry(_ s: DatasetSchedule.Snapshot, now: Date) -> [String: Any] {
-        func time(_ date: Date?) -> Any { date.map { ISO8601Timestamp.string(from: $0) } ?? NSNull() }
-        func value(_ v: (some Any)?) -> Any { v.map { $0 as Any } ?? NSNull() }
+    /// One dataset's entry in status.json.
+    static func entry(_ s: DatasetSchedule.Snapshot, now: Date) -> StatusDocument.Dataset {
         let state = s.published
-        var entry: [String: Any] = [
-            "state": s.activity.rawValue,
-            "version": value(state.flatMap { $0.version > 0 ? $0.version : nil }),
-            "rows": value(state?.rows),
-            "last_success": time(state?.lastSuccess ?? s.lastSuccess),
-            "last_duration_seconds": value(state?.lastDuration),
-            "last_error": value(s.lastError ?? state?.lastError),
-            "last_error_at": time(s.lastError != nil ? s.lastErrorAt : state?.lastErrorAt),
-            "consecutive_failures": max(s.failures, state?.consecutiveFailures ?? 0),
-            "next_run": time(s.nextRun),
-            "last_reconcile": time(state?.lastReconcile),
-            "next_reconcile": time(
-                state?.lastReconcile.map { $0.addingTimeInterval(s.dataset.reconcileEvery.inSeconds) }
-            ),
-            "overdue": s.overdue,
-        ]
-        if let watermark = state?.watermark {
-            // The source's clock when the published data was read: what the data is as of.
-            let asOf = Date(timeIntervalSince1970: Double(watermark) / 1e6)
-            entry["data_as_of"] = ISO8601Timestamp.string(from: asOf)
-            entry["lag_seconds"] = max(0, Int(now.timeIntervalSince(asOf)))
-        } else {
-            entry["data_as_of"] = NSNull()
-            entry["lag_seconds"] = NSNull()
-        }
-        if s.activity == .refreshing, let p = s.progress {
-            entry["progress"] =
-                ["phase": p.phase.rawValue, "rows": p.rows, "percent": value(percent(s))] as [String: Any]
-        } else {
-            entry["progress"] = NSNull()
-        }
-        return entry
+        // The source's clock when the published data was read: what the data is as of.
+        let asOf = state?.watermark.map { Date(timeIntervalSince1970: Double($0) / 1e6) }
+        return StatusDocument.Dataset(
+            state: s.activity,
+            version: state.flatMap { $0.version > 0 ? $0.version : nil },
+            rows: state?.rows,
+            lastSuccess: state?.lastSuccess ?? s.lastSuccess,
+            lastDurationSeconds: state?.lastDuration,
+            // The state file's text is the full error: status.json is public.
+            lastError: s.lastError ?? state?.lastError.map { _ in PublicErrorMessage.unknown },
+            lastErrorAt: s.lastError != nil ? s.lastErrorAt : state?.lastErrorAt,
+            consecutiveFailures: max(s.failures, state?.consecutiveFailures ?? 0),
+            nextRun: s.nextRun,
+            lastReconcile: state?.lastReconcile,
+            nextReconcile: state?.lastReconcile.map { $0.addingTimeInterval(s.dataset.reconcileEvery.inSeconds) },
+            dataAsOf: asOf,
+            lagSeconds: asOf.map { max(0, Int(now.timeIntervalSince($0))) },
+            overdue: s.overdue,
+            progress: s.activity == .refreshing
+                ? s.progress.map {
+                    StatusDocument.Progress(phase: $0.phase.rawValue, rows: $0.rows, percent: percent(s))
+                }
+                : nil
+        )
     }
 }
 

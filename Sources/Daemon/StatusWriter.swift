@@ -1,6 +1,8 @@
+import Delivery
 import Foundation
 import Logging
 import Publishing
+import SystemSupport
 
 /// Writes `<directory>/status.json` (freshness for dashboards: "data as of 3 min ago") and,
 /// when `metrics_file` is set, a Prometheus textfile for node_exporter's textfile collector;
@@ -8,26 +10,30 @@ import Publishing
 struct StatusWriter {
     let logger: Logger
 
-    /// status.json's name in the public directory.
-    static let fileName = "status.json"
-
     func write(
         _ snapshots: [DatasetSchedule.Snapshot],
         configuration: Configuration,
         startedAt: Date,
         stopped: Bool = false,
+        targets: [TargetSnapshot] = [],
         now: Date = Date()
     ) {
         do {
-            let document = Self.document(snapshots, startedAt: startedAt, stopped: stopped, now: now)
-            let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
-            try AtomicFile.replace(configuration.publish.directory + "/" + Self.fileName, with: Array(data))
+            var document = Self.document(snapshots, startedAt: startedAt, stopped: stopped, now: now)
+            document.targets = Self.targets(targets, configuration: configuration, now: now)
+            try FileOperations.replaceFile(
+                configuration.publish.directory + "/" + StatusDocument.fileName,
+                try document.encoded()
+            )
         } catch {
             logger.warning("cannot write status.json", metadata: ["error": "\(error)"])
         }
         if let metricsFile = configuration.publish.metricsFile {
             do {
-                try AtomicFile.replace(metricsFile, with: Array(Self.metrics(snapshots, now: now).utf8))
+                let text =
+                    Self.metrics(snapshots, now: now)
+                    + Self.metrics(TargetSnapshot.metrics(targets, configuration: configuration, now: now))
+                try FileOperations.replaceFile(metricsFile, Array(text.utf8))
             } catch {
                 logger.warning("cannot write the metrics file", metadata: ["error": "\(error)"])
             }
@@ -40,16 +46,16 @@ struct StatusWriter {
         startedAt: Date,
         stopped: Bool = false,
         now: Date
-    ) -> [String: Any] {
-        var datasets: [String: Any] = [:]
-        for s in snapshots { datasets[s.name] = StatusSummary.entry(s, now: now) }
-        return [
-            "generated_at": ISO8601Timestamp.string(from: now),
-            "daemon": [
-                "pid": Int(getpid()), "started_at": ISO8601Timestamp.string(from: startedAt), "running": !stopped,
-            ] as [String: Any],
-            "datasets": datasets,
-        ]
+    ) -> StatusDocument {
+        StatusDocument(
+            generatedAt: now,
+            daemon: StatusDocument.Daemon(
+                pid: Int(ProcessInfo.processInfo.processIdentifier),
+                startedAt: startedAt,
+                running: !stopped
+            ),
+            datasets: Dictionary(uniqueKeysWithValues: snapshots.map { ($0.name, StatusSummary.entry($0, now: now)) })
+        )
     }
 
     /// Prometheus text exposition format 0.0.4: one sample per dataset and family.

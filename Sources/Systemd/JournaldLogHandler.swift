@@ -1,6 +1,7 @@
 import CSystemd
 import Foundation
 import Logging
+import SystemSupport
 
 /// A swift-log handler that writes native journal entries (sd_journal_sendv(3)): MESSAGE,
 /// PRIORITY, SYSLOG_IDENTIFIER, CODE_FILE/LINE/FUNC, and every metadata key upper-cased into a
@@ -52,7 +53,7 @@ public struct JournaldLogHandler: LogHandler {
                 message: "\(event.message)",
                 metadata: metadata
             )
-            SystemCall.writeStandardError(Array((line + "\n").utf8))
+            Syscall.writeStandardError(Array((line + "\n").utf8))
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SystemSupport
 
 /// Readable lines on stderr for a terminal or a pipe:
 /// `2026-11-25T01:02:03.456Z info orders: published v12 rows=5000000 duration_ms=812`.
@@ -29,7 +30,7 @@ public struct StderrLogHandler: LogHandler {
             error: event.error
         )
         let text = Self.line(date: Date(), level: event.level, message: "\(event.message)", metadata: metadata)
-        SystemCall.writeStandardError(Array((text + "\n").utf8))
+        Syscall.writeStandardError(Array((text + "\n").utf8))
     }
 
     /// The fields that come first, in this order, when present.

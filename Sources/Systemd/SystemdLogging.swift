@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SystemSupport
 
 /// Chooses the log handler for a process: native journal entries when systemd connected our
 /// stderr to the journal, readable lines on stderr otherwise (a terminal, a pipe, a test).
@@ -10,7 +11,7 @@ public enum SystemdLogging {
     /// elsewhere inherits the variable but not the stream, so the variable alone is not enough.
     public static var stderrIsJournal: Bool {
         guard let stream = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] else { return false }
-        guard let (device, inode) = SystemCall.fileIdentity(STDERR_FILENO) else { return false }
+        guard let (device, inode) = Syscall.fileIdentity(STDERR_FILENO) else { return false }
         return journalStream(stream, matchesDevice: device, inode: inode)
     }
 

@@ -1,5 +1,6 @@
 import CSystemd
-import Glibc
+import Foundation
+import SystemSupport
 
 /// Tells systemd how the service is doing (sd_notify(3)): READY, RELOADING, STOPPING, STATUS,
 /// WATCHDOG, EXTEND_TIMEOUT_USEC. The only file that calls libsystemd's notify API.
@@ -9,7 +10,7 @@ import Glibc
 /// a reload, which re-reads it, keeps working.
 public struct SystemdNotifier: Sendable {
     /// Whether systemd listens (NOTIFY_SOCKET is set). Without it every call is a no-op.
-    public static var isAvailable: Bool { getenv("NOTIFY_SOCKET") != nil }
+    public static var isAvailable: Bool { ProcessInfo.processInfo.environment["NOTIFY_SOCKET"] != nil }
 
     public init() {}
 
@@ -27,7 +28,7 @@ public struct SystemdNotifier: Sendable {
 
     /// RELOADING=1 with MONOTONIC_USEC, which Type=notify-reload services must send (systemd 253+).
     @discardableResult public func reloading() -> Bool {
-        send("RELOADING=1\nMONOTONIC_USEC=\(Self.monotonicMicroseconds())")
+        send("RELOADING=1\nMONOTONIC_USEC=\(Syscall.monotonicMicroseconds())")
     }
 
     @discardableResult public func stopping() -> Bool { send("STOPPING=1") }
@@ -51,7 +52,4 @@ public struct SystemdNotifier: Sendable {
     static func oneLine(_ text: String) -> String {
         String(text.map { $0 == "\n" || $0 == "\r" ? " " : $0 })
     }
-
-    /// CLOCK_MONOTONIC in microseconds, the clock MONOTONIC_USEC= is read against.
-    static func monotonicMicroseconds() -> UInt64 { SystemCall.monotonicMicroseconds() }
 }

@@ -180,3 +180,34 @@ struct CheckConfigNamesWhatIsWrong {
         #expect(refresh.status == 0, "\(refresh.errorOutput)")
     }
 }
+
+/// docs/operations.md: an invalid configuration ends a command with status 78 (EX_CONFIG),
+/// its errors listed; the command line was right, so there is no usage text.
+@Suite struct AnInvalidConfigurationExitsWithEXCONFIG {
+    @Test(arguments: [["check-config", "--offline"], ["refresh"], ["status"], ["run"]])
+    func everyCommandSaysWhatIsWrongAndExits78(_ command: [String]) throws {
+        let scratch = try TemporaryDirectory(prefix: "pp-invalid-config")
+        let config = scratch.path + "/config.toml"
+        try """
+        [source]
+        user = "reader"
+        database = "shop"
+
+        [publish]
+        directory = "public"
+
+        [[dataset]]
+        name = "orders"
+        table = "orders"
+        primary_key = "id"
+        evrey = "5m"
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let run = try PublisherBinary.run(command + ["--config", config])
+        let output = run.output + run.errorOutput
+        #expect(run.status == 78, "\(command): \(output)")
+        #expect(output.contains("key \"publish.state_directory\": missing"), "\(output)")
+        #expect(output.contains("dataset \"orders\": key \"evrey\": unknown key; did you mean \"every\"?"), "\(output)")
+        #expect(!output.contains("Usage:"), "\(output)")
+        #expect(!output.contains("--help"), "\(output)")
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import MySQLSource
 import Testing
 
 @testable import Publishing
@@ -112,7 +113,7 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
             ]),
             path: "/etc/pp/config.toml"
         )
-        #expect(configuration.source.tls == TLSConfiguration(mode: .preferred))
+        #expect(configuration.source.tls == TLSOptions(mode: .preferred))
         #expect(configuration.source.connectTimeout == .seconds(10))
         #expect(configuration.source.readTimeout == .seconds(300))
         #expect(configuration.source.optionFile == nil)
@@ -209,7 +210,7 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
         #expect(source.optionFile == "/etc/pp/my.cnf")
         #expect(
             source.tls
-                == TLSConfiguration(
+                == TLSOptions(
                     mode: .verifyIdentity,
                     ca: "/etc/ssl/ca.pem",
                     cert: "/etc/pp/tls/client.pem",
@@ -318,10 +319,12 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
         #expect(errors.first?.message.contains("greater than zero") == true)
     }
 
-    @Test func aMissingEveryIsReported() throws {
-        let errors = configurationErrors(configurationText(datasets: [orders(replacing: "every", with: nil)]))
-        #expect(errors.map(\.key) == ["dataset[orders].every"])
-        #expect(errors.first?.code == .missingKey)
+    @Test func withoutEveryADatasetRefreshesEveryFiveMinutes() throws {
+        let configuration = try Configuration.parse(
+            configurationText(datasets: [orders(replacing: "every", with: nil)]),
+            path: "/etc/pp/config.toml"
+        )
+        #expect(configuration.datasets[0].every == .seconds(300))
     }
 
     @Test func aDatasetWithNeitherTableNorQueryIsAnError() throws {

@@ -5,7 +5,11 @@ import Testing
 
 @Suite struct PasswordResolverFollowsTheDocumentedOrder {
     func source(passwordFile: String? = nil, optionFile: String? = nil) -> SourceConfiguration {
-        SourceConfiguration(user: "reader", passwordFile: passwordFile, optionFile: optionFile, database: "shop")
+        var source = SourceConfiguration(user: "reader")
+        source.passwordFile = passwordFile
+        source.optionFile = optionFile
+        source.database = "shop"
+        return source
     }
 
     @Test func passwordFileComesFirstAndLosesOneTrailingNewline() throws {
@@ -18,6 +22,7 @@ import Testing
         ])
         let resolution = try resolver.resolve(for: source(passwordFile: file))
         #expect(resolution.password == SourcePassword(value: "s3cret\n", origin: .passwordFile(file)))
+        #expect(resolution.optionFile == nil, "~/.my.cnf is not read when a password was found")
         #expect(resolution.warnings.isEmpty)
     }
 
@@ -39,39 +44,47 @@ import Testing
         #expect(resolution.password == SourcePassword(value: "from-systemd", origin: .credential(credential)))
     }
 
-    @Test func aCredentialsDirectoryWithoutOurCredentialFallsThrough() throws {
+    @Test func aCredentialsDirectoryWithoutOurCredentialFallsThroughToTheHomeOptionFile() throws {
         let folder = ScratchDirectory()
         folder.write("creds/other", "x")
         let cnf = folder.write("home/.my.cnf", "[client]\npassword=from-option-file\n")
         let resolver = PasswordResolver(environment: [
             "CREDENTIALS_DIRECTORY": folder.file("creds"), "HOME": folder.file("home"),
         ])
-        #expect(
-            try resolver.resolve(for: source()).password
-                == SourcePassword(value: "from-option-file", origin: .optionFile(cnf))
-        )
+        let resolution = try resolver.resolve(for: source())
+        // Connector/C reads the file (IntegrationTests: "MySQL option files are read by Connector/C").
+        #expect(resolution.password == nil)
+        #expect(resolution.optionFile == cnf)
     }
 
     @Test func theOptionFileSettingReplacesTheHomeOptionFile() throws {
         let folder = ScratchDirectory()
         folder.write("home/.my.cnf", "[client]\npassword=home\n")
-        let explicit = folder.write(
-            "etc/my.cnf",
-            "[mysqld]\npassword=server-side\n[client]\nuser = reader\npassword = \"quoted # not a comment\"\n"
-        )
+        let explicit = folder.write("etc/my.cnf", "[client]\npassword = secret\n")
         let resolver = PasswordResolver(environment: ["HOME": folder.file("home")])
         let resolution = try resolver.resolve(for: source(optionFile: explicit))
-        #expect(resolution.password == SourcePassword(value: "quoted # not a comment", origin: .optionFile(explicit)))
+        #expect(resolution.optionFile == explicit)
+        #expect(resolution.password == nil)
+    }
+
+    @Test func anOptionFileOthersCanReadIsWarnedAbout() throws {
+        let folder = ScratchDirectory()
+        let cnf = folder.write("home/.my.cnf", "[client]\npassword=x\n", mode: 0o644)
+        let resolution = try PasswordResolver(environment: ["HOME": folder.file("home")]).resolve(for: source())
+        #expect(
+            resolution.warnings == [
+                "option file \(cnf) is readable by group or others (mode 644); if it holds the password, run chmod 600 on it"
+            ]
+        )
     }
 
     @Test func noPasswordAnywhereIsNone() throws {
         let folder = ScratchDirectory()
-        folder.write("home/.my.cnf", "[client]\nuser=reader\n")
-        #expect(try PasswordResolver(environment: ["HOME": folder.file("home")]).resolve(for: source()).password == nil)
-        #expect(
-            try PasswordResolver(environment: ["HOME": folder.file("nobody")]).resolve(for: source()).password == nil
-        )
-        #expect(try PasswordResolver(environment: [:]).resolve(for: source()).password == nil)
+        for environment in [["HOME": folder.file("nobody")], [:]] {
+            let resolution = try PasswordResolver(environment: environment).resolve(for: source())
+            #expect(resolution.password == nil)
+            #expect(resolution.optionFile == nil)
+        }
     }
 
     @Test func anUnreadablePasswordFileIsAnErrorNamingTheFileAndErrno() throws {
@@ -119,27 +132,5 @@ import Testing
         #expect(!String(reflecting: password).contains("hunter2"))
         #expect(!"\(password)".contains("hunter2"))
         #expect(password.description == "<password redacted, from password_file /etc/pp/pw>")
-    }
-}
-
-@Suite struct MySQLOptionFilesAreReadLikeTheClientReadsThem {
-    @Test(arguments: [
-        ("[client]\npassword=plain\n", "plain"),
-        ("[client]\npassword = spaced \n", "spaced"),
-        ("[client]\npassword='single quoted'\n", "single quoted"),
-        ("[client]\npassword=\"with \\\"escape\\\"\"\n", "with \"escape\""),
-        ("[client]\npassword=value # comment\n", "value"),
-        ("# comment\n; another\n[CLIENT]\npassword=upper-section\n", "upper-section"),
-        ("[client]\npassword=first\npassword=last\n", "last"),
-        ("[client]\r\npassword=crlf\r\n", "crlf"),
-        ("[client]\npassword=\n", ""),
-    ])
-    func passwordsInTheClientSection(text: String, expected: String) {
-        #expect(MySQLOptionFile.password(in: text) == expected)
-    }
-
-    @Test func otherSectionsAreIgnored() {
-        #expect(MySQLOptionFile.password(in: "[mysqld]\npassword=x\n[mysql]\npassword=y\n") == nil)
-        #expect(MySQLOptionFile.password(in: "password=outside\n[client]\nuser=u\n") == nil)
     }
 }

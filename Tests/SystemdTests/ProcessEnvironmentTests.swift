@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SystemSupport
 import Testing
 
 @testable import Systemd
@@ -55,9 +56,9 @@ extension ProcessEnvironment {
 
         @Test func reloadingCarriesTheMonotonicClock() throws {
             try withListener { listener in
-                let before = SystemdNotifier.monotonicMicroseconds()
+                let before = Syscall.monotonicMicroseconds()
                 SystemdNotifier().reloading()
-                let after = SystemdNotifier.monotonicMicroseconds()
+                let after = Syscall.monotonicMicroseconds()
                 let message = try #require(listener.receive())
                 let lines = message.split(separator: "\n").map(String.init)
                 #expect(lines.count == 2)

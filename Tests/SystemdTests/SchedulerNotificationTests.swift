@@ -63,8 +63,8 @@ extension ProcessEnvironment {
                 try "secret".write(toFile: directory.path + "/password", atomically: true, encoding: .utf8)
                 // Port 1: nothing listens, every connection is refused at once.
                 try configuration(port: 1, in: directory).write(toFile: path, atomically: true, encoding: .utf8)
-                let logs = CapturedLogs()
-                let logger = Logger(label: "test") { _ in CapturingHandler(logs: logs) }
+                let logs = LogCapture()
+                let logger = logs.logger()
                 let control = DispatchQueue(label: "test.control")
                 let exited = DispatchSemaphore(value: 0)
 
@@ -106,6 +106,15 @@ extension ProcessEnvironment {
                         return (entry?["last_error"] as? String)?.isEmpty == false && entry?["next_run"] is String
                     }
                     #expect(wrote, "status.json never showed the failure: \(statusDocument(directory) ?? [:])")
+                    // Issue 10: the public file says what kind of failure, the private state file
+                    // and the journal say where and as whom.
+                    let entry = (statusDocument(directory)?["datasets"] as? [String: Any])?["orders"] as? [String: Any]
+                    let publicError = entry?["last_error"] as? String ?? ""
+                    #expect(publicError.hasPrefix("cannot connect to the source database (MySQL error 200"))
+                    #expect(!publicError.contains("127.0.0.1") && !publicError.contains("reader"), "\(publicError)")
+                    let state = try String(contentsOfFile: directory.path + "/state/orders.json", encoding: .utf8)
+                    #expect(state.contains("127.0.0.1:1") && state.contains("'reader'"), "\(state)")
+                    #expect(logs.messages.contains { $0.contains("127.0.0.1:1") }, "\(logs.messages)")
                     let metrics = try String(contentsOfFile: directory.path + "/metrics/pp.prom", encoding: .utf8)
                     #expect(
                         metrics.contains("parquet_publisher_refresh_errors_total{dataset=\"orders\"} 1"),
@@ -145,28 +154,5 @@ extension ProcessEnvironment {
                 }
             }
         }
-    }
-}
-
-/// Log messages a test can read back.
-final class CapturedLogs: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [String] = []
-    var messages: [String] { lock.withLock { entries } }
-    func append(_ message: String) { lock.withLock { entries.append(message) } }
-}
-
-struct CapturingHandler: LogHandler {
-    let logs: CapturedLogs
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        logs.append("\(event.message)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MySQLSource
 import Testing
 
 @testable import Daemon
@@ -160,18 +161,75 @@ import Testing
 
     @Test func statusJSONTellsDashboardsHowFreshEachDatasetIs() throws {
         let document = StatusWriter.document([snapshot()], startedAt: now.addingTimeInterval(-600), now: now)
-        let entry = try #require((document["datasets"] as? [String: Any])?["or\"ders"] as? [String: Any])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(document.encoded())) as? [String: Any])
+        let entry = try #require((json["datasets"] as? [String: Any])?["or\"ders"] as? [String: Any])
         #expect(entry["version"] as? Int == 12)
         #expect(entry["rows"] as? Int == 5000)
         #expect(entry["last_success"] as? String == "2027-01-15T07:59:00Z")
+        #expect(entry["last_duration_seconds"] as? Double == 0.812)
         #expect(entry["next_run"] as? String == "2027-01-15T08:04:00Z")
         #expect(entry["data_as_of"] as? String == "2027-01-15T07:58:30Z")
         #expect(entry["lag_seconds"] as? Int == 90)
+        #expect(entry["last_reconcile"] as? String == "2027-01-15T07:00:00Z")
         #expect(entry["next_reconcile"] as? String == "2027-01-16T07:00:00Z")
         #expect(entry["state"] as? String == "idle")
-        #expect(entry["last_error"] is NSNull)
-        #expect((document["daemon"] as? [String: Any])?["running"] as? Bool == true)
-        #expect(try JSONSerialization.data(withJSONObject: document).count > 0)
+        #expect(entry["consecutive_failures"] as? Int == 0)
+        #expect(entry["overdue"] as? Bool == false)
+        // docs/operations.md: every key is there, absent values as null.
+        for key in ["last_error", "last_error_at", "progress"] { #expect(entry[key] is NSNull, "\(key)") }
+        #expect(entry.count == 15)
+        let daemon = try #require(json["daemon"] as? [String: Any])
+        #expect(daemon["running"] as? Bool == true)
+        #expect(daemon["started_at"] as? String == "2027-01-15T07:50:00Z")
+        #expect(daemon["pid"] as? Int == Int(getpid()))
+        #expect(json["generated_at"] as? String == "2027-01-15T08:00:00Z")
+        // The reader (`parquet-publisher status`) reads what the writer wrote.
+        #expect(try StatusDocument.decode(document.encoded()) == document)
+    }
+
+    /// Issue 10: status.json is public, so a failure shows as its kind and codes only; the
+    /// host, port, user and SQL stay in the journal and the private state file.
+    @Test(arguments: [
+        (
+            MySQLError(
+                code: .connectionFailed,
+                message: "connecting to db.internal:3307 as 'reader' failed: Access denied for user 'reader'",
+                mysqlErrno: 1045,
+                sqlState: "28000",
+                location: .init(function: "f", file: "f", line: 1)
+            ),
+            "cannot connect to the source database (MySQL error 1045, SQLSTATE 28000)"
+        ),
+        (
+            MySQLError(
+                code: .statementFailed,
+                message: "executing: SELECT `id`, `secret_column` FROM `shop`.`orders` WHERE `id` > ?",
+                mysqlErrno: 1317,
+                sqlState: "70100",
+                location: .init(function: "f", file: "f", line: 1)
+            ),
+            "a statement on the source database failed (MySQL error 1317, SQLSTATE 70100)"
+        ),
+    ])
+    func aFailureIsPublishedWithoutHostUserOrSQL(error: MySQLError, expected: String) throws {
+        var s = snapshot()
+        let wrapped = PublishingError(.sourceFailed, "reading shop.orders failed after 0 rows", cause: error)
+        let schedule = DatasetSchedule(dataset: s.dataset)
+        schedule.finished(.failure(wrapped))
+        s = schedule.snapshot
+        let entry = StatusSummary.entry(s, now: now)
+        #expect(entry.lastError == expected)
+        let text = String(decoding: try StatusWriter.document([s], startedAt: now, now: now).encoded(), as: UTF8.self)
+        for secret in ["db.internal", "3307", "reader", "SELECT", "secret_column", "shop"] {
+            #expect(!text.contains(secret), "status.json shows \(secret): \(text)")
+        }
+    }
+
+    @Test func aFailureRecordedBeforeTheDaemonStartedIsNotCopiedFromTheStateFile() {
+        var s = snapshot()
+        s.published?.lastError = "cannot connect to db.internal:3307 as 'reader'"
+        s.published?.lastErrorAt = now
+        #expect(StatusSummary.entry(s, now: now).lastError == PublicErrorMessage.unknown)
     }
 
     @Test func metricsAreValidPrometheusText() {
@@ -191,19 +249,6 @@ import Testing
             )
         }
         #expect(text.hasSuffix("\n"))
-    }
-
-    @Test func filesAreReplacedWholeWithNothingLeftBeside() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "pp-atomic-\(UInt32.random(in: 0...UInt32.max))"
-        ).path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try AtomicFile.replace(directory + "/status.json", with: Array("one".utf8))
-        try AtomicFile.replace(directory + "/status.json", with: Array("two".utf8))
-        #expect(try String(contentsOfFile: directory + "/status.json", encoding: .utf8) == "two")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["status.json"])
-        #expect(throws: AtomicFile.Failure.self) { try AtomicFile.replace(directory + "/missing/x", with: []) }
     }
 }
 
@@ -262,11 +307,7 @@ final class Peak: @unchecked Sendable {
 
 /// A dataset refreshed every 5 minutes, incrementally, reconciled daily.
 func orders(name: String = "orders") -> DatasetConfiguration {
-    DatasetConfiguration(
-        name: name,
-        source: .table(schema: nil, name: "orders"),
-        primaryKey: ["id"],
-        updatedAt: "updated_at",
-        every: .seconds(300)
-    )
+    var dataset = DatasetConfiguration(name: name, source: .table(schema: nil, name: "orders"), primaryKey: ["id"])
+    dataset.updatedAt = "updated_at"
+    return dataset
 }

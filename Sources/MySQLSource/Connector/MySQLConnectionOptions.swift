@@ -35,8 +35,8 @@ public struct MySQLConnectionOptions: Sendable, Hashable {
         password: String? = nil,
         database: String? = nil,
         tls: TLSOptions = TLSOptions(),
-        connectTimeout: Duration = .seconds(10),
-        readTimeout: Duration = .seconds(600),
+        connectTimeout: Duration = MySQLConnectionOptions.defaultConnectTimeout,
+        readTimeout: Duration = MySQLConnectionOptions.defaultReadTimeout,
         writeTimeout: Duration = .seconds(60),
         serverWriteTimeout: Duration = .seconds(600),
         optionFile: String? = nil
@@ -54,6 +54,12 @@ public struct MySQLConnectionOptions: Sendable, Hashable {
         self.serverWriteTimeout = serverWriteTimeout
         self.optionFile = optionFile
     }
+
+    /// How long connecting may take: `[source] connect_timeout`'s default too.
+    public static let defaultConnectTimeout: Duration = .seconds(10)
+    /// How long one read may wait: `[source] read_timeout`'s default too. Statements are kept
+    /// short by keyset chunks, so a read that waits this long means the server is in trouble.
+    public static let defaultReadTimeout: Duration = .seconds(300)
 
     /// Where the connection goes, for messages: "127.0.0.1:3306" or "unix:/run/mysqld/mysqld.sock".
     public var endpoint: String {

@@ -1,4 +1,5 @@
 import Parquet
+import SystemSupport
 
 /// Proleptic Gregorian calendar arithmetic for DATE, DATETIME and TIMESTAMP values.
 ///

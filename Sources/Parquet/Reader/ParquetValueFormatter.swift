@@ -1,3 +1,5 @@
+import SystemSupport
+
 /// Text for single Parquet values, per their logical type: what `inspect` shows for
 /// statistics, and what tests and logs print for a row.
 ///

@@ -2,24 +2,32 @@ import Foundation
 import TOMLKit
 
 /// The whole configuration file: one `[source]`, one `[publish]`, one or more `[[dataset]]`.
-/// docs/configuration.md documents every key; `ConfigurationKeys` lists them for the code.
+/// docs/configuration.md documents every key; each section's `keys` declare them for the code.
 public struct Configuration: Sendable, Equatable {
     /// The file it was read from, as named.
     public var file: String
     public var source: SourceConfiguration
     public var publish: PublishConfiguration
     public var datasets: [DatasetConfiguration]
+    /// `[[target]]`: where each new version is carried after the local publish (docs/delivery.md).
+    public var targets: [TargetConfiguration]
+    /// `[[rollup]]`: aggregates computed from a dataset's published files (docs/rollups.md).
+    public var rollups: [RollupConfiguration] = []
 
     public init(
         file: String,
         source: SourceConfiguration,
         publish: PublishConfiguration,
-        datasets: [DatasetConfiguration]
+        datasets: [DatasetConfiguration],
+        targets: [TargetConfiguration] = [],
+        rollups: [RollupConfiguration] = []
     ) {
         self.file = file
         self.source = source
         self.publish = publish
         self.datasets = datasets
+        self.targets = targets
+        self.rollups = rollups
     }
 
     public func dataset(named name: String) -> DatasetConfiguration? {
@@ -49,34 +57,36 @@ public struct Configuration: Sendable, Equatable {
     /// Validates `toml` as if read from `path`: relative paths in it resolve against `path`'s folder.
     /// - Throws: `ConfigurationErrors` with every problem found (not only the first).
     public static func parse(_ toml: String, path: String) throws -> Configuration {
-        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        var parser = ConfigurationParser(
-            file: path,
-            baseDirectory: FileOperations.parentDirectory(of: PathResolution.normalize(absolute))
-        )
-        let configuration = parser.parse(toml)
-        guard parser.errors.isEmpty, let configuration else {
-            throw ConfigurationErrors(parser.errors)
-        }
+        var configuration = try readDocument(toml, path: path)
+        configuration.file = path
         return configuration
     }
 }
 
-/// Every key the file may hold, per table. Unknown keys are errors; docs/configuration.md has
-/// a row for each of these (a test checks it).
+extension Configuration: ConfigurationSection {
+    /// The file's sections, in the order they are read (later ones may consult earlier ones).
+    static var keys: [ConfigurationKey<Self>] {
+        [
+            .table("source", \.source),
+            .table("publish", \.publish),
+            .tables("dataset", \.datasets, ifNone: "nothing to publish"),
+            .tables("rollup", \.rollups),
+            .tables("target", \.targets),
+        ]
+    }
+
+    init() {
+        self.init(file: "", source: SourceConfiguration(), publish: PublishConfiguration(), datasets: [])
+    }
+}
+
+/// Every key the file may hold, per table, from the sections' declarations. Unknown keys are
+/// errors; docs/configuration.md has a row for each of these (a test checks it).
 public enum ConfigurationKeys {
-    public static let topLevel = ["source", "publish", "dataset"]
-    public static let source = [
-        "host", "socket", "port", "user", "password_file", "option_file", "database",
-        "ssl_mode", "ssl_ca", "ssl_cert", "ssl_key", "connect_timeout", "read_timeout",
-    ]
-    public static let publish = [
-        "directory", "state_directory", "keep_versions_for", "compression_level", "metrics_file",
-        "max_concurrent_refreshes", "encoding_priority",
-    ]
-    public static let dataset = [
-        "name", "table", "query", "columns", "primary_key", "updated_at", "partition_by",
-        "partition_granularity", "row_group_granularity", "every", "lookback", "max_rows_per_row_group",
-        "reconcile_every", "deleted_column", "compression_level", "refresh_timeout", "chunk_rows",
-    ]
+    public static var topLevel: [String] { Configuration.keyNames }
+    public static var source: [String] { SourceConfiguration.keyNames }
+    public static var publish: [String] { PublishConfiguration.keyNames }
+    public static var dataset: [String] { DatasetConfiguration.keyNames }
+    public static var target: [String] { TargetConfiguration.keyNames }
+    public static var rollup: [String] { RollupConfiguration.keyNames }
 }

@@ -29,14 +29,26 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
         public static let credential = Code("credential")
     }
 
+    /// A `[[...]]` entry: its kind (the array's name, "dataset") and its name ("orders", or
+    /// "#3" for the third entry while it has no usable name).
+    public struct Entry: Hashable, Sendable {
+        public var kind: String
+        public var name: String
+
+        public init(kind: String, name: String) {
+            self.kind = kind
+            self.name = name
+        }
+    }
+
     public var code: Code
     /// The configuration file as it was named.
     public var file: String
     /// The dotted key: "publish.directory", "source.port", "dataset[orders].every"; nil for
     /// errors about the whole file.
     public var key: String?
-    /// The dataset's name (or "#3" for the third [[dataset]] when it has no usable name).
-    public var dataset: String?
+    /// The `[[...]]` entry the key is in.
+    public var entry: Entry?
     public var message: String
     /// 1-based position of a syntax error.
     public var line: Int?
@@ -47,7 +59,7 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
         code: Code,
         file: String,
         key: String?,
-        dataset: String? = nil,
+        entry: Entry? = nil,
         message: String,
         line: Int? = nil,
         column: Int? = nil,
@@ -56,17 +68,22 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
         self.code = code
         self.file = file
         self.key = key
-        self.dataset = dataset
+        self.entry = entry
         self.message = message
         self.line = line
         self.column = column
         self.cause = cause
     }
 
-    /// The key as a person reads it: the name within the dataset, or the dotted key otherwise.
+    /// The dataset's name (or "#3" for the third [[dataset]] when it has no usable name).
+    public var dataset: String? {
+        entry?.kind == "dataset" ? entry?.name : nil
+    }
+
+    /// The key as a person reads it: the name within the entry, or the dotted key otherwise.
     public var displayKey: String? {
         guard let key else { return nil }
-        if dataset != nil, key.hasPrefix("dataset["), let close = key.firstIndex(of: "]") {
+        if let entry, key.hasPrefix("\(entry.kind)["), let close = key.firstIndex(of: "]") {
             let rest = key[key.index(after: close)...]
             return rest.hasPrefix(".") ? String(rest.dropFirst()) : nil
         }
@@ -80,7 +97,7 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
             if let column { text += ":\(column)" }
         }
         text += ": "
-        if let dataset { text += "dataset \"\(dataset)\": " }
+        if let entry { text += "\(entry.kind) \"\(entry.name)\": " }
         if let displayKey { text += "key \"\(displayKey)\": " }
         text += message
         if let cause { text += " (\(cause))" }

@@ -9,14 +9,11 @@ public struct SourcePassword: Sendable, Equatable, CustomStringConvertible, Cust
         case passwordFile(String)
         /// `$CREDENTIALS_DIRECTORY/mysql-password`, from systemd's `LoadCredential=`.
         case credential(String)
-        /// The `[client]` section of a MySQL option file.
-        case optionFile(String)
 
         public var description: String {
             switch self {
             case .passwordFile(let path): return "password_file \(path)"
             case .credential(let path): return "systemd credential \(path)"
-            case .optionFile(let path): return "option file \(path)"
             }
         }
     }
@@ -36,8 +33,12 @@ public struct SourcePassword: Sendable, Equatable, CustomStringConvertible, Cust
 
 /// What `PasswordResolver` found, with the warnings it has for the operator.
 public struct PasswordResolution: Sendable, Equatable {
-    /// nil: no password anywhere (the server may accept none, e.g. unix-socket authentication).
+    /// nil: none from a file of ours; Connector/C looks in `optionFile`, or the server accepts
+    /// none (unix-socket authentication, say).
     public var password: SourcePassword?
+    /// The MySQL option file Connector/C reads (its `[client]` group, `!include` and all):
+    /// `option_file`, else `~/.my.cnf` when no password was found before it and it exists.
+    public var optionFile: String?
     /// E.g. a password file others can read.
     public var warnings: [String]
 }
@@ -46,7 +47,9 @@ public struct PasswordResolution: Sendable, Equatable {
 /// 1. `password_file` of `[source]`, if set (an unreadable file is an error, not a fall-through);
 /// 2. `$CREDENTIALS_DIRECTORY/mysql-password`, which systemd provides for
 ///    `LoadCredential=mysql-password:/etc/parquet-publisher/mysql-password`;
-/// 3. `password=` in the `[client]` section of `option_file`, or of `~/.my.cnf` when unset;
+/// 3. `password=` in the `[client]` section of `option_file`, or of `~/.my.cnf` when unset:
+///    Connector/C reads that file itself (MYSQL_READ_DEFAULT_FILE), as the mysql client does,
+///    `!include` and quoting rules and all; here it is only checked to be readable;
 /// 4. none.
 ///
 /// The password never comes from argv or the configuration file itself. The environment is a
@@ -85,6 +88,7 @@ public struct PasswordResolver: Sendable {
             if let warning { warnings.append(warning) }
             return PasswordResolution(
                 password: SourcePassword(value: value, origin: .passwordFile(path)),
+                optionFile: source.optionFile,
                 warnings: warnings
             )
         }
@@ -96,6 +100,7 @@ public struct PasswordResolver: Sendable {
                 let (value, _) = try readSecretFile(path, key: nil, configurationFile: configurationFile)
                 return PasswordResolution(
                     password: SourcePassword(value: value, origin: .credential(path)),
+                    optionFile: source.optionFile,
                     warnings: warnings
                 )
             }
@@ -109,44 +114,63 @@ public struct PasswordResolver: Sendable {
         } else {
             optionPath = nil
         }
-        if let optionPath {
-            let bytes: [UInt8]?
-            do {
-                bytes = try FileOperations.readFile(optionPath)
-            } catch let error as FileSystemError where error.code == .notFound && source.optionFile == nil {
-                bytes = nil  // no ~/.my.cnf: nothing to read.
-            } catch let error as FileSystemError where error.code == .permissionDenied && source.optionFile == nil {
-                // ~/.my.cnf was not asked for, and a sandboxed service (ProtectHome=) cannot read it.
-                warnings.append("\(optionPath) is not readable (\(error)); no password taken from it")
-                bytes = nil
-            } catch let error as FileSystemError {
-                throw credentialError(
-                    optionPath,
-                    key: source.optionFile == nil ? nil : "source.option_file",
-                    error,
-                    configurationFile
-                )
-            }
-            if let bytes {
-                if let value = MySQLOptionFile.password(in: String(decoding: bytes, as: UTF8.self)) {
-                    if let warning = try modeWarning(optionPath) { warnings.append(warning) }
-                    return PasswordResolution(
-                        password: SourcePassword(value: value, origin: .optionFile(optionPath)),
-                        warnings: warnings
-                    )
-                }
-            }
+        guard let optionPath else { return PasswordResolution(password: nil, optionFile: nil, warnings: warnings) }
+        do {
+            // Connector/C reads it; a file it cannot open is an error here, naming the file.
+            Syscall.close(try Syscall.open(optionPath, .readOnly))
+        } catch let error as FileSystemError where error.code == .notFound && source.optionFile == nil {
+            // No ~/.my.cnf: nothing to read.
+            return PasswordResolution(password: nil, optionFile: nil, warnings: warnings)
+        } catch let error as FileSystemError where error.code == .permissionDenied && source.optionFile == nil {
+            // ~/.my.cnf was not asked for, and a sandboxed service (ProtectHome=) cannot read it.
+            warnings.append("\(optionPath) is not readable (\(error)); no password taken from it")
+            return PasswordResolution(password: nil, optionFile: nil, warnings: warnings)
+        } catch let error as FileSystemError {
+            throw credentialError(
+                optionPath,
+                key: source.optionFile == nil ? nil : "source.option_file",
+                error,
+                configurationFile
+            )
         }
-        return PasswordResolution(password: nil, warnings: warnings)
+        if let warning = try modeWarning(optionPath, optionFile: true) { warnings.append(warning) }
+        return PasswordResolution(password: nil, optionFile: optionPath, warnings: warnings)
     }
 
+    /// The most a password file may hold. A password is short; a larger file is the wrong file
+    /// (`password_file = "/dev/zero"` once read 6.6 GB before anyone noticed).
+    public static let maximumPasswordFileBytes = 4096
+
     /// The file's content less one trailing newline, and a warning if others may read it.
+    /// Only a regular file of at most `maximumPasswordFileBytes` is read: a device, FIFO or
+    /// directory is refused before any read, and a larger file after reading just past the cap.
     private func readSecretFile(_ path: String, key: String?, configurationFile: String) throws -> (String, String?) {
         let bytes: [UInt8]
         do {
-            bytes = try FileOperations.readFile(path)
+            let fd = try Syscall.open(path, .readOnly)
+            defer { Syscall.close(fd) }
+            let info = try Syscall.fstat(fd, path: path)
+            guard info.kind == .regular else {
+                throw ConfigurationError(
+                    code: .credential,
+                    file: configurationFile,
+                    key: key,
+                    message:
+                        "password file \(path) is not a regular file (it is a \(info.kind == .directory ? "directory" : "device, FIFO or socket")); it must hold the password and nothing else"
+                )
+            }
+            bytes = try Syscall.readAll(fd, path: path, limit: Self.maximumPasswordFileBytes)
         } catch let error as FileSystemError {
             throw credentialError(path, key: key, error, configurationFile)
+        }
+        guard bytes.count <= Self.maximumPasswordFileBytes else {
+            throw ConfigurationError(
+                code: .credential,
+                file: configurationFile,
+                key: key,
+                message:
+                    "password file \(path) holds more than \(Self.maximumPasswordFileBytes) bytes; a password is short: is it the right file?"
+            )
         }
         var text = String(decoding: bytes, as: UTF8.self)
         if text.hasSuffix("\n") || text.hasSuffix("\r\n") {
@@ -156,12 +180,13 @@ public struct PasswordResolver: Sendable {
     }
 
     /// A warning when group or others may read the file (`mode & 0o077`).
-    private func modeWarning(_ path: String) throws -> String? {
+    private func modeWarning(_ path: String, optionFile: Bool = false) throws -> String? {
         guard let info = try Syscall.lstat(path) else { return nil }
         let mode = info.permissions
         guard mode & 0o077 != 0 else { return nil }
-        return
-            "password file \(path) is readable by group or others (mode \(String(mode, radix: 8))); run chmod 600 on it"
+        let what = optionFile ? "option file" : "password file"
+        let advice = optionFile ? "if it holds the password, run chmod 600 on it" : "run chmod 600 on it"
+        return "\(what) \(path) is readable by group or others (mode \(String(mode, radix: 8))); \(advice)"
     }
 
     private func credentialError(
@@ -180,65 +205,5 @@ public struct PasswordResolver: Sendable {
             message: "cannot read password file \(path): \(detail)",
             cause: error
         )
-    }
-}
-
-/// Reads `password=` from the `[client]` section of a MySQL option file (MySQL manual, "Using
-/// Option Files"): `#` and `;` comments, optional spaces around `=`, values in single or double
-/// quotes with backslash escapes. The last `password` in `[client]` wins, as in the client.
-enum MySQLOptionFile {
-    static func password(in text: String) -> String? {
-        var inClient = false
-        var password: String?
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") || line.hasPrefix("!") { continue }
-            if line.hasPrefix("[") {
-                let name = line.dropFirst().prefix { $0 != "]" }.trimmingCharacters(in: .whitespaces).lowercased()
-                inClient = name == "client"
-                continue
-            }
-            guard inClient else { continue }
-            let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = parts[0].trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(
-                of: "_",
-                with: "-"
-            )
-            guard name == "password" else { continue }
-            password = parts.count == 2 ? value(parts[1].trimmingCharacters(in: .whitespaces)) : ""
-        }
-        return password
-    }
-
-    private static func value(_ raw: String) -> String {
-        guard let quote = raw.first, quote == "\"" || quote == "'" else {
-            // Unquoted: a " #" starts a comment.
-            if let comment = raw.range(of: " #") {
-                return raw[..<comment.lowerBound].trimmingCharacters(in: .whitespaces)
-            }
-            return raw
-        }
-        var result = ""
-        var escaped = false
-        for character in raw.dropFirst() {
-            if escaped {
-                switch character {
-                case "n": result.append("\n")
-                case "t": result.append("\t")
-                case "r": result.append("\r")
-                case "b": result.append("\u{8}")
-                case "s": result.append(" ")
-                default: result.append(character)
-                }
-                escaped = false
-            } else if character == "\\" {
-                escaped = true
-            } else if character == quote {
-                break
-            } else {
-                result.append(character)
-            }
-        }
-        return result
     }
 }

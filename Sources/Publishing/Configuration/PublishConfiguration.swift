@@ -2,42 +2,55 @@
 /// versions stay for browsers still reading them.
 public struct PublishConfiguration: Sendable, Equatable {
     /// Absolute path of the public directory (manifest.json, `<dataset>/current`, `<dataset>/v<N>`).
-    public var directory: String
+    public var directory = ""
     /// Absolute path of the private state directory (watermarks, version counters).
-    public var stateDirectory: String
+    public var stateDirectory = ""
     /// How long a version stays after it stopped being current.
-    public var keepVersionsFor: Duration
+    public var keepVersionsFor: Duration = .seconds(3600)
     /// Default ZSTD level for every dataset (1-22).
-    public var compressionLevel: Int
+    public var compressionLevel = 3
     /// Absolute path of a Prometheus textfile-collector file the daemon rewrites; nil: none.
     public var metricsFile: String?
     /// How many datasets may refresh at once (the source is often fragile: default 1).
-    public var maxConcurrentRefreshes: Int
+    public var maxConcurrentRefreshes = 1
     /// The CPU priority of the thread that encodes a snapshot's rows.
-    public var encodingPriority: EncodingPriority
+    public var encodingPriority = EncodingPriority.idle
 
-    public init(
-        directory: String,
-        stateDirectory: String,
-        keepVersionsFor: Duration = PublishConfiguration.defaultKeepVersionsFor,
-        compressionLevel: Int = PublishConfiguration.defaultCompressionLevel,
-        metricsFile: String? = nil,
-        maxConcurrentRefreshes: Int = 1,
-        encodingPriority: EncodingPriority = .idle
-    ) {
+    public init(directory: String, stateDirectory: String) {
         self.directory = directory
         self.stateDirectory = stateDirectory
-        self.keepVersionsFor = keepVersionsFor
-        self.compressionLevel = compressionLevel
-        self.metricsFile = metricsFile
-        self.maxConcurrentRefreshes = maxConcurrentRefreshes
-        self.encodingPriority = encodingPriority
     }
 
-    public static let defaultKeepVersionsFor: Duration = .seconds(3600)
-    public static let defaultCompressionLevel = 3
+    init() {}
+
     /// ZSTD's levels.
     public static let compressionLevels = 1...22
+}
+
+extension PublishConfiguration: ConfigurationSection {
+    static var keys: [ConfigurationKey<Self>] {
+        [
+            .key("directory", \.directory, .path, required: true),
+            .key("state_directory", \.stateDirectory, .path, required: true),
+            .key("keep_versions_for", \.keepVersionsFor, .duration()),
+            .key("compression_level", \.compressionLevel, .integer(in: compressionLevels)),
+            .key("metrics_file", \.metricsFile, .path),
+            .key("max_concurrent_refreshes", \.maxConcurrentRefreshes, .integer(in: 1...Int.max)),
+            .key("encoding_priority", \.encodingPriority, .choice),
+        ]
+    }
+
+    mutating func check(_ r: inout SectionReader) {
+        // Both are absolute once read; empty when missing or invalid (reported already).
+        guard !directory.isEmpty, !stateDirectory.isEmpty else { return }
+        if stateDirectory == directory || stateDirectory.hasPrefix(directory == "/" ? "/" : directory + "/") {
+            r.report(
+                .conflict,
+                "state_directory",
+                "\"\(stateDirectory)\" is inside the public directory \"\(directory)\"; keep state private"
+            )
+        }
+    }
 }
 
 /// `encoding_priority`: how a snapshot's encoding thread yields to its fetching thread.

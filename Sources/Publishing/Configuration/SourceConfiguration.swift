@@ -1,3 +1,5 @@
+import MySQLSource
+
 /// The `[source]` table: how to reach the MySQL server and as whom.
 ///
 /// It holds where the password comes from, never the password itself: `PasswordResolver` reads it
@@ -17,43 +19,26 @@ public struct SourceConfiguration: Sendable, Equatable, CustomStringConvertible 
         }
     }
 
-    public var endpoint: Endpoint
-    public var user: String
+    public var endpoint = Endpoint.tcp(host: "127.0.0.1", port: 3306)
+    public var user = ""
     /// Absolute path of `password_file`, when set.
     public var passwordFile: String?
-    /// Absolute path of `option_file` (a MySQL option file read for `[client]` `password=`); nil means `~/.my.cnf`.
+    /// Absolute path of `option_file`: a MySQL option file Connector/C reads (its `[client]`
+    /// group, `!include` and all); nil means `~/.my.cnf`, when there is one.
     public var optionFile: String?
     /// Default schema for datasets whose `table` names none.
     public var database: String?
-    public var tls: TLSConfiguration
-    public var connectTimeout: Duration
+    /// `ssl_mode`, `ssl_ca`, `ssl_cert`, `ssl_key`, as the connection takes them.
+    public var tls = TLSOptions()
+    public var connectTimeout = MySQLConnectionOptions.defaultConnectTimeout
     /// How long one read from the server may wait (MYSQL_OPT_READ_TIMEOUT).
-    public var readTimeout: Duration
+    public var readTimeout = MySQLConnectionOptions.defaultReadTimeout
 
-    public init(
-        endpoint: Endpoint = .tcp(host: "127.0.0.1", port: 3306),
-        user: String,
-        passwordFile: String? = nil,
-        optionFile: String? = nil,
-        database: String? = nil,
-        tls: TLSConfiguration = TLSConfiguration(),
-        connectTimeout: Duration = SourceConfiguration.defaultConnectTimeout,
-        readTimeout: Duration = SourceConfiguration.defaultReadTimeout
-    ) {
-        self.endpoint = endpoint
+    public init(user: String) {
         self.user = user
-        self.passwordFile = passwordFile
-        self.optionFile = optionFile
-        self.database = database
-        self.tls = tls
-        self.connectTimeout = connectTimeout
-        self.readTimeout = readTimeout
     }
 
-    public static let defaultPort = 3306
-    public static let defaultHost = "127.0.0.1"
-    public static let defaultConnectTimeout: Duration = .seconds(10)
-    public static let defaultReadTimeout: Duration = .seconds(300)
+    init() {}
 
     /// "reader@127.0.0.1:3306/shop (password from /etc/...; tls preferred)": no secret in it.
     public var description: String {
@@ -64,31 +49,54 @@ public struct SourceConfiguration: Sendable, Equatable, CustomStringConvertible 
     }
 }
 
-/// `ssl_mode`, `ssl_ca`, `ssl_cert`, `ssl_key` of `[source]`, with the meanings of the MySQL
-/// client's `--ssl-mode` (MySQL 8.0 manual, "Command Options for Encrypted Connections").
-public struct TLSConfiguration: Sendable, Equatable {
-    public enum Mode: String, Sendable, Equatable, CaseIterable {
-        /// Plain connection.
-        case disabled
-        /// TLS if the server offers it, unverified; the MySQL client's default.
-        case preferred
-        /// TLS or fail; the certificate is not verified.
-        case required
-        /// TLS, and the server certificate must chain to `ssl_ca` (or the system store).
-        case verifyCA = "verify_ca"
-        /// As `verify_ca`, and the certificate must name the host.
-        case verifyIdentity = "verify_identity"
+extension SourceConfiguration: ConfigurationSection {
+    static var keys: [ConfigurationKey<Self>] {
+        [
+            // host, socket and port make the endpoint together: all three are read with host.
+            ConfigurationKey("host") { reader, source in source.readEndpoint(&reader) },
+            ConfigurationKey("socket"), ConfigurationKey("port"),
+            .key("user", \.user, .string, required: true),
+            .key("password_file", \.passwordFile, .path),
+            .key("option_file", \.optionFile, .path),
+            .key("database", \.database, .identifier),
+            .key("ssl_mode", \.tls.mode, .choice),
+            .key("ssl_ca", \.tls.ca, .path),
+            .key("ssl_cert", \.tls.cert, .path),
+            .key("ssl_key", \.tls.key, .path),
+            .key("connect_timeout", \.connectTimeout, .duration(atLeast: .seconds(1))),
+            .key("read_timeout", \.readTimeout, .duration(atLeast: .seconds(1))),
+        ]
     }
 
-    public var mode: Mode
-    public var ca: String?
-    public var cert: String?
-    public var key: String?
+    private mutating func readEndpoint(_ r: inout SectionReader) {
+        let host = r.read("host", .string)
+        let socket = r.read("socket", .path)
+        let port = r.read("port", .integer(in: 1...65535))
+        if r.has("host") && r.has("socket") {
+            r.report(.conflict, "socket", "set either host (TCP) or socket, not both")
+        } else if r.has("socket") && r.has("port") {
+            r.report(.conflict, "port", "port applies to TCP; remove it or use host instead of socket")
+        } else if let socket {
+            endpoint = .socket(path: socket)
+        } else if case .tcp(let defaultHost, let defaultPort) = endpoint {
+            endpoint = .tcp(host: host ?? defaultHost, port: port ?? defaultPort)
+        }
+    }
 
-    public init(mode: Mode = .preferred, ca: String? = nil, cert: String? = nil, key: String? = nil) {
-        self.mode = mode
-        self.ca = ca
-        self.cert = cert
-        self.key = key
+    mutating func check(_ r: inout SectionReader) {
+        if r.has("ssl_cert") != r.has("ssl_key") {
+            r.report(
+                .conflict,
+                r.has("ssl_cert") ? "ssl_key" : "ssl_cert",
+                "ssl_cert and ssl_key go together: set both or neither"
+            )
+        }
+        if tls.mode == .disabled, let tlsKey = ["ssl_ca", "ssl_cert", "ssl_key"].first(where: { r.has($0) }) {
+            r.report(
+                .conflict,
+                tlsKey,
+                "ssl_mode is \"disabled\", so \(tlsKey) would be ignored; remove it or change ssl_mode"
+            )
+        }
     }
 }

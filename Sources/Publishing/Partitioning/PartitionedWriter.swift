@@ -284,7 +284,7 @@ final class PartitionedWriter: @unchecked Sendable {
         for p in partitions.values {
             _ = try? p.writer?.close()
             p.writer = nil
-            unlink(directory + "/" + p.fileName)
+            try? Syscall.unlink(directory + "/" + p.fileName)
         }
     }
 
@@ -323,8 +323,10 @@ final class PartitionedWriter: @unchecked Sendable {
         }
         p.finished = try writer.close(keyValueMetadata: keyValueMetadata)
         p.finished!.path = path
-        guard rename(temporary, path) == 0 else {
-            throw PublishingError(.publishFailed, "cannot rename \(temporary) to \(path) (errno \(errno))")
+        do {
+            try Syscall.rename(temporary, path)
+        } catch {
+            throw PublishingError(.publishFailed, "cannot replace \(path) with its merged rewrite", cause: error)
         }
         p.late = []
     }
@@ -351,7 +353,3 @@ extension RecordBatch {
         )
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

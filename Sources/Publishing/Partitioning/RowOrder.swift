@@ -170,16 +170,8 @@ struct RowOrder {
         x < y ? -1 : (x == y ? 0 : 1)
     }
 
+    @inline(__always)
     private static func bytesOrder(_ p: UnsafeRawBufferPointer, _ q: UnsafeRawBufferPointer) -> Int {
-        let n = min(p.count, q.count)
-        if n > 0 {
-            let c = memcmp(p.baseAddress!, q.baseAddress!, n)
-            if c != 0 { return c < 0 ? -1 : 1 }
-        }
-        return order(p.count, q.count)
+        Syscall.compareBytes(p, q)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

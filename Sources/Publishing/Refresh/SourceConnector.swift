@@ -8,6 +8,9 @@ public struct SourceConnector: Sendable {
     public let configuration: Configuration
     public let logger: Logger
     private let password: String?
+    /// The option file Connector/C reads: `option_file`, or ~/.my.cnf when it is where the
+    /// password must come from.
+    private let optionFile: String?
 
     public init(
         configuration: Configuration,
@@ -16,10 +19,11 @@ public struct SourceConnector: Sendable {
     ) throws {
         self.configuration = configuration
         self.logger = logger
+        // The resolver logs its warnings (a password file others can read) itself, once.
         let resolution = try PasswordResolver(environment: environment, logger: logger)
             .resolve(for: configuration.source, configurationFile: configuration.file)
-        for warning in resolution.warnings { logger.warning("\(warning)") }
         password = resolution.password?.value
+        optionFile = resolution.optionFile
     }
 
     public var options: MySQLConnectionOptions {
@@ -34,12 +38,6 @@ public struct SourceConnector: Sendable {
         case .socket(let path):
             socket = path
         }
-        let tls = TLSOptions(
-            mode: TLSOptions.Mode(rawValue: source.tls.mode.rawValue) ?? .preferred,
-            ca: source.tls.ca,
-            cert: source.tls.cert,
-            key: source.tls.key
-        )
         return MySQLConnectionOptions(
             host: host,
             port: port,
@@ -47,10 +45,10 @@ public struct SourceConnector: Sendable {
             user: source.user,
             password: password,
             database: source.database,
-            tls: tls,
+            tls: source.tls,
             connectTimeout: source.connectTimeout,
             readTimeout: source.readTimeout,
-            optionFile: source.optionFile
+            optionFile: optionFile
         )
     }
 

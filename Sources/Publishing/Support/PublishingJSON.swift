@@ -2,10 +2,10 @@ import Foundation
 
 /// The JSON conventions of every file this module writes: keys in sorted order (stable diffs,
 /// reproducible bytes), no escaped slashes, ISO-8601 UTC dates, pretty-printed for people.
-enum PublishingJSON {
+public enum PublishingJSON {
     /// - Parameter fractionalDigits: 0 for published files ("2026-11-25T01:02:03Z"), 3 for state
     ///   files, whose times must survive a round trip to the millisecond.
-    static func encode<T: Encodable>(_ value: T, fractionalDigits: Int = 0) throws -> [UInt8] {
+    public static func encode<T: Encodable>(_ value: T, fractionalDigits: Int = 0) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
@@ -17,7 +17,7 @@ enum PublishingJSON {
         return bytes
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+    public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()

@@ -30,7 +30,7 @@ struct BenchFetchCommand: ParsableCommand {
         let logger = CommandLogging.bootstrap(label: "parquet-publisher.bench")
         let configuration = try CommandLogging.loadConfiguration(config)
         let dataset = try CommandLogging.select(self.dataset.map { [$0] } ?? [], from: configuration)[0]
-        let connector = try SourceConnector(configuration: configuration, logger: logger)
+        let connector = try CommandLogging.connector(for: configuration, logger: logger)
         let connection = try connector.connect()
         defer { connection.close() }
         let plan = try DatasetPlan.describe(dataset, on: connection)

@@ -18,10 +18,6 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "The TOML configuration file.")
     var config: String
 
-    /// EX_CONFIG from sysexits.h: the unit's RestartPreventExitStatus= keeps systemd from
-    /// restarting a daemon whose configuration cannot work until someone edits it.
-    static let configurationErrorStatus: Int32 = 78
-
     func run() throws {
         let logger = CommandLogging.bootstrap(label: "parquet-publisher")
         let configuration: Configuration
@@ -29,7 +25,7 @@ struct RunCommand: ParsableCommand {
             configuration = try Configuration.load(contentsOf: config)
         } catch {
             logger.critical("cannot start: the configuration is invalid: \(error)", metadata: ["error": "\(error)"])
-            throw ExitCode(Self.configurationErrorStatus)
+            throw ExitCode(CommandLogging.configurationErrorStatus)
         }
         let scheduler: Scheduler
         do {

@@ -1,5 +1,3 @@
-import Parquet
-
 /// A proleptic Gregorian calendar date, converted to and from days since 1970-01-01 with
 /// `CivilDays` (Howard Hinnant's algorithms): pure integer arithmetic, no time zones, no
 /// Foundation calendars. Partition keys and index timestamps use it, for
@@ -38,14 +36,14 @@ public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }
 
-    static func pad(_ value: Int, _ width: Int) -> String {
+    public static func pad(_ value: Int, _ width: Int) -> String {
         let digits = String(value.magnitude)
         let padded = String(repeating: "0", count: max(0, width - digits.count)) + digits
         return value < 0 ? "-" + padded : padded
     }
 
     /// Floor division, so that -1 µs falls on 1969-12-31, not 1970-01-01.
-    static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+    public static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
         let q = a / b
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
