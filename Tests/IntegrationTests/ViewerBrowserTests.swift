@@ -125,7 +125,10 @@ struct ViewerInChromium {
             )
             index["source_dataset"] = "orders"
             index["source_version"] = entry["source_version"]
-            index["rollup"] = ["from": "orders", "grain": "day", "measures": ["qty": "sum(qty)"]]
+            index["rollup"] = [
+                "from": "orders", "time": "at", "time_zone": NSNull(), "grain": "day", "group_by": [String](),
+                "where": [String: Any](), "measures": ["qty": "sum(qty)"], "partition_granularity": "year",
+            ]
             try JSONSerialization.data(withJSONObject: index, options: [.sortedKeys]).write(to: indexURL)
         }
     }
