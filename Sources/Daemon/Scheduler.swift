@@ -295,7 +295,7 @@ public final class Scheduler: @unchecked Sendable {
     private func watchTimeout(of schedule: DatasetSchedule, dataset: DatasetConfiguration) -> any DispatchSourceTimer {
         let timer = DispatchSource.makeTimerSource(queue: control)
         let timeout = dataset.refreshTimeout
-        timer.schedule(deadline: .now() + .nanoseconds(Int(timeout / .nanoseconds(1))))
+        timer.schedule(deadline: .now() + timeout.dispatchInterval)
         timer.setEventHandler { [logger] in
             schedule.markOverdue()
             logger.error(
@@ -312,8 +312,7 @@ public final class Scheduler: @unchecked Sendable {
     /// need one.
     static func reconcileDue(dataset: DatasetConfiguration, state: DatasetState?, now: Date) -> Bool {
         guard let state, state.version > 0, !readsWholeDataset(dataset, state: state) else { return false }
-        guard let last = state.lastReconcile else { return true }
-        return now.timeIntervalSince(last) >= dataset.reconcileEvery.inSeconds
+        return state.isReconciliationDue(every: dataset.reconcileEvery, now: now)
     }
 
     /// Whether the next refresh reads every row (a snapshot), so that the previous version's

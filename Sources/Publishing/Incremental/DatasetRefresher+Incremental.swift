@@ -19,8 +19,7 @@ extension DatasetRefresher {
         try connection.startReadOnlySnapshot()
         // The database's clock, on the connection that reads the delta, before it reads.
         let now = try connection.serverNow()
-        let lookback = Int64(dataset.lookback.components.seconds) * 1_000_000
-        let since = state.watermark! - lookback
+        let since = state.watermark! - dataset.lookback.wholeMicroseconds
         let reader = DeltaReader(
             plan: plan,
             connection: connection,
@@ -35,12 +34,7 @@ extension DatasetRefresher {
         report(.fetching, rows: 0, since: clock)
         let (delta, warnings) = try reader.read(since: since)
         var repairs: Reconciler.Repairs?
-        let reconcileDue =
-            reconcile
-            || state.lastReconcile.map {
-                Date().timeIntervalSince($0) >= Double(dataset.reconcileEvery.components.seconds)
-            } ?? true
-        if reconcileDue {
+        if reconcile || state.isReconciliationDue(every: dataset.reconcileEvery, now: Date()) {
             report(.reconciling, rows: delta.rowCount, since: clock)
             let reconciler = Reconciler(
                 plan: plan,

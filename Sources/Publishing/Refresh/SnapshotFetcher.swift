@@ -99,7 +99,7 @@ public final class SnapshotFetcher: @unchecked Sendable {
                         metadata: ["error": "\(error)", "phase": "fetching", "rows": "\(rows)"]
                     )
                     Thread.sleep(
-                        forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+                        forTimeInterval: delay.timeInterval
                     )
                     try reconnect()
                 }
