@@ -18,7 +18,6 @@ public struct DatasetPlan: Sendable {
     /// Describes the dataset's table or query on `connection` and validates every key that
     /// names a column; errors name the dataset, the key and the column.
     public static func describe(_ dataset: DatasetConfiguration, on connection: MySQLConnection) throws -> DatasetPlan {
-        let context = "dataset \"\(dataset.name)\""
         var available: [SourceColumn]
         var table: TableName?
         var indexed = Set<String>()
@@ -103,7 +102,6 @@ public struct DatasetPlan: Sendable {
             )
         }
         let deleted = try dataset.deletedColumn.map { try index($0, key: "deleted_column") }
-        _ = context
         return DatasetPlan(
             dataset: dataset,
             table: table,
