@@ -113,12 +113,15 @@ struct DaemonSystemdTests {
 
         let sandbox = try DaemonSandbox.boot(in: stage + "/sandbox")
         defer { sandbox.shutdown() }
-        // /run is the sandbox's own tmpfs: units installed there never reach the machine.
+        // /run is the sandbox's own tmpfs: units installed there never reach the machine. What
+        // `make install` put on the machine must not reach the test either: a unit (or drop-in)
+        // in /etc/systemd/system would shadow the one in /run, so the sandbox gets an empty one.
         try sandbox.shell(
             """
             mkdir -p \(mountPoint)
             mount --bind \(stage) \(mountPoint)
             mount -t tmpfs -o mode=0755 tmpfs /var/lib
+            mount -t tmpfs -o mode=0755 tmpfs /etc/systemd/system
             mount --bind \(mountPoint)/root/etc/passwd /etc/passwd
             mount --bind \(mountPoint)/root/etc/group /etc/group
             cp \(mountPoint)/\(unit) /run/systemd/system/\(unit)
@@ -127,6 +130,8 @@ struct DaemonSystemdTests {
             systemctl daemon-reload
             """
         )
+        #expect(try sandbox.property("FragmentPath", of: unit) == "/run/systemd/system/\(unit)")
+        #expect(try sandbox.property("DropInPaths", of: unit) == "/run/systemd/system/\(unit).d/test.conf")
         let verify = try sandbox.exec(["systemd-analyze", "verify", "/run/systemd/system/\(unit)"])
         #expect(verify.succeeded && verify.errorOutput.isEmpty, "systemd-analyze verify: \(verify.errorOutput)")
 
