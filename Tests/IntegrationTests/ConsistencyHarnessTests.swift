@@ -42,7 +42,7 @@ struct ConsistencyHarness {
             FROM seq_1_to_2000
             """
         )
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let configuration = try HarnessDatabase.configuration(
             server: server,
             table: table,
@@ -143,7 +143,7 @@ struct ConsistencyHarness {
             INSERT INTO `\(table)` SELECT seq, TIMESTAMPADD(MINUTE, seq, '2023-01-01'), UTC_TIMESTAMP(6), REPEAT(CHAR(65 + seq % 26), 150) FROM seq_1_to_300000
             """
         )
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let configuration = try HarnessDatabase.configuration(
             server: server,
             table: table,

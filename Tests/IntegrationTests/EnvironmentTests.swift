@@ -302,8 +302,8 @@ struct TemporaryDirectoryTests {
     }
 
     @Test func twoAreNeverTheSame() throws {
-        let first = try TemporaryDirectory()
-        let second = try TemporaryDirectory()
+        let first = TemporaryDirectory()
+        let second = TemporaryDirectory()
 
         #expect(first.url != second.url)
         #expect(FileManager.default.fileExists(atPath: first.path))

@@ -33,7 +33,7 @@ struct IncrementalRefresh {
                 SELECT seq, TIMESTAMPADD(HOUR, seq * 3, '2024-01-01'), UTC_TIMESTAMP(6), seq FROM seq_1_to_600
                 """
             )
-            directory = try TemporaryDirectory()
+            directory = TemporaryDirectory()
             configuration = try HarnessDatabase.configuration(
                 server: server,
                 table: table,

@@ -3,18 +3,6 @@ import Publishing
 import TestSupport
 import Testing
 
-/// A small deterministic generator, so a failing range can be replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Rows `[rowStart, rowEnd)` of one file, as a dashboard hands them to hyparquet.
 struct RowRange: Hashable, CustomStringConvertible {
     var file: String
@@ -179,7 +167,7 @@ struct IndexFindsTheRowsOfATimeRange {
         let low = try #require(all.min()) - 3 * TestCalendar.microsPerDay
         let high = try #require(all.max()) + 3 * TestCalendar.microsPerDay
         let seed = UInt64.random(in: 0...UInt64.max)
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
 
         func text(_ micros: Int64, dateOnly: Bool) -> String {
             dateOnly

@@ -1,5 +1,6 @@
 import Foundation
 import Parquet
+import TestSupport
 import Testing
 
 @testable import MySQLSource
@@ -89,7 +90,7 @@ struct ConnectionsPrepareASessionForExtraction {
     }
 
     @Test func theUnixSocketWorksWhenConfigured() throws {
-        let settings = try TestDatabase.require()
+        let settings = try TestEnvironment.requireMySQL()
         guard let socket = settings.socket else { return }
         var options = try TestDatabase.options(reader: true)
         options.socket = socket
@@ -143,12 +144,12 @@ struct DescribingTablesAndQueriesWithASelectOnlyUser {
             """
         ) { table in
             let described = try TestDatabase.reader().describeTable(
-                schema: TestDatabase.require().database,
+                schema: TestEnvironment.requireMySQL().database,
                 table: table
             )
             #expect(described.primaryKey == ["a", "b"])
             #expect(described.indexedColumns == ["a", "updated_at", "status"])
-            #expect(described.tableName.quoted == "`\(try TestDatabase.require().database)`.`\(table)`")
+            #expect(described.tableName.quoted == "`\(try TestEnvironment.requireMySQL().database)`.`\(table)`")
         }
     }
 

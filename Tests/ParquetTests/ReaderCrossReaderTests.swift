@@ -1,5 +1,6 @@
 import Foundation
 import Parquet
+import TestSupport
 import Testing
 
 /// Files written by pyarrow and DuckDB, generated at test time with the venv python, read
@@ -12,7 +13,7 @@ import Testing
 @Suite(.enabled(if: ReaderPython.shouldRun, "needs PP_TEST_PYTHON (or /tmp/probe-venv) with pyarrow and duckdb"))
 struct ReaderCrossReaderTests {
     @Test func pyarrowFilesReadBackValueForValue() throws {
-        let scratch = try ReaderScratch()
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
         let output = try ReaderPython.run(script: Self.script, arguments: ["pyarrow", scratch.url.path], in: scratch)
         let files = try Self.decode(output)
         #expect(files.count == 8)
@@ -32,13 +33,13 @@ struct ReaderCrossReaderTests {
         #expect(seen.physicalTypes == Set(PhysicalType.allCases).subtracting([.int96]))
 
         let snappy = try #require(throws: ParquetError.self) {
-            try ParquetFileReader(path: scratch.path("snappy.parquet")).readAll()
+            try ParquetFileReader(path: scratch.file("snappy.parquet")).readAll()
         }
         #expect(snappy.code == .unsupported)
         #expect(snappy.message.contains("SNAPPY") && snappy.message.contains("column \"id\""), "\(snappy.message)")
 
         // INT96 columns: the schema opens, other columns read, the INT96 one is refused by name.
-        let legacy = try ParquetFileReader(path: scratch.path("int96.parquet"))
+        let legacy = try ParquetFileReader(path: scratch.file("int96.parquet"))
         #expect(legacy.schema.columns.map(\.physicalType) == [.int64, .int96])
         #expect(try legacy.readAll(columns: ["id"]).columns == [Column(values: .int64([1, 2, 3]))])
         let int96 = try #require(throws: ParquetError.self) { try legacy.readAll(columns: ["legacy_ts"]) }
@@ -66,7 +67,7 @@ struct ReaderCrossReaderTests {
     }
 
     @Test func duckdbFilesReadBackValueForValue() throws {
-        let scratch = try ReaderScratch()
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
         let output = try ReaderPython.run(script: Self.script, arguments: ["duckdb", scratch.url.path], in: scratch)
         let files = try Self.decode(output)
         #expect(files.count == 4)
