@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import MySQLSource
+import Parquet
 import Publishing
 
 /// Fetch-only: what `refresh --full` does up to the encoder (the same `SnapshotFetcher`:
