@@ -100,7 +100,10 @@ public final class Scheduler: @unchecked Sendable {
         }
         let line = statusLine()
         logger.info(
-            "state checked; ready: \(configuration.datasets.count) datasets, at most \(configuration.publish.maxConcurrentRefreshes) refreshing at once",
+            """
+            state checked; ready: \(configuration.datasets.count) datasets, at most \
+            \(configuration.publish.maxConcurrentRefreshes) refreshing at once
+            """,
             metadata: ["phase": "ready"]
         )
         notifier.ready(status: line)

@@ -42,7 +42,10 @@ struct DaemonSystemdTests {
             admin.close()
         }
         try admin.execute(
-            "CREATE TABLE `\(name)` (id INT PRIMARY KEY, created_at DATETIME(6) NOT NULL, updated_at DATETIME(6) NOT NULL, KEY (updated_at))"
+            """
+            CREATE TABLE `\(name)` (id INT PRIMARY KEY, created_at DATETIME(6) NOT NULL, updated_at DATETIME(6) NOT \
+            NULL, KEY (updated_at))
+            """
         )
         try admin.execute(
             "INSERT INTO `\(name)` SELECT seq, TIMESTAMPADD(DAY, seq, '2024-01-01'), UTC_TIMESTAMP(6) FROM seq_1_to_500"
@@ -126,7 +129,8 @@ struct DaemonSystemdTests {
             mount --bind \(mountPoint)/root/etc/group /etc/group
             cp \(mountPoint)/\(unit) /run/systemd/system/\(unit)
             mkdir -p /run/systemd/system/\(unit).d
-            printf '[Service]\\nWatchdogSec=8\\nTimeoutAbortSec=2\\nRestartSec=1\\n' > /run/systemd/system/\(unit).d/test.conf
+            printf '[Service]\\nWatchdogSec=8\\nTimeoutAbortSec=2\\nRestartSec=1\\n' \\
+                > /run/systemd/system/\(unit).d/test.conf
             systemctl daemon-reload
             """
         )

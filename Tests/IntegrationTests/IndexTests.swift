@@ -60,7 +60,8 @@ struct IndexFindsTheRowsOfATimeRange {
             """
             SET SESSION time_zone = '+00:00';
             INSERT INTO $T SELECT seq,
-              IF(seq % 23 = 0, NULL, TIMESTAMPADD(MICROSECOND, (seq * 2654435761 * 1000003) % (150 * 86400000000), '2024-01-10')),
+              IF(seq % 23 = 0, NULL,
+                 TIMESTAMPADD(MICROSECOND, (seq * 2654435761 * 1000003) % (150 * 86400000000), '2024-01-10')),
               seq % 100
             FROM seq_1_to_2500;
             """
@@ -127,7 +128,10 @@ struct IndexFindsTheRowsOfATimeRange {
                 #expect(group.firstRow == firstRow && group.rows == actual.numRows, "\(file.path): rows of a row group")
                 #expect(
                     group.offset == Int64(actual.offset) && group.length == Int64(actual.length),
-                    "\(file.path): byte range \(group.offset)+\(group.length), pyarrow says \(actual.offset)+\(actual.length)"
+                    """
+                    \(file.path): byte range \(group.offset)+\(group.length), pyarrow says \
+                    \(actual.offset)+\(actual.length)
+                    """
                 )
                 let inGroup = values[firstRow..<firstRow + actual.numRows].compactMap { $0 }
                 #expect(
@@ -234,14 +238,20 @@ struct IndexFindsTheRowsOfATimeRange {
                             value < from ? TestCalendar.day(ofMicros: from) : TestCalendar.day(ofMicros: to - 1)
                         #expect(
                             inEdge && day == edgeDay,
-                            "\(file.path) row \(row) (\(TestCalendar.text(micros: value))) is outside \(context) and not in an edge row group of its day"
+                            """
+                            \(file.path) row \(row) (\(TestCalendar.text(micros: value))) is outside \(context) and \
+                            not in an edge row group of its day
+                            """
                         )
                     }
                 }
                 for (row, value) in values.enumerated()
                 where value.map({ $0 >= from && $0 < to }) == true && !covered[row] {
                     Issue.record(
-                        "\(file.path) row \(row) (\(TestCalendar.text(micros: value!))) is in \(context) but no slice holds it"
+                        """
+                        \(file.path) row \(row) (\(TestCalendar.text(micros: value!))) is in \(context) but no slice \
+                        holds it
+                        """
                     )
                     break
                 }

@@ -183,7 +183,10 @@ struct DescribingTablesAndQueriesWithASelectOnlyUser {
     @Test func queriesAreDescribedFromTheirResultMetadataAndStream() throws {
         try withTable(
             "query",
-            "id INT UNSIGNED NOT NULL PRIMARY KEY, total DECIMAL(12,2) NOT NULL, label VARCHAR(20), doc JSON, state ENUM('a','b'), at DATETIME(3)",
+            """
+            id INT UNSIGNED NOT NULL PRIMARY KEY, total DECIMAL(12,2) NOT NULL, label VARCHAR(20), doc JSON, state \
+            ENUM('a','b'), at DATETIME(3)
+            """,
             inserts: ["INSERT INTO $T VALUES (7, 10.25, 'x', '{\"k\": 1}', 'b', '2024-01-02 03:04:05.678')"]
         ) { table in
             let reader = try TestDatabase.reader()

@@ -28,7 +28,10 @@ extension DatasetRefresher {
             logger: logger
         )
         logger.info(
-            "delta plan: \(reader.strategy.rawValue), from \(CivilCalendar.formatDateTime(microseconds: since)) (watermark minus lookback)",
+            """
+            delta plan: \(reader.strategy.rawValue), from \(CivilCalendar.formatDateTime(microseconds: since)) \
+            (watermark minus lookback)
+            """,
             metadata: ["phase": "fetching"]
         )
         report(.fetching, rows: 0, since: clock)
@@ -62,7 +65,12 @@ extension DatasetRefresher {
             state.lastReconcile = Date()
             if repairs.chunksDiffering > 0 {
                 logger.warning(
-                    "reconciliation: \(repairs.chunksDiffering) of \(repairs.chunks) chunks differed from the source; \(repairs.deletedKeys.reduce(0) { $0 + $1.rowCount }) deleted rows removed, \(repairs.upserts.rowCount) rows re-read (frequent repairs mean the lookback or the source's updated_at discipline is off)",
+                    """
+                    reconciliation: \(repairs.chunksDiffering) of \(repairs.chunks) chunks differed from the source; \
+                    \(repairs.deletedKeys.reduce(0) { $0 + $1.rowCount }) deleted rows removed, \
+                    \(repairs.upserts.rowCount) rows re-read (frequent repairs mean the lookback or the source's \
+                    updated_at discipline is off)
+                    """,
                     metadata: ["phase": "reconciling"]
                 )
             } else {
@@ -132,7 +140,11 @@ extension DatasetRefresher {
         committed = true
         let bytesWritten = outcome.rewritten.reduce(0) { $0 + $1.summary.bytes }
         logger.info(
-            "published v\(published): \(delta.rowCount) changed rows read, \(outcome.rewritten.count) of \(outcome.rewritten.count + outcome.carried.count) files rewritten (\(bytesWritten) of \(totalBytes) bytes), \(outcome.candidatesRead) files searched for moved or deleted keys",
+            """
+            published v\(published): \(delta.rowCount) changed rows read, \(outcome.rewritten.count) of \
+            \(outcome.rewritten.count + outcome.carried.count) files rewritten (\(bytesWritten) of \(totalBytes) \
+            bytes), \(outcome.candidatesRead) files searched for moved or deleted keys
+            """,
             metadata: [
                 "version": "\(published)", "rows": "\(rows)", "duration_ms": "\(Int(seconds() * 1000))",
                 "phase": "done",

@@ -88,7 +88,10 @@ public struct DatasetPlan: Sendable {
             default:
                 throw PublishingError(
                     .unsupportedPartitionColumn,
-                    "key \"partition_by\": column \"\(available[partition].name)\" is \(available[partition].mysqlType); it must be DATE, DATETIME or TIMESTAMP",
+                    """
+                    key \"partition_by\": column \"\(available[partition].name)\" is \
+                    \(available[partition].mysqlType); it must be DATE, DATETIME or TIMESTAMP
+                    """,
                     dataset: dataset.name
                 )
             }
@@ -97,7 +100,10 @@ public struct DatasetPlan: Sendable {
         if let updatedAt, !available[updatedAt].kind.isDateLike {
             throw PublishingError(
                 .unsupportedType,
-                "key \"updated_at\": column \"\(available[updatedAt].name)\" is \(available[updatedAt].mysqlType); it must be DATETIME or TIMESTAMP",
+                """
+                key \"updated_at\": column \"\(available[updatedAt].name)\" is \(available[updatedAt].mysqlType); it \
+                must be DATETIME or TIMESTAMP
+                """,
                 dataset: dataset.name
             )
         }
@@ -122,7 +128,10 @@ public struct DatasetPlan: Sendable {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for column in columns {
             let parquet =
-                "\(column.parquet.physicalType) \(column.parquet.logicalType.map { "\($0)" } ?? "-") \(column.parquet.repetition)"
+                """
+                \(column.parquet.physicalType) \(column.parquet.logicalType.map { "\($0)" } ?? "-") \
+                \(column.parquet.repetition)
+                """
             for byte in "\(column.name)\u{1}\(column.mysqlType)\u{1}\(column.isNullable)\u{1}\(parquet)\u{2}".utf8 {
                 hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
             }

@@ -95,7 +95,10 @@ public final class SnapshotFetcher: @unchecked Sendable {
                     resumes += 1
                     let delay = resumeDelay * (1 << (resumes - 1))
                     logger.warning(
-                        "reading broke off after \(rows) rows; resuming after the last row read on a new connection (\(resumes) of \(maxResumes))",
+                        """
+                        reading broke off after \(rows) rows; resuming after the last row read on a new connection \
+                        (\(resumes) of \(maxResumes))
+                        """,
                         metadata: ["error": "\(error)", "phase": "fetching", "rows": "\(rows)"]
                     )
                     Thread.sleep(

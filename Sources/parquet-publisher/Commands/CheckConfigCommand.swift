@@ -36,7 +36,10 @@ struct CheckConfigCommand: ParsableCommand {
             do {
                 let plan = try DatasetPlan.describe(dataset, on: connection)
                 print(
-                    "dataset \"\(dataset.name)\": ok, \(plan.columns.count) columns (\(plan.columns.map { "\($0.name) \($0.mysqlType)" }.joined(separator: ", ")))"
+                    """
+                    dataset \"\(dataset.name)\": ok, \(plan.columns.count) columns \
+                    (\(plan.columns.map { "\($0.name) \($0.mysqlType)" }.joined(separator: ", ")))
+                    """
                 )
             } catch let error as PublishingError where error.dataset != nil {
                 // Its description names the dataset already.
