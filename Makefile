@@ -22,7 +22,7 @@ SWIFT_TEST_FLAGS ?=
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps deps-system deps-venv build test soak format lint clean demo bench-encode bench-snapshot bench-incremental install
+.PHONY: all deps deps-system deps-venv build test soak format lint clean demo bench-encode bench-snapshot bench-incremental bench-rollup install
 
 all: build
 
@@ -44,10 +44,16 @@ build: deps-system
 test: deps
 	@scripts/test-env.sh $(SWIFT) test $(SWIFT_TEST_FLAGS)
 
-# The consistency harness for longer: concurrent writers against many refresh cycles.
+# The consistency harness for longer: concurrent writers against many refresh cycles, the
+# one-writer races (two refresh processes, the daemon and refresh) for many rounds, and refresh
+# cycles with faults mixed in (corrupt files, killed connections, processes and servers...).
 SOAK_CYCLES ?= 500
+RACE_ITERATIONS ?= 40
+FAULT_SOAK_CYCLES ?= 70
 soak: deps
-	@PP_SOAK_CYCLES=$(SOAK_CYCLES) scripts/test-env.sh $(SWIFT) test --filter ConsistencyHarness
+	@PP_SOAK_CYCLES=$(SOAK_CYCLES) PP_RACE_ITERATIONS=$(RACE_ITERATIONS) PP_FAULT_SOAK_CYCLES=$(FAULT_SOAK_CYCLES) \
+		scripts/test-env.sh $(SWIFT) test --filter 'ConsistencyHarness|OneWriterPerDataset|FaultSoak'
+
 
 # swift-format with the repository's .swift-format (swift-nio's settings); .ci/run fails on lint.
 FORMAT_PATHS := Package.swift Sources Tests
@@ -81,3 +87,7 @@ install: build
 
 bench-snapshot: deps build
 	@scripts/bench/snapshot.sh
+
+# A rollup of the 5M-row orders table: full build vs DuckDB's GROUP BY, maintenance, size.
+bench-rollup: deps build
+	@scripts/bench/rollup.sh

@@ -19,13 +19,16 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
 
         // The system calls and file primitives (one file of thin wrappers, FileSystemError,
         // atomic replace), the monotonic clock and civil time (day numbers, ISO-8601 text) that
         // every module above shares.
         .target(name: "SystemSupport"),
-        // Pure Swift Parquet: Thrift compact protocol, encodings, writer and reader.
-        .target(name: "Parquet", dependencies: ["CZstd", "SystemSupport"]),
+        // Pure Swift Parquet: Thrift compact protocol, encodings, writer and reader (ZSTD and
+        // the page CRC-32 from their C libraries).
+        .target(name: "Parquet", dependencies: ["CZstd", "CZlib", "SystemSupport"]),
         // MariaDB Connector/C wrapper streaming rows into Parquet column buffers.
         .target(
             name: "MySQLSource",
@@ -35,10 +38,21 @@ let package = Package(
         .target(
             name: "Publishing",
             dependencies: [
-                "Parquet", "MySQLSource", "SystemSupport",
+                "Parquet", "MySQLSource", "SystemSupport", "CXXHash",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
+        ),
+        // Aggregates computed from the published files of a dataset, kept current incrementally.
+        .target(
+            name: "Rollups",
+            dependencies: ["Parquet", "Publishing", "SystemSupport", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Carrying each published version to targets (object storage, a frontend repository,
+        // a web host) by the user's command, in an order no reader can catch half-done.
+        .target(
+            name: "Delivery",
+            dependencies: ["Publishing", .product(name: "Logging", package: "swift-log")]
         ),
         // sd_notify, watchdog and the journald LogHandler.
         .target(
@@ -48,12 +62,15 @@ let package = Package(
         // Per-dataset timers, signals, reload, status.
         .target(
             name: "Daemon",
-            dependencies: ["Publishing", "Systemd", "SystemSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "Publishing", "Rollups", "Delivery", "Systemd", "SystemSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "parquet-publisher",
             dependencies: [
-                "Parquet", "MySQLSource", "Publishing", "Systemd", "Daemon", "SystemSupport",
+                "Parquet", "MySQLSource", "Publishing", "Rollups", "Delivery", "Systemd", "Daemon", "SystemSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -61,7 +78,7 @@ let package = Package(
 
         .target(
             name: "TestSupport",
-            dependencies: ["Parquet"],
+            dependencies: ["Parquet", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
             exclude: ["read_parquet.py", "write_parquet_fixture.py"]
         ),
@@ -69,8 +86,17 @@ let package = Package(
         .testTarget(name: "MySQLSourceTests", dependencies: ["MySQLSource", "TestSupport"]),
         .testTarget(name: "SystemSupportTests", dependencies: ["SystemSupport", "TestSupport"]),
         .testTarget(name: "PublishingTests", dependencies: ["Publishing", "TestSupport"]),
+        .testTarget(
+            name: "RollupsTests",
+            dependencies: ["Rollups", "Publishing", "Parquet", "SystemSupport", "TestSupport"]
+        ),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "Daemon", "SystemSupport", "TestSupport"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Publishing", "MySQLSource", "Parquet", "TestSupport"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Publishing", "TestSupport"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["Publishing", "MySQLSource", "Parquet", "Rollups", "TestSupport", "Delivery"],
+            exclude: ["Support/s3_target.py"]
+        ),
     ]
 )
 

@@ -3,7 +3,7 @@
 #
 #   scripts/deps.sh [system|venv|all] [VENV_DIR] [REQUIREMENTS_FILE]     (default: all)
 #
-# 1. Debian packages: the C libraries the system-library targets link (Connector/C, zstd,
+# 1. Debian packages: the C libraries the system-library targets link (Connector/C, zstd, xxHash, zlib,
 #    libsystemd), pkg-config to find them, and mariadb-server for the throwaway test server.
 #    `apt-get update` runs only when something is missing; the server's package is installed
 #    without starting a service (policy-rc.d), since the tests start their own.
@@ -19,7 +19,9 @@ REQUIREMENTS="${3:-$REPO_ROOT/requirements-test.txt}"
 case "$WHAT" in system | venv | all) ;; *) echo "usage: $0 [system|venv|all] [VENV_DIR] [REQUIREMENTS_FILE]" >&2; exit 2 ;; esac
 PYTHON="${PYTHON:-python3}"
 
-APT_PACKAGES=(libmariadb-dev libzstd-dev libsystemd-dev mariadb-server pkg-config)
+APT_PACKAGES=(libmariadb-dev libzstd-dev libsystemd-dev libxxhash-dev zlib1g-dev mariadb-server pkg-config)
+# The delivery recipes' tools (recipes/deliver-*), which the delivery tests run for real.
+APT_PACKAGES+=(rclone rsync git)
 
 log() { printf 'deps: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }

@@ -4,6 +4,7 @@
 #   scripts/test-mariadb.sh start  DIR [--port N] [--keep-data]
 #   scripts/test-mariadb.sh stop   DIR
 #   scripts/test-mariadb.sh status DIR      exit 0 when running
+#   scripts/test-mariadb.sh relaunch DIR    start a killed server again: same port, socket, data, accounts
 #   scripts/test-mariadb.sh env    DIR      print the path of DIR/env.sh (source it)
 #   scripts/test-mariadb.sh client DIR [ARGS...]   the mariadb client as the server's root, over the socket
 #
@@ -40,7 +41,7 @@ log() { printf 'test-mariadb: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-    sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -189,6 +190,8 @@ write_config() {
     local user_line=""
     # mariadbd refuses to run as root unless told to; the data directory is root's then.
     if [ "$(id -u)" = 0 ]; then user_line="user = root"; fi
+    # Temporary tables in the server's own folder, not a /tmp shared with other servers.
+    mkdir -p "$DIR/tmp"
     cat >"$CNF" <<EOF
 # Written by scripts/test-mariadb.sh for a throwaway server; regenerated at every start.
 [mariadbd]
@@ -197,6 +200,7 @@ datadir = $DATADIR
 socket = $SOCKET
 pid-file = $PIDFILE
 log-error = $ERRLOG
+tmpdir = $DIR/tmp
 port = $port
 bind-address = 127.0.0.1
 skip-name-resolve
@@ -230,8 +234,17 @@ launch_server() {
     mariadbd="$(find_binary mariadbd mysqld)" || die "mariadbd not found: run make deps"
     : >"$ERRLOG"
     # The server outlives this script (stop ends it through the pid file); mariadbd ignores the
-    # SIGINT of a Ctrl-C meant for the tests, and the callers' traps stop it.
-    "$mariadbd" --defaults-file="$CNF" </dev/null >>"$ERRLOG" 2>&1 &
+    # SIGINT of a Ctrl-C meant for the tests, and the callers' traps stop it. It keeps no
+    # descriptor but 0-2: a caller that spawns processes from several threads (a test runner)
+    # leaks the pipes of one child into another, and a server holding a pipe's write end open
+    # would keep the reader of that pipe waiting for as long as the server runs.
+    (
+        for fd in /proc/self/fd/*; do
+            fd="${fd##*/}"
+            if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+        done
+        exec "$mariadbd" --defaults-file="$CNF" </dev/null >>"$ERRLOG" 2>&1
+    ) &
     local launcher=$!
     disown "$launcher" 2>/dev/null || true
     local waited=0
@@ -355,6 +368,16 @@ cmd_start() {
     log "mariadbd $(client --batch --skip-column-names -e 'SELECT VERSION()') ready on 127.0.0.1:$port, socket $SOCKET (pid $(cat "$PIDFILE")); environment in $ENVFILE"
 }
 
+# Starts the server again after it was killed (a test's crash), with the configuration, data,
+# port, socket and accounts it had; waits until it answers.
+cmd_relaunch() {
+    [ -f "$CNF" ] || die "$CNF does not exist: run start first"
+    if running_pid >/dev/null; then die "the server in $DIR is running"; fi
+    rm -f "$PIDFILE"
+    launch_server || die "mariadbd could not start again on its port"
+    log "mariadbd started again (pid $(cat "$PIDFILE"))"
+}
+
 cmd_status() {
     local pid
     if pid="$(running_pid)" && ping_server; then
@@ -381,6 +404,7 @@ case "$command" in
     start) cmd_start "$@" ;;
     stop) cmd_stop ;;
     status) cmd_status ;;
+    relaunch) cmd_relaunch ;;
     env)
         [ -f "$ENVFILE" ] || die "$ENVFILE does not exist: run start first"
         echo "$ENVFILE"

@@ -153,12 +153,7 @@ final class DatasetSchedule: @unchecked Sendable {
 
     func finished(_ result: Result<RefreshResult, any Error>) {
         lock.withLock {
-            state.activity = .idle
-            state.progress = nil
-            state.expectedRows = nil
-            state.startedAt = nil
-            state.overdue = false
-            state.reconciling = false
+            endRun()
             state.refreshesTotal += 1
             switch result {
             case .success(let value):
@@ -173,6 +168,22 @@ final class DatasetSchedule: @unchecked Sendable {
                 state.errorsTotal += 1
             }
         }
+    }
+
+    /// The refresh did not start: another process holds the dataset's lock. Neither a success
+    /// nor a failure.
+    func skipped() {
+        lock.withLock { endRun() }
+    }
+
+    /// Back to idle, nothing running. Call with `lock` held.
+    private func endRun() {
+        state.activity = .idle
+        state.progress = nil
+        state.expectedRows = nil
+        state.startedAt = nil
+        state.overdue = false
+        state.reconciling = false
     }
 
     /// Cancels the timer; a refresh in progress finishes (it publishes atomically or not at all).

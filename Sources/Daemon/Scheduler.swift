@@ -1,7 +1,9 @@
+import Delivery
 import Dispatch
 import Foundation
 import Logging
 import Publishing
+import Rollups
 import Synchronization
 import SystemSupport
 import Systemd
@@ -19,6 +21,8 @@ public final class Scheduler: @unchecked Sendable {
     private let notifier: SystemdNotifier
     private let limiter: RefreshLimiter
     private let statusWriter: StatusWriter
+    /// Carries each published version to the `[[target]]`s, on queues of its own.
+    private let delivery: DeliveryCoordinator
     private let statusQueue = DispatchQueue(label: "parquet-publisher.status")
     private let startedAt = Date()
     /// Signals, the heartbeat, reload and stop run here; `start`, `reload` and `stop` must be
@@ -66,6 +70,13 @@ public final class Scheduler: @unchecked Sendable {
         current = Mutex((configuration, try SourceConnector(configuration: configuration, logger: logger)))
         limiter = RefreshLimiter(limit: configuration.publish.maxConcurrentRefreshes)
         statusWriter = StatusWriter(logger: logger)
+        let statusChanged = Box<@Sendable () -> Void>({})
+        delivery = DeliveryCoordinator(configuration: configuration, logger: logger) { statusChanged.value() }
+        // A delivery cycle ended: status.json and the metrics say so at once, not 5 s later.
+        statusChanged.value = { [weak self] in
+            guard let self else { return }
+            self.control.async { self.writeStatusFiles() }
+        }
     }
 
     private var configuration: Configuration { current.withLock { $0.0 } }
@@ -87,6 +98,7 @@ public final class Scheduler: @unchecked Sendable {
             // The first cycle at once, datasets a second apart.
             arm(schedule, after: .seconds(index))
         }
+        delivery.start()
         if let interval = notifier.watchdogInterval {
             healthWindow = min(.seconds(15), max(.seconds(3), interval / 2))
             let pinger = WatchdogPinger(notifier: notifier, interval: interval) { [weak self] in
@@ -120,37 +132,33 @@ public final class Scheduler: @unchecked Sendable {
         for path in directories {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         }
-        let manifest = ManifestStore(root: configuration.publish.directory)
-        let manifests = try manifest.removeLeftovers()
-        let states = try StateStore(directory: configuration.publish.stateDirectory).removeLeftovers()
-        if !manifests.isEmpty || !states.isEmpty {
-            logger.notice(
-                "removed temporary files of an interrupted write",
-                metadata: ["files": "\(manifests + states)"]
-            )
+        // Temporary manifests go under the manifest's lock; temporary state files go with each
+        // dataset's check, under its lock (a `refresh` beside the daemon may be saving one).
+        let manifests = try ManifestStore(root: configuration.publish.directory).removeLeftovers()
+        if !manifests.isEmpty {
+            logger.notice("removed temporary files of an interrupted write", metadata: ["files": "\(manifests)"])
         }
     }
 
-    /// What a crash may have left of one dataset, repaired before READY=1: staging directories
-    /// and versions never made current, a manifest entry behind `current`. A dataset whose
-    /// state cannot be used is logged and left to fail its refreshes with the same clear error;
-    /// the other datasets keep being published.
+    /// What a crash may have left of one dataset, repaired before READY=1 under the dataset's
+    /// lock (`DatasetRecovery`): staging directories and versions never made current, a manifest
+    /// entry behind `current`. When a `refresh` holds the lock, it does the same itself. A
+    /// dataset whose state cannot be used is logged and left to fail its refreshes with the
+    /// same clear error; the other datasets keep being published.
     private func prepare(_ schedule: DatasetSchedule, configuration: Configuration) {
         let name = schedule.name
-        let directory = DatasetDirectory(root: configuration.publish.directory, dataset: name)
         // Removing a large leftover snapshot can take a while: ask systemd for the time.
         notifier.extendTimeout(.seconds(60))
         do {
-            let removed = try directory.removeLeftovers()
-            if !removed.isEmpty {
-                logger.notice(
-                    "removed leftovers of an interrupted publish",
-                    metadata: ["dataset": "\(name)", "files": "\(removed)"]
-                )
-            }
-            if try ManifestStore(root: configuration.publish.directory).repair(directory) {
-                logger.notice("manifest.json repaired to name the current version", metadata: ["dataset": "\(name)"])
-            }
+            let lock = try DatasetLock.acquire(
+                stateDirectory: configuration.publish.stateDirectory,
+                dataset: name,
+                holder: Self.lockHolder
+            )
+            defer { lock.release() }
+            try DatasetRecovery(configuration: configuration, dataset: name, logger: logger).run()
+        } catch let error as PublishingError where error.code == .locked {
+            logger.notice("not checked at start: \(error)", metadata: ["dataset": "\(name)"])
         } catch {
             logger.error("cannot check the published directory", metadata: ["dataset": "\(name)", "error": "\(error)"])
         }
@@ -193,7 +201,7 @@ public final class Scheduler: @unchecked Sendable {
             s.activity == .idle && s.nextRun.map { now.timeIntervalSince($0) > 60 } == true
         }
         timersStalled.store(stalled && !stopping.load(ordering: .relaxed), ordering: .relaxed)
-        let line = StatusSummary.line(snapshots, now: now)
+        let line = StatusSummary.line(snapshots, now: now, targets: delivery.snapshots())
         if line != lastStatus, !stopping.load(ordering: .relaxed) {
             notifier.status(line)
             lastStatus = line
@@ -207,16 +215,25 @@ public final class Scheduler: @unchecked Sendable {
     }
 
     /// The STATUS= line now.
-    func statusLine() -> String { StatusSummary.line(snapshots) }
+    func statusLine() -> String {
+        StatusSummary.line(snapshots, now: Date(), targets: delivery.snapshots())
+    }
 
     /// Writes status.json and the metrics off the control queue; skipped while a write is pending.
     private func writeStatusFiles(stopped: Bool = false, then completion: (@Sendable () -> Void)? = nil) {
         let snapshots = self.snapshots
+        let targets = delivery.snapshots()
         let configuration = self.configuration
         let startedAt = self.startedAt
         guard completion != nil || !statusPending.exchange(true, ordering: .acquiring) else { return }
         statusQueue.async { [self] in
-            statusWriter.write(snapshots, configuration: configuration, startedAt: startedAt, stopped: stopped)
+            statusWriter.write(
+                snapshots,
+                configuration: configuration,
+                startedAt: startedAt,
+                stopped: stopped,
+                targets: targets
+            )
             statusPending.store(false, ordering: .releasing)
             completion?()
         }
@@ -263,12 +280,26 @@ public final class Scheduler: @unchecked Sendable {
             connector: connector,
             logger: logger
         )
+        refresher.derived = RollupPublisher(configuration: configuration, dataset: dataset.name, logger: logger)
         refresher.progress = { schedule.update($0) }
+        refresher.lockHolder = Self.lockHolder
         let overdue = watchTimeout(of: schedule, dataset: dataset)
         let started = ContinuousClock.now
         let result: Result<RefreshResult, any Error>
         do {
             result = .success(try refresher.refresh(full: false, reconcile: reconcile))
+        } catch let error as PublishingError where error.code == .locked {
+            // A `refresh` run by hand is publishing the dataset: not a failure, no backoff; the
+            // next cycle comes at the usual time.
+            overdue.cancel()
+            schedule.skipped()
+            let delay = schedule.nextDelay()
+            logger.notice(
+                "cycle skipped: \(error); next in \(delay)",
+                metadata: ["dataset": "\(dataset.name)", "phase": "locked"]
+            )
+            if !self.stopping.load(ordering: .acquiring) { arm(schedule, after: delay) }
+            return
         } catch {
             result = .failure(error)
         }
@@ -288,8 +319,17 @@ public final class Scheduler: @unchecked Sendable {
             )
         }
         if !stopping { arm(schedule, after: delay) }
+        // Targets catch up outside the refresh slot and the dataset's queue.
+        if case .success(let refreshed) = result {
+            delivery.refreshed(dataset: dataset.name)
+            // Its rollups were published with it: a target that carries only them runs too.
+            for rollup in refreshed.derived { delivery.refreshed(dataset: rollup.name) }
+        }
         writeStatusFiles()
     }
+
+    /// What the daemon writes in a dataset's lock file while it refreshes it.
+    static let lockHolder = "parquet-publisher run (the daemon)"
 
     /// After `refresh_timeout`, logs the refresh as overdue and marks it in STATUS=, status.json
     /// and the metrics. It is not interrupted: a blocking libmariadb call cannot be cancelled
@@ -360,6 +400,7 @@ public final class Scheduler: @unchecked Sendable {
             try checkDirectories(fresh)
             current.withLock { $0 = (fresh, connector) }
             limiter.setLimit(fresh.publish.maxConcurrentRefreshes)
+            delivery.reconfigure(fresh)
             let names = Set(fresh.datasets.map(\.name))
             var added: [String] = []
             var removed: [String] = []
@@ -410,6 +451,7 @@ public final class Scheduler: @unchecked Sendable {
         limiter.cancel()
         let all = Array(schedules.values)
         for schedule in all { schedule.stop() }
+        delivery.stop()
         let running = all.filter { $0.snapshot.activity == .refreshing }.map(\.name).sorted()
         if running.isEmpty {
             logger.info("\(signal): stopping", metadata: ["phase": "stopping"])
@@ -422,6 +464,7 @@ public final class Scheduler: @unchecked Sendable {
         }
         DispatchQueue.global().async { [self] in
             for schedule in all { schedule.drain() }
+            delivery.drain()
             writeStatusFiles(stopped: true) {
                 self.control.async { [self] in
                     watchdog?.stop()

@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 import Publishing
 
@@ -9,19 +10,30 @@ public struct StatusDocument: Codable, Sendable, Equatable {
     public var generatedAt: Date
     public var daemon: Daemon
     public var datasets: [String: Dataset]
+    /// Each `[[target]]` (docs/delivery.md); absent in files written before targets existed.
+    public var targets: [String: TargetStatus]
 
     /// Its name in the public directory.
     public static let fileName = "status.json"
 
-    public init(generatedAt: Date, daemon: Daemon, datasets: [String: Dataset]) {
+    public init(generatedAt: Date, daemon: Daemon, datasets: [String: Dataset], targets: [String: TargetStatus] = [:]) {
         self.generatedAt = generatedAt
         self.daemon = daemon
         self.datasets = datasets
+        self.targets = targets
     }
 
     enum CodingKeys: String, CodingKey {
-        case daemon, datasets
+        case daemon, datasets, targets
         case generatedAt = "generated_at"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        generatedAt = try c.decode(Date.self, forKey: .generatedAt)
+        daemon = try c.decode(Daemon.self, forKey: .daemon)
+        datasets = try c.decode([String: Dataset].self, forKey: .datasets)
+        targets = try c.decodeIfPresent([String: TargetStatus].self, forKey: .targets) ?? [:]
     }
 
     /// The process that wrote the file.

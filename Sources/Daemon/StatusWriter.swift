@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 import Logging
 import Publishing
@@ -14,10 +15,12 @@ struct StatusWriter {
         configuration: Configuration,
         startedAt: Date,
         stopped: Bool = false,
+        targets: [TargetSnapshot] = [],
         now: Date = Date()
     ) {
         do {
-            let document = Self.document(snapshots, startedAt: startedAt, stopped: stopped, now: now)
+            var document = Self.document(snapshots, startedAt: startedAt, stopped: stopped, now: now)
+            document.targets = Self.targets(targets, configuration: configuration, now: now)
             try FileOperations.replaceFile(
                 configuration.publish.directory + "/" + StatusDocument.fileName,
                 try document.encoded()
@@ -27,7 +30,10 @@ struct StatusWriter {
         }
         if let metricsFile = configuration.publish.metricsFile {
             do {
-                try FileOperations.replaceFile(metricsFile, Array(Self.metrics(snapshots, now: now).utf8))
+                let text =
+                    Self.metrics(snapshots, now: now)
+                    + Self.metrics(TargetSnapshot.metrics(targets, configuration: configuration, now: now))
+                try FileOperations.replaceFile(metricsFile, Array(text.utf8))
             } catch {
                 logger.warning("cannot write the metrics file", metadata: ["error": "\(error)"])
             }

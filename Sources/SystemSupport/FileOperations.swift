@@ -34,10 +34,13 @@ public enum FileOperations {
         return try Syscall.readAll(fd, path: path)
     }
 
-    /// Creates `path` and its missing parents, like `mkdir -p`.
+    /// Creates `path` and its missing parents, like `mkdir -p`. A symlink to a directory is a
+    /// directory here (an operator's `/srv/public -> /data/public`), as it is to `mkdir -p`.
     public static func makeDirectories(_ path: String, mode: UInt32 = 0o755) throws {
         if let info = try Syscall.lstat(path) {
-            guard info.kind == .directory else {
+            var isDirectory = info.kind == .directory
+            if info.kind == .symlink { isDirectory = try Syscall.statFollowingLinks(path)?.kind == .directory }
+            guard isDirectory else {
                 throw FileSystemError(
                     code: .alreadyExists,
                     message: "\"\(path)\" exists and is not a directory",

@@ -56,6 +56,8 @@ public struct FileInfo: Sendable, Equatable {
     public var inode: UInt64
     public var linkCount: UInt64
     public var modified: Date
+    /// `st_mtim` in nanoseconds since the epoch: exact, for telling whether a file was written.
+    public var modifiedNanoseconds: Int64
 
     init(_ s: stat) {
         switch s.st_mode & S_IFMT {
@@ -72,6 +74,7 @@ public struct FileInfo: Sendable, Equatable {
         modified = Date(
             timeIntervalSince1970: Double(s.st_mtim.tv_sec) + Double(s.st_mtim.tv_nsec) / 1_000_000_000
         )
+        modifiedNanoseconds = Int64(s.st_mtim.tv_sec) * 1_000_000_000 + Int64(s.st_mtim.tv_nsec)
     }
 }
 
@@ -137,11 +140,23 @@ public enum Syscall {
         }
     }
 
-    /// Reads to end of file. The corresponding C function is `read`.
-    public static func readAll(_ fd: CInt, path: String) throws -> [UInt8] {
+    /// Reads up to `buffer.count` bytes; 0 at end of file. The corresponding C function is `read`.
+    public static func read(_ fd: CInt, into buffer: UnsafeMutableRawBufferPointer, path: String) throws -> Int {
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n >= 0 { return n }
+            if Glibc.errno == EINTR { continue }
+            throw failure("read", path, "cannot read")
+        }
+    }
+
+    /// Reads to end of file, or until more than `limit` bytes are read (then returns those:
+    /// the caller sees the file is too large without reading all of `/dev/zero`). The
+    /// corresponding C function is `read`.
+    public static func readAll(_ fd: CInt, path: String, limit: Int = .max) throws -> [UInt8] {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
+        while result.count <= limit {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if Glibc.errno == EINTR { continue }
@@ -150,6 +165,7 @@ public enum Syscall {
             if n == 0 { return result }
             result.append(contentsOf: chunk[0..<n])
         }
+        return result
     }
 
     /// The corresponding C function is `fsync`.
@@ -164,6 +180,17 @@ public enum Syscall {
         if Glibc.lstat(path, &s) == 0 { return FileInfo(s) }
         if Glibc.errno == ENOENT || Glibc.errno == ENOTDIR { return nil }
         throw failure("lstat", path, "cannot stat")
+    }
+
+    /// Information about what `path` names, symlinks followed, or nil if it does not exist (or
+    /// is a dangling symlink). The corresponding C function is `stat`.
+    public static func statFollowingLinks(_ path: String) throws -> FileInfo? {
+        // `stat` names both the function and a struct in Glibc: pick the function by type.
+        let statFunction: (UnsafePointer<CChar>, UnsafeMutablePointer<stat>) -> CInt = Glibc.stat(_:_:)
+        var s = Glibc.stat()
+        if statFunction(path, &s) == 0 { return FileInfo(s) }
+        if Glibc.errno == ENOENT || Glibc.errno == ENOTDIR { return nil }
+        throw failure("stat", path, "cannot stat")
     }
 
     /// The corresponding C function is `fstat`.
@@ -263,6 +290,33 @@ public enum Syscall {
                 isSymlink = info.kind == .symlink
             }
             entries.append(DirectoryEntry(name: name, isDirectory: isDirectory, isSymlink: isSymlink))
+        }
+    }
+
+    /// Takes an exclusive lock on the open file if no one holds it. - Returns: false when
+    /// another open file description holds it. The corresponding C function is
+    /// `flock(LOCK_EX | LOCK_NB)`; the lock goes with `close`.
+    public static func tryLockExclusive(_ fd: CInt, path: String) throws -> Bool {
+        let flockFunction: (CInt, CInt) -> CInt = Glibc.flock(_:_:)
+        if retrying({ flockFunction(fd, LOCK_EX | LOCK_NB) }) == 0 { return true }
+        if Glibc.errno == EWOULDBLOCK { return false }
+        throw failure("flock", path, "cannot lock")
+    }
+
+    /// Replaces the whole content of an open file with `bytes`. The corresponding C functions
+    /// are `ftruncate` and `pwrite`.
+    public static func overwrite(_ fd: CInt, _ bytes: [UInt8], path: String) throws {
+        guard Glibc.ftruncate(fd, 0) == 0 else { throw failure("ftruncate", path, "cannot truncate") }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes {
+                Glibc.pwrite(fd, $0.baseAddress! + offset, $0.count - offset, off_t(offset))
+            }
+            if n < 0 {
+                if Glibc.errno == EINTR { continue }
+                throw failure("pwrite", path, "cannot write")
+            }
+            offset += n
         }
     }
 

@@ -175,6 +175,7 @@ struct IndexFixture {
               "files" : [
                 {
                   "bytes" : 300,
+                  "checksum" : null,
                   "max" : null,
                   "min" : null,
                   "partition" : "all",

@@ -1,5 +1,6 @@
 import Foundation
 import MySQLSource
+import Parquet
 import Testing
 
 @testable import Publishing

@@ -63,8 +63,8 @@ extension ProcessEnvironment {
                 try "secret".write(toFile: directory.path + "/password", atomically: true, encoding: .utf8)
                 // Port 1: nothing listens, every connection is refused at once.
                 try configuration(port: 1, in: directory).write(toFile: path, atomically: true, encoding: .utf8)
-                let logs = CapturedLogs()
-                let logger = Logger(label: "test") { _ in CapturingHandler(logs: logs) }
+                let logs = LogCapture()
+                let logger = logs.logger()
                 let control = DispatchQueue(label: "test.control")
                 let exited = DispatchSemaphore(value: 0)
 
@@ -157,28 +157,5 @@ extension ProcessEnvironment {
                 }
             }
         }
-    }
-}
-
-/// Log messages a test can read back.
-final class CapturedLogs: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [String] = []
-    var messages: [String] { lock.withLock { entries } }
-    func append(_ message: String) { lock.withLock { entries.append(message) } }
-}
-
-struct CapturingHandler: LogHandler {
-    let logs: CapturedLogs
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        logs.append("\(event.message)")
     }
 }

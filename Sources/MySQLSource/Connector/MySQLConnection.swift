@@ -130,8 +130,18 @@ public final class MySQLConnection: @unchecked Sendable {
     /// server default may be READ COMMITTED), then
     /// `START TRANSACTION READ ONLY, WITH CONSISTENT SNAPSHOT` (MySQL 5.6.5+, MariaDB 10.0+).
     /// Servers older than that get `START TRANSACTION WITH CONSISTENT SNAPSHOT`.
+    ///
+    /// A transaction a failed step left open on this connection is rolled back first: a read-only
+    /// transaction has nothing to lose, and `SET TRANSACTION` would otherwise fail with error
+    /// 1568 ("Transaction characteristics can't be changed while a transaction is in progress").
     public func startReadOnlySnapshot() throws {
-        try execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        do {
+            try execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        } catch let error as MySQLError where error.mysqlErrno == 1568 {
+            logger.debug("rolling back the transaction a failed step left open", metadata: ["error": "\(error)"])
+            try rollback()
+            try execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        }
         do {
             try execute("START TRANSACTION READ ONLY, WITH CONSISTENT SNAPSHOT")
         } catch let error as MySQLError where error.mysqlErrno == 1064 {

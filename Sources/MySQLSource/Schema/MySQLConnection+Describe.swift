@@ -65,25 +65,42 @@ extension MySQLConnection {
         var indexed = Set<String>()
         let indexRows = try queryStrings(
             """
-            SELECT INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME
+            SELECT INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, NON_UNIQUE, NULLABLE
             FROM information_schema.STATISTICS
             WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?
             ORDER BY INDEX_NAME, SEQ_IN_INDEX
             """,
             tableParameters
         )
+        // Unique indexes, and those that cannot identify a row (a nullable or functional part).
+        var unique: [String: [String]] = [:]
+        var unusable = Set<String>()
         for row in indexRows {
+            guard let index = row[0] else { continue }
             // COLUMN_NAME is NULL for MySQL 8 functional key parts.
-            guard let index = row[0], let column = row[2] else { continue }
+            guard let column = row[2] else {
+                unusable.insert(index)
+                continue
+            }
             if index == "PRIMARY" { primaryKey.append(column) }
             if row[1] == "1" { indexed.insert(column) }
+            if row[3] == "0" {
+                unique[index, default: []].append(column)
+                if row[4] == "YES" { unusable.insert(index) }
+            }
         }
+        let kind = try queryStrings(
+            "SELECT TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+            tableParameters
+        )
         return SourceTable(
             schema: schemaName,
             name: table,
             columns: columns,
             primaryKey: primaryKey,
-            indexedColumns: indexed
+            indexedColumns: indexed,
+            uniqueKeys: unique.filter { !unusable.contains($0.key) }.sorted { $0.key < $1.key }.map(\.value),
+            isView: kind.first?.first??.uppercased() == "VIEW"
         )
     }
 

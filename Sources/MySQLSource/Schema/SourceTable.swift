@@ -11,19 +11,35 @@ public struct SourceTable: Sendable, Hashable {
     /// Columns that are the first column of some index (`SEQ_IN_INDEX = 1`): a range
     /// condition on one of them can use an index.
     public var indexedColumns: Set<String>
+    /// The columns of each PRIMARY or UNIQUE index whose columns are all NOT NULL: a set of
+    /// columns that contains one of these identifies a row (a UNIQUE index lets NULLs repeat).
+    public var uniqueKeys: [[String]]
+    /// A view: information_schema knows no index of it, so uniqueness cannot be checked there.
+    public var isView: Bool
 
     public init(
         schema: String,
         name: String,
         columns: [SourceColumn],
         primaryKey: [String],
-        indexedColumns: Set<String>
+        indexedColumns: Set<String>,
+        uniqueKeys: [[String]] = [],
+        isView: Bool = false
     ) {
         self.schema = schema
         self.name = name
         self.columns = columns
         self.primaryKey = primaryKey
         self.indexedColumns = indexedColumns
+        self.uniqueKeys = uniqueKeys
+        self.isView = isView
+    }
+
+    /// Whether `key` is unique by the table's own indexes: it contains every column of a
+    /// PRIMARY or UNIQUE index over NOT NULL columns.
+    public func guaranteesUnique(_ key: [String]) -> Bool {
+        let columns = Set(key)
+        return uniqueKeys.contains { !$0.isEmpty && Set($0).isSubset(of: columns) }
     }
 
     public func column(named name: String) -> SourceColumn? {

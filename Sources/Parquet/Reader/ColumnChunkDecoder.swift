@@ -67,6 +67,16 @@ struct ColumnChunkDecoder {
             }
             let payload = bytes[payloadStart..<(payloadStart + compressedSize)]
             position = payloadStart + compressedSize
+            // parquet.thrift: the CRC-32 of the page as written, when the writer recorded one.
+            if let expected = header.crc {
+                let actual = payload.withUnsafeBytes { CRC32.checksum($0) }
+                guard actual == UInt32(bitPattern: expected) else {
+                    throw ParquetError(
+                        .corruptPage,
+                        "\(context): the page at byte \(pageOffset) fails its CRC-32 (computed \(String(actual, radix: 16)), the header says \(String(UInt32(bitPattern: expected), radix: 16))): its bytes are not what was written"
+                    )
+                }
+            }
 
             do {
                 switch header.type {

@@ -77,6 +77,17 @@ enum SinkSupport {
         }
     }
 
+    /// A BYTE_ARRAY dictionary page: `count` PLAIN values, laid out back to back.
+    static func byteArrayDictionary(_ data: UnsafeRawBufferPointer, count: Int) throws -> ByteArrayBuffer {
+        try checkDictionary(count: count, minimumBytes: count * 4, pageBytes: data.count)
+        var entries = ByteArrayAppender(
+            out: ByteArrayBuffer(reservingCapacity: count, bytes: data.count),
+            validity: nil
+        )
+        _ = try PlainDecoding.forEachByteArray(data, count: count, into: &entries)
+        return entries.out
+    }
+
     static func badIndex(_ index: UInt64, entries: Int) -> ParquetError {
         ParquetError(.corruptPage, "dictionary index \(index) but the dictionary has \(entries) entries")
     }
@@ -411,13 +422,7 @@ struct ByteArraySink: ColumnValueSink {
     mutating func startChunk() { dictionary = nil }
 
     mutating func setDictionary(_ data: UnsafeRawBufferPointer, count: Int) throws {
-        try SinkSupport.checkDictionary(count: count, minimumBytes: count * 4, pageBytes: data.count)
-        var entries = ByteArrayAppender(
-            out: ByteArrayBuffer(reservingCapacity: count, bytes: data.count),
-            validity: nil
-        )
-        _ = try PlainDecoding.forEachByteArray(data, count: count, into: &entries)
-        dictionary = entries.out
+        dictionary = try SinkSupport.byteArrayDictionary(data, count: count)
     }
 
     mutating func appendPage(

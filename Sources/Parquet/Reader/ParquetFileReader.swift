@@ -30,8 +30,8 @@ public final class ParquetFileReader: Sendable {
     /// The file's size in bytes when it was opened.
     public let fileSize: Int
     public let options: ParquetReaderOptions
-    private let file: ReadOnlyFile
-    private let readCounter = Atomic<Int>(0)
+    let file: ReadOnlyFile
+    let readCounter = Atomic<Int>(0)
 
     static let magic: [UInt8] = Array("PAR1".utf8)
     static let encryptedMagic: [UInt8] = Array("PARE".utf8)
@@ -263,6 +263,17 @@ public final class ParquetFileReader: Sendable {
         capacity: Int
     ) throws -> Column {
         var sink = sink
+        return try decodeColumn(column, rowGroups: rowGroups, into: &sink, capacity: capacity)
+    }
+
+    /// Decodes a column's chunks of `rowGroups` into `sink` (which the caller keeps, with
+    /// what it gathered besides the values: a dictionary, say).
+    func decodeColumn<Sink: ColumnValueSink>(
+        _ column: Int,
+        rowGroups: [Int],
+        into sink: inout Sink,
+        capacity: Int
+    ) throws -> Column {
         let descriptor = schema.columns[column]
         var validity: [Bool] = []
         if descriptor.isOptional { validity.reserveCapacity(capacity) }
@@ -394,7 +405,7 @@ public final class ParquetFileReader: Sendable {
     // MARK: Validation
 
     /// Column indices of `names` in that order; every column when nil.
-    private func resolve(_ names: [String]?) throws -> [Int] {
+    func resolve(_ names: [String]?) throws -> [Int] {
         guard let names else { return Array(schema.columns.indices) }
         var seen = Set<String>()
         return try names.map { name in

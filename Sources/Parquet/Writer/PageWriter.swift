@@ -39,7 +39,8 @@ struct PageWriter: @unchecked Sendable {
         let header = PageHeaders.dictionaryPage(
             uncompressedSize: page.count,
             compressedSize: payload.count,
-            entries: entries
+            entries: entries,
+            crc: CRC32.checksum(payload)
         )
         chunk.bytes.append(contentsOf: header)
         chunk.bytes.append(contentsOf: payload)
@@ -82,7 +83,8 @@ struct PageWriter: @unchecked Sendable {
             uncompressedSize: body.count,
             compressedSize: payload.count,
             values: rows.count,
-            encoding: encoding
+            encoding: encoding,
+            crc: CRC32.checksum(payload)
         )
         let offset = chunk.bytes.count
         chunk.bytes.append(contentsOf: header)

@@ -8,17 +8,25 @@ public struct Configuration: Sendable, Equatable {
     public var source: SourceConfiguration
     public var publish: PublishConfiguration
     public var datasets: [DatasetConfiguration]
+    /// `[[target]]`: where each new version is carried after the local publish (docs/delivery.md).
+    public var targets: [TargetConfiguration]
+    /// `[[rollup]]`: aggregates computed from a dataset's published files (docs/rollups.md).
+    public var rollups: [RollupConfiguration] = []
 
     public init(
         file: String,
         source: SourceConfiguration,
         publish: PublishConfiguration,
-        datasets: [DatasetConfiguration]
+        datasets: [DatasetConfiguration],
+        targets: [TargetConfiguration] = [],
+        rollups: [RollupConfiguration] = []
     ) {
         self.file = file
         self.source = source
         self.publish = publish
         self.datasets = datasets
+        self.targets = targets
+        self.rollups = rollups
     }
 
     public func dataset(named name: String) -> DatasetConfiguration? {
@@ -61,6 +69,8 @@ extension Configuration: ConfigurationSection {
             .table("source", \.source),
             .table("publish", \.publish),
             .tables("dataset", \.datasets, ifNone: "nothing to publish"),
+            .tables("rollup", \.rollups),
+            .tables("target", \.targets),
         ]
     }
 
@@ -76,4 +86,6 @@ public enum ConfigurationKeys {
     public static var source: [String] { SourceConfiguration.keyNames }
     public static var publish: [String] { PublishConfiguration.keyNames }
     public static var dataset: [String] { DatasetConfiguration.keyNames }
+    public static var target: [String] { TargetConfiguration.keyNames }
+    public static var rollup: [String] { RollupConfiguration.keyNames }
 }

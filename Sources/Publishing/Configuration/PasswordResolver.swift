@@ -137,13 +137,40 @@ public struct PasswordResolver: Sendable {
         return PasswordResolution(password: nil, optionFile: optionPath, warnings: warnings)
     }
 
+    /// The most a password file may hold. A password is short; a larger file is the wrong file
+    /// (`password_file = "/dev/zero"` once read 6.6 GB before anyone noticed).
+    public static let maximumPasswordFileBytes = 4096
+
     /// The file's content less one trailing newline, and a warning if others may read it.
+    /// Only a regular file of at most `maximumPasswordFileBytes` is read: a device, FIFO or
+    /// directory is refused before any read, and a larger file after reading just past the cap.
     private func readSecretFile(_ path: String, key: String?, configurationFile: String) throws -> (String, String?) {
         let bytes: [UInt8]
         do {
-            bytes = try FileOperations.readFile(path)
+            let fd = try Syscall.open(path, .readOnly)
+            defer { Syscall.close(fd) }
+            let info = try Syscall.fstat(fd, path: path)
+            guard info.kind == .regular else {
+                throw ConfigurationError(
+                    code: .credential,
+                    file: configurationFile,
+                    key: key,
+                    message:
+                        "password file \(path) is not a regular file (it is a \(info.kind == .directory ? "directory" : "device, FIFO or socket")); it must hold the password and nothing else"
+                )
+            }
+            bytes = try Syscall.readAll(fd, path: path, limit: Self.maximumPasswordFileBytes)
         } catch let error as FileSystemError {
             throw credentialError(path, key: key, error, configurationFile)
+        }
+        guard bytes.count <= Self.maximumPasswordFileBytes else {
+            throw ConfigurationError(
+                code: .credential,
+                file: configurationFile,
+                key: key,
+                message:
+                    "password file \(path) holds more than \(Self.maximumPasswordFileBytes) bytes; a password is short: is it the right file?"
+            )
         }
         var text = String(decoding: bytes, as: UTF8.self)
         if text.hasSuffix("\n") || text.hasSuffix("\r\n") {

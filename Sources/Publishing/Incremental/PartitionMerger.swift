@@ -16,6 +16,9 @@ struct PartitionMerger {
     let directory: DatasetDirectory
     let options: ParquetWriterOptions
     let keyValueMetadata: [String: String]
+    /// Partitions whose previous file is corrupt: never read; their rows are the upserts routed
+    /// to them (`PartitionRepair` put the source's rows of the partition among the upserts).
+    var replaced: Set<String> = []
 
     struct Outcome {
         var rewritten: [PartitionFile]
@@ -32,13 +35,13 @@ struct PartitionMerger {
         changed.insertAll(of: changes.upserts)
 
         // New rows by destination partition.
-        let destinations = try partitionNames(of: changes.upserts)
+        let destinations = try plan.partitionNames(of: changes.upserts)
         var upsertRows: [String: [Int]] = [:]
         for (row, name) in destinations.enumerated() { upsertRows[name, default: []].append(row) }
 
         // Which previous partitions hold a changed key.
         let previousDirectory = directory.versionPath(previousVersion)
-        var touched = Set(upsertRows.keys)
+        var touched = Set(upsertRows.keys).union(replaced)
         var candidatesRead = 0
         let keyNames = keyColumns.map { schema.columns[$0].name }
         if !changed.isEmpty {
@@ -75,8 +78,23 @@ struct PartitionMerger {
             var parts: [RecordBatch] = []
             var changedHere = false
             let incoming = upsertRows[name] ?? []
-            if let file = previousFiles[name] {
-                let old = try ParquetFileReader(path: previousDirectory + "/" + file.path).readAll()
+            if replaced.contains(name) {
+                changedHere = true
+            } else if let file = previousFiles[name] {
+                let path = previousDirectory + "/" + file.path
+                let old: RecordBatch
+                do {
+                    old = try ParquetFileReader(path: path).readAll()
+                } catch {
+                    // Damage the size and time checks could not see (and the scrub has not
+                    // reached yet): name the file; the next cycle verifies and repairs it.
+                    throw PublishingError(
+                        .corruptPublishedFile,
+                        "the published file \(path) cannot be read",
+                        dataset: plan.dataset.name,
+                        cause: error
+                    )
+                }
                 // Rows read again within the lookback are often identical to what is published:
                 // they must not make a new version.
                 var sameInPlace = Set<Int>()
@@ -124,22 +142,6 @@ struct PartitionMerger {
             rowsUpserted: changes.upserts.rowCount,
             candidatesRead: candidatesRead
         )
-    }
-
-    /// The partition name of every row (as PartitionedWriter names them).
-    private func partitionNames(of batch: RecordBatch) throws -> [String] {
-        guard let column = plan.partitionColumn, let unit = plan.partitionUnit else {
-            return Array(repeating: "all", count: batch.rowCount)
-        }
-        let days = try TemporalBuckets.days(of: batch.columns[column], descriptor: plan.schema.columns[column])
-        var names: [Int: String] = [:]
-        return days.map { day in
-            let bucket = TemporalBuckets.bucket(day, unit)
-            if let name = names[bucket] { return name }
-            let name = PartitionedWriter.partitionName(bucket: bucket, unit: unit)
-            names[bucket] = name
-            return name
-        }
     }
 
     /// Whether the first key column is an unsigned integer annotation.

@@ -145,22 +145,3 @@ enum Digits {
         CivilText.appendFraction(nanoseconds: UInt64(rest % 1_000_000) * 1000, digits: fractionDigits, to: &out)
     }
 }
-
-/// CRC-32 (IEEE 802.3, zlib's and MySQL's CRC32()).
-enum CRC32 {
-    static let table: [UInt32] = (0..<256).map { n in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-
-    static func checksum(_ bytes: [UInt8]) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        bytes.withUnsafeBufferPointer { b in
-            table.withUnsafeBufferPointer { t in
-                for byte in b { crc = t[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-            }
-        }
-        return crc ^ 0xFFFF_FFFF
-    }
-}

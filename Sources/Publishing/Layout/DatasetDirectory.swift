@@ -9,8 +9,8 @@ import Foundation
 /// ```
 ///
 /// Version numbers only grow. docs/published-layout.md describes the whole protocol.
-/// Publishing one dataset is not re-entrant: one `StagingVersion` at a time per dataset (the
-/// daemon never overlaps a dataset with itself); different datasets publish concurrently.
+/// Publishing one dataset is not re-entrant: one writer at a time per dataset, which its
+/// `DatasetLock` ensures across processes; different datasets publish concurrently.
 public struct DatasetDirectory: Sendable {
     public let root: String
     public let dataset: String
@@ -109,7 +109,8 @@ public struct DatasetDirectory: Sendable {
     /// `current` (renamed into place but never made current, so never seen by a reader).
     /// A version `current` points at, or older, is never touched here.
     ///
-    /// Call it at start-up, not while this dataset is publishing.
+    /// Call it holding the dataset's `DatasetLock` (`DatasetRecovery` does): then no one is
+    /// publishing this dataset, and whatever it removes a dead process left.
     /// - Returns: the names removed.
     public func removeLeftovers() throws -> [String] {
         guard try Syscall.lstat(path) != nil else { return [] }
@@ -154,7 +155,9 @@ public struct DatasetDirectory: Sendable {
         let chain = try versions().filter { $0 <= current }
         var removed: [Int] = []
         for (index, version) in chain.enumerated() where version < current {
-            let successor = chain[index + 1]
+            // The next version on disk; `current` itself when its directory is gone (no one
+            // else writes here under the dataset's lock, but never trust the disk to agree).
+            let successor = index + 1 < chain.count ? chain[index + 1] : current
             guard let supersededAt = try publishedAt(version: successor) else { continue }
             // In whole microseconds, as `.published-at` stores it: comparing the marker's rounded
             // time with an unrounded `now` of the same publish made the age slightly negative

@@ -24,6 +24,13 @@ public struct DatasetIndex: Codable, Sendable, Equatable {
     public var schema: [IndexColumn]
     /// In partition order.
     public var files: [IndexFile]
+    /// A rollup's index only: the dataset it is computed from, and that dataset's version whose
+    /// files it was computed from (docs/rollups.md). Absent (not null) in a dataset's index.
+    public var sourceDataset: String?
+    public var sourceVersion: Int?
+    /// A rollup's index only: its definition, so a reader knows what each measure means and
+    /// the next cycle knows when the definition changed.
+    public var rollup: RollupDescription?
 
     public init(
         dataset: String,
@@ -58,6 +65,9 @@ public struct DatasetIndex: Codable, Sendable, Equatable {
         case partitionGranularity = "partition_granularity"
         case rowGroupGranularity = "row_group_granularity"
         case primaryKey = "primary_key"
+        case sourceDataset = "source_dataset"
+        case sourceVersion = "source_version"
+        case rollup
     }
 
     // Optional keys are written as null rather than left out: a reader sees every field.
@@ -74,6 +84,9 @@ public struct DatasetIndex: Codable, Sendable, Equatable {
         try c.encode(rows, forKey: .rows)
         try c.encode(schema, forKey: .schema)
         try c.encode(files, forKey: .files)
+        try c.encodeIfPresent(sourceDataset, forKey: .sourceDataset)
+        try c.encodeIfPresent(sourceVersion, forKey: .sourceVersion)
+        try c.encodeIfPresent(rollup, forKey: .rollup)
     }
 
     /// The bytes of index.json: sorted keys, ISO-8601 UTC `published_at`.
@@ -183,6 +196,10 @@ public struct IndexFile: Codable, Sendable, Equatable {
     public var min: String?
     public var max: String?
     public var rowGroups: [IndexRowGroup]
+    /// The file's checksum, `xxh64:<16 hex digits>` (`FileChecksum`): what the publisher
+    /// verifies a file against before linking it into a new version and when it scrubs, and
+    /// what a reader may check a download against. nil only in indexes written before it existed.
+    public var checksum: String?
 
     public init(
         path: String,
@@ -191,7 +208,8 @@ public struct IndexFile: Codable, Sendable, Equatable {
         bytes: Int64,
         min: String?,
         max: String?,
-        rowGroups: [IndexRowGroup]
+        rowGroups: [IndexRowGroup],
+        checksum: String? = nil
     ) {
         self.path = path
         self.partition = partition
@@ -200,10 +218,11 @@ public struct IndexFile: Codable, Sendable, Equatable {
         self.min = min
         self.max = max
         self.rowGroups = rowGroups
+        self.checksum = checksum
     }
 
     enum CodingKeys: String, CodingKey {
-        case path, partition, rows, bytes, min, max
+        case path, partition, rows, bytes, min, max, checksum
         case rowGroups = "row_groups"
     }
 
@@ -216,6 +235,7 @@ public struct IndexFile: Codable, Sendable, Equatable {
         try c.encode(min, forKey: .min)
         try c.encode(max, forKey: .max)
         try c.encode(rowGroups, forKey: .rowGroups)
+        try c.encode(checksum, forKey: .checksum)
     }
 }
 

@@ -17,6 +17,10 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var index: String
         public var publishedAt: Date
         public var rows: Int
+        /// A rollup's entry only: the dataset it is computed from and that dataset's version,
+        /// which the same manifest names (the two are replaced together). Absent for datasets.
+        public var from: String?
+        public var sourceVersion: Int?
 
         public init(version: Int, index: String, publishedAt: Date, rows: Int) {
             self.version = version
@@ -36,8 +40,9 @@ public struct Manifest: Codable, Sendable, Equatable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case version, index, rows
+            case version, index, rows, from
             case publishedAt = "published_at"
+            case sourceVersion = "source_version"
         }
     }
 
@@ -131,21 +136,36 @@ public struct ManifestStore: Sendable {
         return true
     }
 
-    /// Removes temporary manifests a crash left in the root. - Returns: their names.
+    /// Removes temporary manifests a crash left in the root. Under the manifest's lock, so that
+    /// the temporary file of a write in progress (another process's) is never taken for one.
+    /// - Returns: their names.
     public func removeLeftovers() throws -> [String] {
         guard try Syscall.lstat(root) != nil else { return [] }
-        var removed: [String] = []
-        for entry in try Syscall.listDirectory(root)
-        where !entry.isDirectory && entry.name.hasPrefix(".\(Self.fileName).tmp-") {
-            try Syscall.unlink(FileOperations.join(root, entry.name))
-            removed.append(entry.name)
+        return try locked {
+            var removed: [String] = []
+            for entry in try Syscall.listDirectory(root)
+            where !entry.isDirectory && entry.name.hasPrefix(".\(Self.fileName).tmp-") {
+                try Syscall.unlink(FileOperations.join(root, entry.name))
+                removed.append(entry.name)
+            }
+            return removed.sorted()
         }
-        return removed.sorted()
     }
 
     /// Read-modify-write under the lock; `generated_at` becomes `now`.
     @discardableResult
     public func modify(now: Date = Date(), _ change: (inout Manifest) throws -> Void) throws -> Manifest {
+        try locked {
+            var manifest = try load() ?? Manifest(generatedAt: now)
+            try change(&manifest)
+            manifest.generatedAt = now
+            try FileOperations.replaceFile(path, try PublishingJSON.encode(manifest))
+            return manifest
+        }
+    }
+
+    /// Runs `body` holding the process-wide lock and the `flock` on `.manifest.lock`.
+    private func locked<T>(_ body: () throws -> T) throws -> T {
         try FileOperations.makeDirectories(root)
         let processLock = ProcessLocks.lock(for: lockPath)
         processLock.lock()
@@ -153,12 +173,7 @@ public struct ManifestStore: Sendable {
         let fd = try Syscall.open(lockPath, [.writeOnly, .create], mode: 0o644)
         defer { Syscall.close(fd) }
         try Syscall.lockExclusive(fd, path: lockPath)
-
-        var manifest = try load() ?? Manifest(generatedAt: now)
-        try change(&manifest)
-        manifest.generatedAt = now
-        try FileOperations.replaceFile(path, try PublishingJSON.encode(manifest))
-        return manifest
+        return try body()
     }
 }
 

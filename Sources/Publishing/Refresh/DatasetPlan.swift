@@ -14,6 +14,10 @@ public struct DatasetPlan: Sendable {
     public let deletedColumn: Int?
     /// True when `updated_at` leads an index, so deltas can range-scan it (issue 4's planner).
     public let updatedAtIndexed: Bool
+    /// True when the source's own indexes make `primary_key` unique (a table's PRIMARY or
+    /// UNIQUE index over NOT NULL columns). False for views and queries: their snapshots check
+    /// for repeated keys while reading (`DuplicateKeyCheck`).
+    public let keyIsUnique: Bool
 
     /// Describes the dataset's table or query on `connection` and validates every key that
     /// names a column; errors name the dataset, the key and the column.
@@ -21,6 +25,7 @@ public struct DatasetPlan: Sendable {
         var available: [SourceColumn]
         var table: TableName?
         var indexed = Set<String>()
+        var keyIsUnique = false
         switch dataset.source {
         case .table(let schema, let name):
             // With a projection, only the columns the dataset needs are described: a column it
@@ -46,6 +51,21 @@ public struct DatasetPlan: Sendable {
             available = described.columns
             table = described.tableName
             indexed = described.indexedColumns
+            keyIsUnique = described.guaranteesUnique(dataset.primaryKey)
+            // A key that is not unique loses rows without a word: keyset chunks skip the rows
+            // that repeat the last key of a chunk, and merges keep one row per key.
+            if !keyIsUnique && !described.isView {
+                let known =
+                    described.uniqueKeys.isEmpty
+                    ? "it has none"
+                    : "its unique keys: "
+                        + described.uniqueKeys.map { "(\($0.joined(separator: ", ")))" }.joined(separator: ", ")
+                throw PublishingError(
+                    .duplicateKey,
+                    "key \"primary_key\": (\(dataset.primaryKey.joined(separator: ", "))) is not a unique key of \(described.tableName.quoted): no PRIMARY KEY or UNIQUE index over NOT NULL columns is made of these columns (\(known)); rows sharing a key would be lost. Name a unique key in primary_key",
+                    dataset: dataset.name
+                )
+            }
         case .query(let sql):
             available = try connection.describeQuery(sql)
         }
@@ -117,7 +137,8 @@ public struct DatasetPlan: Sendable {
             partitionColumn: partition,
             updatedAtColumn: updatedAt,
             deletedColumn: deleted,
-            updatedAtIndexed: dataset.updatedAt.map { indexed.contains($0) } ?? false
+            updatedAtIndexed: dataset.updatedAt.map { indexed.contains($0) } ?? false,
+            keyIsUnique: keyIsUnique
         )
     }
 

@@ -22,6 +22,13 @@ public final class DatasetRefresher: @unchecked Sendable {
     public var chunkRows: Int
     /// Batches that may wait between the fetching and the encoding thread.
     public var pipeCapacity = DatasetRefresher.defaultPipeCapacity
+    /// The datasets computed from this one's files (its rollups), published with it.
+    public var derived: (any DerivedDatasets)?
+    /// How long `refresh` waits for another writer of the dataset (a `refresh` beside the
+    /// daemon, or the daemon beside a `refresh`) to release its `DatasetLock`; `.zero`: one try.
+    public var lockWait: Duration = .zero
+    /// Who this refresher is, in the lock file a waiting process logs.
+    public var lockHolder = "parquet-publisher refresh"
 
     public init(configuration: Configuration, dataset: DatasetConfiguration, connector: SourceConnector, logger: Logger)
     {
@@ -55,11 +62,31 @@ public final class DatasetRefresher: @unchecked Sendable {
 
     /// Runs one cycle: incremental when a version is published and the schema is unchanged,
     /// a full snapshot otherwise (or when `full`).
+    ///
+    /// The whole cycle holds the dataset's `DatasetLock`, taken first (waiting up to
+    /// `lockWait`), then repairs what an interrupted publish left (`DatasetRecovery`) and reads
+    /// the state: both only mean something once no one else is writing the dataset.
+    /// - Throws: `PublishingError` `.locked` when another writer holds the dataset; the state is
+    ///   then left alone (it is the other writer's).
     @discardableResult
     public func refresh(full: Bool = false, reconcile: Bool = false) throws -> RefreshResult {
+        let lock = try DatasetLock.acquire(
+            stateDirectory: configuration.publish.stateDirectory,
+            dataset: dataset.name,
+            holder: lockHolder,
+            wait: lockWait,
+            logger: logger
+        )
+        defer { lock.release() }
         let started = Date()
         let clock = ContinuousClock.now
         var state = try stateStore.load(dataset: dataset.name) ?? DatasetState()
+        do {
+            try DatasetRecovery(configuration: configuration, dataset: dataset.name, logger: logger).run()
+        } catch {
+            recordFailure(error, state: &state, at: started)
+            throw error
+        }
         do {
             let result = try run(full: full, reconcile: reconcile, state: &state, clock: clock)
             state.lastSuccess = Date()
@@ -69,13 +96,18 @@ public final class DatasetRefresher: @unchecked Sendable {
             try stateStore.save(state, dataset: dataset.name)
             return result
         } catch {
-            state.lastError = "\(error)"
-            state.lastErrorAt = started
-            state.consecutiveFailures += 1
-            do { try stateStore.save(state, dataset: dataset.name) } catch {
-                logger.error("cannot record the failure in the state file", metadata: ["error": "\(error)"])
-            }
+            recordFailure(error, state: &state, at: started)
             throw error
+        }
+    }
+
+    /// Saves the failure in the state (its own message, whatever it was) for `status` and backoff.
+    private func recordFailure(_ error: any Error, state: inout DatasetState, at started: Date) {
+        state.lastError = "\(error)"
+        state.lastErrorAt = started
+        state.consecutiveFailures += 1
+        do { try stateStore.save(state, dataset: dataset.name) } catch {
+            logger.error("cannot record the failure in the state file", metadata: ["error": "\(error)"])
         }
     }
 
@@ -95,12 +127,6 @@ public final class DatasetRefresher: @unchecked Sendable {
         clock: ContinuousClock.Instant
     ) throws -> RefreshResult {
         let directory = self.directory
-        try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
-        let leftovers = try directory.removeLeftovers()
-        if !leftovers.isEmpty {
-            logger.notice("removed leftovers of an interrupted publish", metadata: ["files": "\(leftovers)"])
-        }
-
         report(.connecting, rows: 0, since: clock)
         let connection = try connector.connect()
         defer { connection.close() }
@@ -127,17 +153,18 @@ public final class DatasetRefresher: @unchecked Sendable {
             )
         }
         if reason == nil, let current {
-            do {
-                let index = try DatasetIndex.decode(
-                    Array(
-                        FileManager.default.contents(
-                            atPath: directory.versionPath(current) + "/" + DatasetIndex.fileName
-                        ) ?? Data()
-                    )
-                )
-                if index.schema.map(\.name) != plan.columns.map(\.name) {
-                    reason = "the published schema differs from the source's"
-                } else {
+            // Only what is published decides here: an index that cannot be read is rebuilt.
+            // Any error of the incremental refresh itself (a lost connection, a full disk) fails
+            // this cycle with its own message; answering a transient error with a full snapshot
+            // would read the whole source table, the worst answer a fragile server can get.
+            switch publishedIndex(of: current) {
+            case .failure(let problem):
+                reason = "\(problem)"
+                logger.warning("rebuilding in full: \(problem)", metadata: ["phase": "describing"])
+            case .success(let index) where index.schema.map(\.name) != plan.columns.map(\.name):
+                reason = "the published schema differs from the source's"
+            case .success(let index):
+                do {
                     return try incremental(
                         plan: plan,
                         connection: connection,
@@ -147,16 +174,32 @@ public final class DatasetRefresher: @unchecked Sendable {
                         state: &state,
                         clock: clock
                     )
+                } catch let rebuild as RebuildRequired {
+                    reason = rebuild.reason
+                    logger.warning("rebuilding in full: \(rebuild.reason)", metadata: ["phase": "verifying"])
                 }
-            } catch let error as PublishingError {
-                throw error
-            } catch {
-                reason = "the published index.json of v\(current) is unreadable (\(error))"
-                logger.warning("rebuilding in full: \(reason!)")
             }
         }
         logger.info("full snapshot: \(reason ?? "")", metadata: ["phase": "fetching"])
         return try snapshot(plan: plan, connection: connection, state: &state, clock: clock)
+    }
+
+    /// The index of version `version`, or why an incremental refresh cannot build on it: the
+    /// file is missing, unreadable or not an index (a rebuild writes a new one).
+    private func publishedIndex(of version: Int) -> Result<DatasetIndex, PublishingError> {
+        let path = FileOperations.join(directory.versionPath(version), DatasetIndex.fileName)
+        do {
+            return .success(try DatasetIndex.decode(try FileOperations.readFile(path)))
+        } catch {
+            return .failure(
+                PublishingError(
+                    .corruptPublishedFile,
+                    "the published index of v\(version), \(path), cannot be read",
+                    dataset: dataset.name,
+                    cause: error
+                )
+            )
+        }
     }
 
     /// A full snapshot into a new version.
@@ -170,6 +213,7 @@ public final class DatasetRefresher: @unchecked Sendable {
         try connection.startReadOnlySnapshot()
         // The watermark is the database's clock, read inside the snapshot before any row.
         let watermark = try connection.serverNow()
+        let previous = try directory.currentVersion()
         let version = try directory.nextVersion(after: state.version)
         let staging = try directory.beginVersion(version)
         var committed = false
@@ -200,11 +244,12 @@ public final class DatasetRefresher: @unchecked Sendable {
         report(.writing, rows: rows, since: clock)
         let files = try writer.finish()
 
-        let published = try publish(
+        let (published, derivedResults) = try publish(
             staging: staging,
             plan: plan,
             rewritten: files,
             carried: [],
+            previous: previous,
             rows: rows,
             watermark: watermark,
             full: true,
@@ -231,47 +276,102 @@ public final class DatasetRefresher: @unchecked Sendable {
             totalBytes: bytes,
             seconds: seconds,
             full: true,
-            warnings: warnings.isEmpty ? [] : ["\(warnings)"]
+            warnings: warnings.isEmpty ? [] : ["\(warnings)"],
+            derived: derivedResults
         )
     }
 
-    /// Writes index.json, commits the staging directory, swaps `current`, updates manifest.json
-    /// and the state, and removes expired versions. Returns the version published.
+    /// Writes index.json, stages the derived datasets (rollups) from the staged files, commits
+    /// the staging directory, swaps `current`, commits the derived versions, updates
+    /// manifest.json once for all of them, the state, and removes expired versions.
+    /// Returns the version published and what the derived datasets did.
     func publish(
         staging: StagingVersion,
         plan: DatasetPlan,
         rewritten: [PartitionFile],
         carried: [IndexFile],
+        previous: Int?,
         rows: Int,
         watermark: Int64,
         full: Bool,
         state: inout DatasetState,
         clock: ContinuousClock.Instant
-    ) throws -> Int {
+    ) throws -> (version: Int, derived: [DerivedResult]) {
         report(.publishing, rows: rows, since: clock)
         let publishedAt = Date()
+        // Every file's checksum goes into index.json: those written now, read back from the
+        // page cache (XXH64 at memory speed), and carried ones that have none yet (a version
+        // published before checksums existed).
+        var checksums: [String: String] = [:]
+        for file in rewritten {
+            checksums[file.fileName] = try FileChecksum.of(file: staging.path(for: file.fileName))
+        }
+        let carried = try carried.map { file in
+            var file = file
+            if file.checksum == nil { file.checksum = try FileChecksum.of(file: staging.path(for: file.path)) }
+            return file
+        }
         let index = IndexBuilder(plan: plan).index(
             version: staging.version,
             publishedAt: publishedAt,
             files: rewritten,
-            carried: carried
+            carried: carried,
+            checksums: checksums
         )
+        // What each file is like now, to tell later whether it was written since.
+        var stamps: [String: PublishedFileStamp] = [:]
+        for file in index.files {
+            guard let info = try Syscall.lstat(staging.path(for: file.path)) else { continue }
+            let previous = state.publishedFiles[file.path]
+            let unchanged =
+                checksums[file.path] == nil && previous?.size == info.size
+                && previous?.modifiedNanoseconds == info.modifiedNanoseconds
+            stamps[file.path] = PublishedFileStamp(
+                size: info.size,
+                modifiedNanoseconds: info.modifiedNanoseconds,
+                verifiedAt: unchanged ? previous!.verifiedAt : publishedAt
+            )
+        }
         try staging.writeFileAtomically(DatasetIndex.fileName, data: try index.encoded())
+        var staged: [any StagedDerivedVersion] = []
+        var derivedCommitted = false
+        defer { if !derivedCommitted { for version in staged { version.discard() } } }
+        if let derived {
+            staged = try derived.stage(
+                for: BaseVersion(
+                    dataset: dataset,
+                    version: staging.version,
+                    directory: staging.directory,
+                    index: index,
+                    schema: plan.schema,
+                    previous: previous.flatMap { v in (try? publishedIndex(v)).map { (v, directory.versionPath(v), $0) }
+                    },
+                    unchangedPartitions: full ? nil : Set(carried.map(\.partition)),
+                    isNew: true
+                )
+            )
+        }
         let published = try staging.commit(now: publishedAt)
-        _ = try ManifestStore(root: configuration.publish.directory).update(
+        var entries: [String: Manifest.Entry] = [:]
+        for version in staged { entries[version.name] = try version.commit(now: publishedAt) }
+        derivedCommitted = true
+        let baseEntry = Manifest.Entry(
             dataset: dataset.name,
-            entry: Manifest.Entry(
-                dataset: dataset.name,
-                version: published,
-                publishedAt: publishedAt,
-                rows: index.rows
-            ),
-            now: publishedAt
+            version: published,
+            publishedAt: publishedAt,
+            rows: index.rows
         )
+        // One replacement of manifest.json names the base version and every rollup computed
+        // from it: a reader never pairs a rollup with another version of its base.
+        try ManifestStore(root: configuration.publish.directory).modify(now: publishedAt) { manifest in
+            manifest.datasets[dataset.name] = baseEntry
+            for (name, entry) in entries { manifest.datasets[name] = entry }
+        }
         state.version = published
         state.watermark = watermark
         state.schemaFingerprint = plan.fingerprint
         state.rows = index.rows
+        state.publishedFiles = stamps
         if full {
             // A snapshot is as good as a reconciliation.
             state.lastFullRefresh = publishedAt
@@ -280,7 +380,50 @@ public final class DatasetRefresher: @unchecked Sendable {
         let removed = try directory.removeVersions(olderThan: configuration.publish.keepVersionsFor, now: publishedAt)
         if !removed.isEmpty { logger.info("removed expired versions", metadata: ["versions": "\(removed)"]) }
         report(.done, rows: rows, since: clock)
-        return published
+        return (published, staged.map(\.result))
+    }
+
+    /// The index.json of published version `version`.
+    func publishedIndex(_ version: Int) throws -> DatasetIndex {
+        try DatasetIndex.decode(
+            Array(
+                FileManager.default.contents(atPath: directory.versionPath(version) + "/" + DatasetIndex.fileName)
+                    ?? Data()
+            )
+        )
+    }
+
+    /// When the cycle published no version: lets the derived datasets catch up with the current
+    /// one (a rollup added or redefined since), committing and naming them in manifest.json.
+    func catchUpDerived(
+        plan: DatasetPlan,
+        current: Int,
+        index: DatasetIndex
+    ) throws -> [DerivedResult] {
+        guard let derived else { return [] }
+        let staged = try derived.stage(
+            for: BaseVersion(
+                dataset: dataset,
+                version: current,
+                directory: directory.versionPath(current),
+                index: index,
+                schema: plan.schema,
+                previous: nil,
+                unchangedPartitions: Set(index.files.map(\.partition)),
+                isNew: false
+            )
+        )
+        guard !staged.isEmpty else { return [] }
+        var committed = false
+        defer { if !committed { for version in staged { version.discard() } } }
+        let now = Date()
+        var entries: [String: Manifest.Entry] = [:]
+        for version in staged { entries[version.name] = try version.commit(now: now) }
+        committed = true
+        try ManifestStore(root: configuration.publish.directory).modify(now: now) { manifest in
+            for (name, entry) in entries { manifest.datasets[name] = entry }
+        }
+        return staged.map(\.result)
     }
 
     /// Streams every row of the dataset into `writer`: a fetching thread hands batches to an
@@ -325,8 +468,17 @@ public final class DatasetRefresher: @unchecked Sendable {
         let consumer = Thread { [self] in
             defer { finished.signal() }
             Self.setThreadPriority(configuration.publish.encodingPriority, logger: logger)
+            var keys = plan.keyIsUnique ? nil : DuplicateKeyCheck(plan: plan)
             do {
                 while let batch = try pipe.take() {
+                    if keys?.check(batch) == false {
+                        outcome.failure = PublishingError(
+                            .duplicateKey,
+                            "key \"primary_key\": \(keys?.firstRepeat ?? "a key") appears more than once in \(plan.dataset.source), which has no unique index to rule it out; keyset reads would lose the rows that repeat a key, so nothing is published. Name a unique key in primary_key",
+                            dataset: dataset.name
+                        )
+                        break
+                    }
                     do {
                         try writer.append(batch)
                     } catch {
@@ -350,6 +502,7 @@ public final class DatasetRefresher: @unchecked Sendable {
                 )
             }
             if outcome.failure != nil { pipe.cancel() }
+            outcome.repeatedKeys = (keys?.repeats ?? 0, keys?.firstRepeat)
         }
         consumer.name = "encode \(dataset.name)"
         consumer.stackSize = 1 << 22
@@ -365,6 +518,12 @@ public final class DatasetRefresher: @unchecked Sendable {
         let warnings = fetcher.warnings
         if !warnings.isEmpty {
             logger.warning("zero or invalid dates were read as NULL", metadata: ["warnings": "\(warnings)"])
+        }
+        if outcome.repeatedKeys.count > 0 {
+            logger.warning(
+                "\(outcome.repeatedKeys.count) rows repeat the primary key of an earlier row (the first: \(outcome.repeatedKeys.first ?? "")); the query's rows are published as they are, but primary_key does not identify a row",
+                metadata: ["phase": "fetching", "rows": "\(outcome.repeatedKeys.count)"]
+            )
         }
         return (outcome.rows, warnings)
     }
@@ -396,4 +555,6 @@ public final class DatasetRefresher: @unchecked Sendable {
 private final class EncodeOutcome: @unchecked Sendable {
     var rows = 0
     var failure: PublishingError?
+    /// Rows of a query whose key repeated an earlier row's, and the first such key.
+    var repeatedKeys: (count: Int, first: String?) = (0, nil)
 }

@@ -8,7 +8,14 @@ import Parquet
 struct IndexBuilder {
     let plan: DatasetPlan
 
-    func index(version: Int, publishedAt: Date, files: [PartitionFile], carried: [IndexFile] = []) -> DatasetIndex {
+    /// - Parameter checksums: the written files' `FileChecksum`s by file name.
+    func index(
+        version: Int,
+        publishedAt: Date,
+        files: [PartitionFile],
+        carried: [IndexFile] = [],
+        checksums: [String: String] = [:]
+    ) -> DatasetIndex {
         let written = files.map { file -> IndexFile in
             let groups = file.summary.rowGroups.map { group -> IndexRowGroup in
                 let (lo, hi) = bounds(group)
@@ -28,7 +35,8 @@ struct IndexBuilder {
                 bytes: Int64(file.summary.bytes),
                 min: fileBound(file.summary.rowGroups, min: true),
                 max: fileBound(file.summary.rowGroups, min: false),
-                rowGroups: groups
+                rowGroups: groups,
+                checksum: checksums[file.fileName]
             )
         }
         // Carried files keep their entries from the previous index: same bytes, same row groups.

@@ -57,6 +57,9 @@ public enum PublicErrorMessage {
         case .publishFailed: return "publishing the new version failed"
         case .stateUnreadable: return "the dataset's state file cannot be used"
         case .cancelled: return "the refresh was cancelled"
+        case .locked: return "another process is refreshing the dataset"
+        case .duplicateKey: return "the source holds a repeated primary_key value"
+        case .corruptPublishedFile: return "a published file is damaged and could not be repaired"
         }
     }
 

@@ -12,6 +12,12 @@ public struct PublishingError: Error, CustomStringConvertible, Sendable {
         case publishFailed
         case stateUnreadable
         case cancelled
+        /// Another process (or thread) holds the dataset's lock: it is refreshing the dataset.
+        case locked
+        /// The source breaks a promise the dataset relies on: a key that is not unique.
+        case duplicateKey
+        /// A published file is not what was published (its checksum or its pages differ).
+        case corruptPublishedFile
     }
 
     public var code: Code

@@ -26,4 +26,6 @@ public struct RefreshResult: Sendable {
     public var seconds: Double
     public var full: Bool
     public var warnings: [String]
+    /// What the rollups computed from this dataset did in the same cycle.
+    public var derived: [DerivedResult] = []
 }

@@ -20,7 +20,7 @@ public final class SnapshotFetcher: @unchecked Sendable {
     let chunkRows: Int
     let batchRows: Int
     let logger: Logger
-    /// Resumes allowed before the error is passed on.
+    /// Breaks of reading resumed from before the error is passed on.
     var maxResumes = 3
     /// Wait before the first resume, doubled for each further one.
     var resumeDelay: Duration = .seconds(1)
@@ -92,20 +92,42 @@ public final class SnapshotFetcher: @unchecked Sendable {
                     }
                     return
                 } catch let error as MySQLError where error.isTransient && resumes < maxResumes {
-                    resumes += 1
-                    let delay = resumeDelay * (1 << (resumes - 1))
-                    logger.warning(
-                        """
-                        reading broke off after \(rows) rows; resuming after the last row read on a new connection \
-                        (\(resumes) of \(maxResumes))
-                        """,
-                        metadata: ["error": "\(error)", "phase": "fetching", "rows": "\(rows)"]
-                    )
-                    Thread.sleep(
-                        forTimeInterval: delay.timeInterval
-                    )
-                    try reconnect()
+                    try resume(after: error, rows: rows)
                 }
+            }
+        }
+    }
+
+    /// Waits and reconnects after a transient break: 1, 2, 4 s... apart (the delay doubling
+    /// with each break and each failed reconnect), while a restarting server refuses
+    /// connections, for at most the source's `read_timeout` of waiting in all, the bound every
+    /// statement already has. Each break of reading counts against `maxResumes`; the reconnect
+    /// attempts count in the log line. The last error is thrown when either runs out.
+    private func resume(after error: MySQLError, rows: Int) throws {
+        resumes += 1
+        let budget = max(connector.options.readTimeout, resumeDelay * 7)
+        var delay = resumeDelay * (1 << (resumes - 1))
+        var waited: Duration = .zero
+        var attempt = 1
+        var what = "reading broke off after \(rows) rows"
+        var failure = error
+        while true {
+            logger.warning(
+                "\(what); resuming after the last row read on a new connection in \(delay) (break \(resumes) of at most \(maxResumes), reconnect attempt \(attempt))",
+                metadata: ["error": "\(failure)", "phase": "fetching", "rows": "\(rows)"]
+            )
+            Thread.sleep(
+                forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+            )
+            waited += delay
+            do {
+                try reconnect()
+                return
+            } catch let next as MySQLError where next.isTransient && waited + delay * 2 <= budget {
+                failure = next
+                what = "reconnecting failed"
+                delay *= 2
+                attempt += 1
             }
         }
     }

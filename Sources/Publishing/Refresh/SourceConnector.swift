@@ -19,9 +19,9 @@ public struct SourceConnector: Sendable {
     ) throws {
         self.configuration = configuration
         self.logger = logger
+        // The resolver logs its warnings (a password file others can read) itself, once.
         let resolution = try PasswordResolver(environment: environment, logger: logger)
             .resolve(for: configuration.source, configurationFile: configuration.file)
-        for warning in resolution.warnings { logger.warning("\(warning)") }
         password = resolution.password?.value
         optionFile = resolution.optionFile
     }

@@ -30,6 +30,10 @@ public struct DatasetState: Codable, Sendable, Equatable {
     public var lastErrorAt: Date?
     /// Failures since the last success, for backoff.
     public var consecutiveFailures: Int
+    /// The current version's files as they were when written or last verified against their
+    /// checksum, by path: a file whose size or modification time differs has been written
+    /// since, and is verified before it is linked into a new version (`PublishedFileCheck`).
+    public var publishedFiles: [String: PublishedFileStamp]
 
     public init(
         watermark: Int64? = nil,
@@ -42,7 +46,8 @@ public struct DatasetState: Codable, Sendable, Equatable {
         lastDuration: Double? = nil,
         lastError: String? = nil,
         lastErrorAt: Date? = nil,
-        consecutiveFailures: Int = 0
+        consecutiveFailures: Int = 0,
+        publishedFiles: [String: PublishedFileStamp] = [:]
     ) {
         self.formatVersion = Self.currentFormatVersion
         self.watermark = watermark
@@ -56,6 +61,7 @@ public struct DatasetState: Codable, Sendable, Equatable {
         self.lastError = lastError
         self.lastErrorAt = lastErrorAt
         self.consecutiveFailures = consecutiveFailures
+        self.publishedFiles = publishedFiles
     }
 
     /// Whether `every` has passed since the last reconciliation (a full snapshot counts as
@@ -75,6 +81,7 @@ public struct DatasetState: Codable, Sendable, Equatable {
         case lastError = "last_error"
         case lastErrorAt = "last_error_at"
         case consecutiveFailures = "consecutive_failures"
+        case publishedFiles = "published_files"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -99,6 +106,7 @@ public struct DatasetState: Codable, Sendable, Equatable {
         lastError = try c.decodeIfPresent(String.self, forKey: .lastError)
         lastErrorAt = try c.decodeIfPresent(Date.self, forKey: .lastErrorAt)
         consecutiveFailures = try c.decodeIfPresent(Int.self, forKey: .consecutiveFailures) ?? 0
+        publishedFiles = try c.decodeIfPresent([String: PublishedFileStamp].self, forKey: .publishedFiles) ?? [:]
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -115,5 +123,27 @@ public struct DatasetState: Codable, Sendable, Equatable {
         try c.encode(lastError, forKey: .lastError)
         try c.encode(lastErrorAt, forKey: .lastErrorAt)
         try c.encode(consecutiveFailures, forKey: .consecutiveFailures)
+        try c.encode(publishedFiles, forKey: .publishedFiles)
+    }
+}
+
+/// A published file as the publisher last knew it good: its size and modification time (which
+/// a hard link keeps and any write changes) and when its checksum was last verified.
+public struct PublishedFileStamp: Codable, Sendable, Equatable {
+    public var size: Int64
+    /// `st_mtim`, nanoseconds since the epoch.
+    public var modifiedNanoseconds: Int64
+    public var verifiedAt: Date
+
+    public init(size: Int64, modifiedNanoseconds: Int64, verifiedAt: Date) {
+        self.size = size
+        self.modifiedNanoseconds = modifiedNanoseconds
+        self.verifiedAt = verifiedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case size
+        case modifiedNanoseconds = "mtime_ns"
+        case verifiedAt = "verified_at"
     }
 }

@@ -117,12 +117,17 @@ public struct StateStore: Sendable {
         }
     }
 
-    /// Removes temporary files a crash left in the directory. - Returns: their names.
-    public func removeLeftovers() throws -> [String] {
+    /// Removes temporary files a crash left in the directory: all of them, or only those of
+    /// `dataset`'s state file. Another process may be saving a state right now: call it for a
+    /// dataset whose `DatasetLock` you hold. - Returns: their names.
+    public func removeLeftovers(dataset: String? = nil) throws -> [String] {
         guard try Syscall.lstat(directory) != nil else { return [] }
+        let prefix = dataset.map { ".\($0).json.tmp-" }
         var removed: [String] = []
         for entry in try Syscall.listDirectory(directory)
-        where !entry.isDirectory && FileOperations.isTemporaryName(entry.name) {
+        where !entry.isDirectory && FileOperations.isTemporaryName(entry.name)
+            && prefix.map({ entry.name.hasPrefix($0) }) ?? true
+        {
             try Syscall.unlink(FileOperations.join(directory, entry.name))
             removed.append(entry.name)
         }

@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print figures for `make bench-*` to compare against peers.",
-        subcommands: [BenchEncodeCommand.self, BenchFetchCommand.self]
+        subcommands: [BenchEncodeCommand.self, BenchFetchCommand.self, BenchRollupCommand.self]
     )
 }
 

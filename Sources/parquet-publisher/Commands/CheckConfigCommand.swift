@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import MySQLSource
+import Parquet
 import Publishing
+import Rollups
 
 struct CheckConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,7 +22,11 @@ struct CheckConfigCommand: ParsableCommand {
     func run() throws {
         let logger = CommandLogging.bootstrap(label: "parquet-publisher.check-config")
         let configuration = try CommandLogging.loadConfiguration(config)
-        print("\(configuration.file): syntax and keys ok, \(configuration.datasets.count) datasets")
+        let rollups =
+            configuration.rollups.isEmpty
+            ? "" : ", \(configuration.rollups.count) rollup\(configuration.rollups.count == 1 ? "" : "s")"
+        print("\(configuration.file): syntax and keys ok, \(configuration.datasets.count) datasets\(rollups)")
+        try Self.checkTargets(configuration)
         guard !offline else { return }
         let connector = try CommandLogging.connector(for: configuration, logger: logger)
         let connection: MySQLConnection
@@ -32,9 +38,11 @@ struct CheckConfigCommand: ParsableCommand {
         }
         defer { connection.close() }
         var errors: [String] = []
+        var plans: [String: DatasetPlan] = [:]
         for dataset in configuration.datasets {
             do {
                 let plan = try DatasetPlan.describe(dataset, on: connection)
+                plans[dataset.name] = plan
                 print(
                     """
                     dataset \"\(dataset.name)\": ok, \(plan.columns.count) columns \
@@ -46,6 +54,26 @@ struct CheckConfigCommand: ParsableCommand {
                 errors.append("\(configuration.file): \(error)")
             } catch {
                 errors.append("\(configuration.file): dataset \"\(dataset.name)\": \(error)")
+            }
+        }
+        // Rollups against their base's columns: unknown columns, sum over text, where types.
+        for rollup in configuration.rollups {
+            guard let plan = plans[rollup.from] else { continue }
+            do {
+                let resolved = try RollupPlan(
+                    rollup: rollup,
+                    base: plan.dataset,
+                    schema: plan.schema,
+                    mysqlTypes: Dictionary(
+                        plan.columns.map { ($0.name, $0.mysqlType) },
+                        uniquingKeysWith: { a, _ in a }
+                    )
+                )
+                print(
+                    "rollup \"\(rollup.name)\": ok, \(resolved.outputSchema.columns.count) columns (\(resolved.outputSchema.columns.map(\.name).joined(separator: ", ")))"
+                )
+            } catch {
+                errors.append("\(configuration.file): \(error)")
             }
         }
         guard errors.isEmpty else {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Publishing
+import Rollups
 
 struct RefreshCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,13 +22,42 @@ struct RefreshCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per dataset on stdout (version, rows, files rewritten, bytes, seconds).")
     var json = false
 
-    @Argument(help: "Datasets to refresh (default: every dataset in the configuration).")
+    @Option(
+        help: ArgumentHelp(
+            "How long to wait when another process (the daemon, another refresh) is refreshing a dataset.",
+            discussion:
+                "A duration (90s, 5m, 1h30m); 0 fails after a 2 s grace, naming the process that holds the dataset."
+        )
+    )
+    var wait = "10m"
+
+    @Flag(help: "Do not run the [[target]] commands after publishing (the daemon delivers later).")
+    var noDeliver = false
+
+    @Argument(
+        help:
+            "Datasets to refresh (default: every dataset in the configuration); a rollup's name refreshes its dataset."
+    )
     var datasets: [String] = []
+
+    func validate() throws {
+        do {
+            _ = try DurationParser.parse(wait)
+        } catch {
+            throw ValidationError("--wait: \(error)")
+        }
+    }
 
     func run() throws {
         let logger = CommandLogging.bootstrap(label: "parquet-publisher.refresh")
         let configuration = try CommandLogging.loadConfiguration(config)
-        let selected = try CommandLogging.select(datasets, from: configuration)
+        // A rollup is refreshed with its base.
+        var names: [String] = []
+        for name in datasets {
+            let base = configuration.rollups.first { $0.name == name }?.from ?? name
+            if !names.contains(base) { names.append(base) }
+        }
+        let selected = try CommandLogging.select(names, from: configuration)
         let connector = try CommandLogging.connector(for: configuration, logger: logger)
         var failures: [String] = []
         for dataset in selected {
@@ -37,6 +67,9 @@ struct RefreshCommand: ParsableCommand {
                 connector: connector,
                 logger: logger
             )
+            refresher.derived = RollupPublisher(configuration: configuration, dataset: dataset.name, logger: logger)
+            // One writer per dataset: wait for the daemon's cycle (or another refresh) to end.
+            refresher.lockWait = (try? DurationParser.parse(wait)) ?? .zero
             let meter = ProgressMeter()
             refresher.progress = { meter.report($0) }
             do {
@@ -54,15 +87,33 @@ struct RefreshCommand: ParsableCommand {
                         .utf8
                     )
                 )
+                for rollup in result.derived {
+                    let how =
+                        rollup.full
+                        ? "full: \(rollup.reason ?? "")" : "\(rollup.filesRewritten) of \(rollup.files) files rewritten"
+                    FileHandle.standardError.write(
+                        Data(
+                            "\(rollup.name): v\(rollup.version) from \(dataset.name) v\(rollup.sourceVersion), \(rollup.rows) rows, \(how), \(String(format: "%.3f", rollup.seconds)) s\n"
+                                .utf8
+                        )
+                    )
+                }
             } catch {
                 meter.finish()
                 FileHandle.standardError.write(Data("\(dataset.name): refresh failed: \(error)\n".utf8))
                 failures.append(dataset.name)
             }
         }
+        let undelivered = noDeliver ? [] : Self.deliver(configuration, logger: logger)
         if !failures.isEmpty {
             // Not a ValidationError: the command line was right, so no usage text and not EX_USAGE.
             FileHandle.standardError.write(Data("refresh failed for \(failures.joined(separator: ", "))\n".utf8))
+            throw ExitCode.failure
+        }
+        if !undelivered.isEmpty {
+            FileHandle.standardError.write(
+                Data("published, but delivery failed for \(undelivered.joined(separator: ", "))\n".utf8)
+            )
             throw ExitCode.failure
         }
     }
@@ -75,6 +126,14 @@ extension RefreshCommand {
             "rows_fetched": result.rowsFetched, "files": result.files, "files_rewritten": result.filesRewritten,
             "bytes_written": result.bytesWritten, "total_bytes": result.totalBytes,
             "seconds": (result.seconds * 1000).rounded() / 1000, "full": result.full, "warnings": result.warnings,
+            "rollups": result.derived.map { r -> [String: Any] in
+                [
+                    "dataset": r.name, "version": r.version, "source_version": r.sourceVersion, "rows": r.rows,
+                    "files": r.files, "files_rewritten": r.filesRewritten, "bytes_written": r.bytesWritten,
+                    "seconds": (r.seconds * 1000).rounded() / 1000, "full": r.full,
+                    "reason": r.reason.map { $0 as Any } ?? NSNull(),
+                ]
+            },
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)

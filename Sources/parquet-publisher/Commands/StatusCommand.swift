@@ -1,5 +1,6 @@
 import ArgumentParser
 import Daemon
+import Delivery
 import Foundation
 import Publishing
 
@@ -83,6 +84,50 @@ struct StatusCommand: ParsableCommand {
             if let lastError { line += "\n  last error: \(lastError)" }
             lines.append(line)
         }
+        // Rollups: published with their base, so their freshness is the base's.
+        for rollup in configuration.rollups {
+            let directory = DatasetDirectory(root: configuration.publish.directory, dataset: rollup.name)
+            let current = (try? directory.currentVersion()) ?? nil
+            let index = current.flatMap { version in
+                FileManager.default.contents(atPath: directory.versionPath(version) + "/" + DatasetIndex.fileName)
+                    .flatMap { try? DatasetIndex.decode(Array($0)) }
+            }
+            var stateError: String?
+            let state: DatasetState?
+            do {
+                state = try store.load(dataset: rollup.name)
+            } catch {
+                state = nil
+                stateError = "\(error)"
+            }
+            let lastError = stateError ?? state?.lastError
+            // Refreshed with its base: the base's schedule is the rollup's.
+            let live = daemon?.document.datasets[rollup.from]
+            var entry = StatusReport.Dataset(
+                version: current,
+                rows: index?.rows ?? state?.rows,
+                lastSuccess: state?.lastSuccess.map { ISO8601Timestamp.string(from: $0) },
+                lastError: lastError,
+                lastErrorAt: state?.lastErrorAt.map { ISO8601Timestamp.string(from: $0) },
+                nextRun: daemon == nil ? "not running" : live?.nextRun.map { ISO8601Timestamp.string(from: $0) },
+                state: daemon == nil ? "not running" : live?.state.rawValue ?? "unknown",
+                watermark: nil,
+                lagSeconds: nil,
+                progress: nil
+            )
+            entry.rollupOf = rollup.from
+            entry.sourceVersion = index?.sourceVersion
+            report.datasets[rollup.name] = entry
+            var line = "\(rollup.name) (rollup of \(rollup.from)): " + (current.map { "v\($0)" } ?? "nothing published")
+            if let source = index?.sourceVersion { line += " from \(rollup.from) v\(source)" }
+            if let rows = index?.rows { line += ", \(rows) rows" }
+            line += ", last success " + (state?.lastSuccess.map { Self.when($0, now: now) } ?? "never")
+            if let lastError { line += "\n  last error: \(lastError)" }
+            lines.append(line)
+        }
+        let targets = Self.targets(configuration, daemon: daemon, now: now)
+        lines += targets.lines
+        report.targets = targets.json
         if json {
             print(String(decoding: try PublishingJSON.encode(report).dropLast(), as: UTF8.self))
         } else {
@@ -150,9 +195,15 @@ struct StatusReport: Encodable {
         var watermark: String?
         var lagSeconds: Int?
         var progress: StatusDocument.Progress?
+        /// A rollup's entry only (absent for datasets): its base and the base version it was
+        /// computed from.
+        var rollupOf: String?
+        var sourceVersion: Int?
 
         enum CodingKeys: String, CodingKey {
             case version, rows, state, watermark, progress
+            case rollupOf = "rollup_of"
+            case sourceVersion = "source_version"
             case lastSuccess = "last_success"
             case lastError = "last_error"
             case lastErrorAt = "last_error_at"
@@ -173,9 +224,13 @@ struct StatusReport: Encodable {
             try c.encode(watermark, forKey: .watermark)
             try c.encode(lagSeconds, forKey: .lagSeconds)
             try c.encode(progress, forKey: .progress)
+            try c.encodeIfPresent(rollupOf, forKey: .rollupOf)
+            try c.encodeIfPresent(sourceVersion, forKey: .sourceVersion)
         }
     }
 
     var daemon: Daemon
     var datasets: [String: Dataset]
+    /// Each target from its state file (full errors: this is not a public file).
+    var targets: [String: TargetStatus] = [:]
 }

@@ -19,8 +19,8 @@ final class ScratchDataset: @unchecked Sendable {
 
     /// Creates the table `<prefix>_<random>` with `columns` (the inside of CREATE TABLE's
     /// parentheses), in utf8mb4.
-    init(_ prefix: String, columns: String, dataset name: String = "ds") throws {
-        server = try TestEnvironment.requireMySQL()
+    init(_ prefix: String, columns: String, dataset name: String = "ds", server: MySQLTestServer? = nil) throws {
+        self.server = try server ?? TestEnvironment.requireMySQL()
         table = "\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
         scratch = try TemporaryDirectory(prefix: "pp-itest-\(prefix)")
         self.name = name
@@ -96,11 +96,16 @@ final class ScratchDataset: @unchecked Sendable {
         return loaded
     }
 
-    /// A refresher of the configured dataset, logging warnings and worse only.
-    func refresher(chunkRows: Int? = nil, batchRows: Int? = nil) throws -> DatasetRefresher {
+    /// A refresher of the configured dataset, logging errors only (or to `logger`).
+    func refresher(chunkRows: Int? = nil, batchRows: Int? = nil, logger: Logger? = nil) throws -> DatasetRefresher {
         let configuration = try #require(configuration, "configure() the dataset first")
-        var logger = Logger(label: "itest.\(name)")
-        logger.logLevel = .error
+        let logger =
+            logger
+            ?? {
+                var quiet = Logger(label: "itest.\(name)")
+                quiet.logLevel = .error
+                return quiet
+            }()
         let connector = try SourceConnector(configuration: configuration, logger: logger)
         let refresher = DatasetRefresher(
             configuration: configuration,
