@@ -102,14 +102,17 @@ let package = Package(
     ]
 )
 
-// Strict settings for every target, the way swift-log applies them.
+// Strict settings for every target, the way swift-log applies them. No unsafe flags, so that
+// another package can depend on the Parquet library: the one loop where dynamic exclusivity
+// checks cost (the dictionaries' lookups) opts out with @exclusivity(unchecked) on its own
+// properties (Parquet/Encoding/DictionaryBuilder.swift).
 for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
-    // Hot loops append to arrays held by classes; dynamic exclusivity checks cost ~10% of a
-    // snapshot (measured with perf). The static checks stay; debug builds keep the dynamic ones.
-    if target.type == .regular || target.type == .executable {
-        settings.append(.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)))
+    // A file uses the members of a module it imports itself, not one another file imported.
+    // (Tests lean on TestSupport's names through their target's helpers; they are left out.)
+    if target.type != .test && target.name != "TestSupport" {
+        settings.append(.enableUpcomingFeature("MemberImportVisibility"))
     }
     target.swiftSettings = settings
 }

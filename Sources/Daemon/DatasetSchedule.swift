@@ -65,14 +65,13 @@ final class DatasetSchedule: @unchecked Sendable {
         defer { lock.unlock() }
         guard !stopped else { return }
         timer?.cancel()
-        let nanoseconds = max(0, Int(delay / .nanoseconds(1)))
         let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.schedule(deadline: .now() + .nanoseconds(nanoseconds), leeway: .milliseconds(100))
+        timer.schedule(deadline: .now() + delay.dispatchInterval, leeway: .milliseconds(100))
         timer.setEventHandler { [weak self] in
             guard let self else { return }
             run(self)
         }
-        state.nextRun = Date().addingTimeInterval(Double(nanoseconds) / 1e9)
+        state.nextRun = Date().addingTimeInterval(max(0, delay.timeInterval))
         self.timer = timer
         timer.resume()
     }

@@ -112,7 +112,10 @@ public final class Scheduler: @unchecked Sendable {
         }
         let line = statusLine()
         logger.info(
-            "state checked; ready: \(configuration.datasets.count) datasets, at most \(configuration.publish.maxConcurrentRefreshes) refreshing at once",
+            """
+            state checked; ready: \(configuration.datasets.count) datasets, at most \
+            \(configuration.publish.maxConcurrentRefreshes) refreshing at once
+            """,
             metadata: ["phase": "ready"]
         )
         notifier.ready(status: line)
@@ -335,7 +338,7 @@ public final class Scheduler: @unchecked Sendable {
     private func watchTimeout(of schedule: DatasetSchedule, dataset: DatasetConfiguration) -> any DispatchSourceTimer {
         let timer = DispatchSource.makeTimerSource(queue: control)
         let timeout = dataset.refreshTimeout
-        timer.schedule(deadline: .now() + .nanoseconds(Int(timeout / .nanoseconds(1))))
+        timer.schedule(deadline: .now() + timeout.dispatchInterval)
         timer.setEventHandler { [logger] in
             schedule.markOverdue()
             logger.error(
@@ -352,8 +355,7 @@ public final class Scheduler: @unchecked Sendable {
     /// need one.
     static func reconcileDue(dataset: DatasetConfiguration, state: DatasetState?, now: Date) -> Bool {
         guard let state, state.version > 0, !readsWholeDataset(dataset, state: state) else { return false }
-        guard let last = state.lastReconcile else { return true }
-        return now.timeIntervalSince(last) >= dataset.reconcileEvery.inSeconds
+        return state.isReconciliationDue(every: dataset.reconcileEvery, now: now)
     }
 
     /// Whether the next refresh reads every row (a snapshot), so that the previous version's

@@ -88,7 +88,7 @@ enum StatusSummary {
             consecutiveFailures: max(s.failures, state?.consecutiveFailures ?? 0),
             nextRun: s.nextRun,
             lastReconcile: state?.lastReconcile,
-            nextReconcile: state?.lastReconcile.map { $0.addingTimeInterval(s.dataset.reconcileEvery.inSeconds) },
+            nextReconcile: state?.lastReconcile.map { $0.addingTimeInterval(s.dataset.reconcileEvery.timeInterval) },
             dataAsOf: asOf,
             lagSeconds: asOf.map { max(0, Int(now.timeIntervalSince($0))) },
             overdue: s.overdue,
@@ -98,12 +98,5 @@ enum StatusSummary {
                 }
                 : nil
         )
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a TimeInterval.
-    var inSeconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

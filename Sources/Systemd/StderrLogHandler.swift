@@ -63,18 +63,6 @@ public struct StderrLogHandler: LogHandler {
 
     /// UTC to the millisecond, ISO 8601 with a Z.
     static func timestamp(_ date: Date) -> String {
-        // Whole microseconds first: 0.999 s is 998.999… ms in binary floating point.
-        let microseconds = Int64((date.timeIntervalSince1970 * 1e6).rounded())
-        let milliseconds = microseconds >= 0 ? microseconds / 1000 : (microseconds - 999) / 1000
-        let millis = milliseconds - (milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000) * 1000
-        var seconds = time_t((milliseconds - millis) / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ v: Int, _ n: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, n - s.count)) + s
-        }
-        return "\(pad(Int(parts.tm_year) + 1900, 4))-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))T"
-            + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2)).\(pad(Int(millis), 3))Z"
+        ISO8601Timestamp.string(from: date, fractionalDigits: 3)
     }
 }

@@ -37,8 +37,7 @@ public struct SystemdNotifier: Sendable {
 
     /// Asks for more time for start-up, reload or stop work still in progress.
     @discardableResult public func extendTimeout(_ duration: Duration) -> Bool {
-        let (seconds, attoseconds) = duration.components
-        return send("EXTEND_TIMEOUT_USEC=\(seconds * 1_000_000 + attoseconds / 1_000_000_000_000)")
+        send("EXTEND_TIMEOUT_USEC=\(duration.wholeMicroseconds)")
     }
 
     /// The WatchdogSec= systemd expects pings within; nil when the watchdog is off (or meant

@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import SystemSupport
 
 /// Pings WATCHDOG=1 at half systemd's interval, but only while `isHealthy` says the daemon's
 /// scheduler is alive. A wedged scheduler stops the pings and systemd restarts the service; a
@@ -10,10 +11,7 @@ public final class WatchdogPinger: @unchecked Sendable {
     public init(notifier: SystemdNotifier, interval: Duration, isHealthy: @escaping @Sendable () -> Bool) {
         let queue = DispatchQueue(label: "parquet-publisher.watchdog")
         timer = DispatchSource.makeTimerSource(queue: queue)
-        let half = interval / 2
-        let (seconds, attoseconds) = half.components
-        let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
-        timer.schedule(deadline: .now(), repeating: .nanoseconds(max(nanoseconds, 1_000_000)))
+        timer.schedule(deadline: .now(), repeating: max(interval / 2, .milliseconds(1)).dispatchInterval)
         timer.setEventHandler {
             if isHealthy() { notifier.watchdog() }
         }

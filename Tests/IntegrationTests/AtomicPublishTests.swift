@@ -122,7 +122,8 @@ struct PublishingIsAtomicForReaders {
         )
         try dataset.admin(
             """
-            INSERT INTO $T SELECT seq, TIMESTAMPADD(MINUTE, seq * 7919 % 216000, '2024-01-01'), '2020-01-01', seq / 7, CONCAT('n', seq)
+            INSERT INTO $T SELECT seq, TIMESTAMPADD(MINUTE, seq * 7919 % 216000, '2024-01-01'), '2020-01-01', seq / 7,
+                   CONCAT('n', seq)
             FROM seq_1_to_3000;
             """
         )
@@ -153,7 +154,10 @@ struct PublishingIsAtomicForReaders {
             // Change a tenth of the rows (every month), then refresh: full on odd rounds,
             // incremental (rewritten months plus hard links) on even ones.
             try dataset.admin(
-                "UPDATE $T SET amount = amount + 1, note = 'round \(round)', updated_at = UTC_TIMESTAMP(6) WHERE id % 10 = \(round % 10)"
+                """
+                UPDATE $T SET amount = amount + 1, note = 'round \(round)', updated_at = UTC_TIMESTAMP(6) WHERE id % \
+                10 = \(round % 10)
+                """
             )
             let result = try refresher.refresh(full: round % 2 == 1)
             if let version = result.version { published.append(version) }

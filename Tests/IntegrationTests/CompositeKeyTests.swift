@@ -17,7 +17,8 @@ struct CompositeKeysPublishEveryRowOnce {
         )
         try dataset.admin(
             """
-            INSERT INTO $T SELECT CAST((seq * 13) % 7 AS SIGNED) - 3, seq * 1000003 % 4999, TIMESTAMPADD(MINUTE, seq * 7919 % 172800, '2024-01-01'), seq / 100
+            INSERT INTO $T SELECT CAST((seq * 13) % 7 AS SIGNED) - 3, seq * 1000003 % 4999,
+                   TIMESTAMPADD(MINUTE, seq * 7919 % 172800, '2024-01-01'), seq / 100
               FROM seq_1_to_4998;
             INSERT INTO $T VALUES
               (-2147483648, -9223372036854775808, '2024-02-01 00:00:00', NULL),

@@ -38,11 +38,12 @@ struct ConsistencyHarness {
         )
         try admin.execute(
             """
-            INSERT INTO `\(table)` SELECT seq, TIMESTAMPADD(HOUR, seq, '2024-01-01'), UTC_TIMESTAMP(6), seq / 10, 'new', IF(seq % 3 = 0, NULL, CONCAT('n', seq))
+            INSERT INTO `\(table)` SELECT seq, TIMESTAMPADD(HOUR, seq, '2024-01-01'), UTC_TIMESTAMP(6), seq / 10, 'new',
+                   IF(seq % 3 = 0, NULL, CONCAT('n', seq))
             FROM seq_1_to_2000
             """
         )
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let configuration = try HarnessDatabase.configuration(
             server: server,
             table: table,
@@ -66,20 +67,33 @@ struct ConsistencyHarness {
                     switch Int.random(in: 0..<100, using: &random) {
                     case 0..<25:  // an ordinary update
                         try connection.execute(
-                            "UPDATE `\(table)` SET amount = amount + 1, status = 'paid', updated_at = UTC_TIMESTAMP(6) WHERE id = \(id)"
+                            """
+                            UPDATE `\(table)` SET amount = amount + 1, status = 'paid', updated_at = UTC_TIMESTAMP(6) \
+                            WHERE id = \(id)
+                            """
                         )
                     case 25..<40:  // an insert
                         try connection.execute(
-                            "INSERT INTO `\(table)` VALUES (\(nextID), TIMESTAMPADD(HOUR, \(nextID), '2024-01-01'), UTC_TIMESTAMP(6), 1.50, 'new', 'fresh')"
+                            """
+                            INSERT INTO `\(table)` VALUES (\(nextID), TIMESTAMPADD(HOUR, \(nextID), '2024-01-01'), \
+                            UTC_TIMESTAMP(6), 1.50, 'new', 'fresh')
+                            """
                         )
                         nextID += 1
                     case 40..<50:  // a late commit: updated_at set back, within the lookback
                         try connection.execute(
-                            "UPDATE `\(table)` SET note = 'late', updated_at = TIMESTAMPADD(SECOND, -8, UTC_TIMESTAMP(6)) WHERE id = \(id)"
+                            """
+                            UPDATE `\(table)` SET note = 'late', updated_at = TIMESTAMPADD(SECOND, -8, \
+                            UTC_TIMESTAMP(6)) WHERE id = \(id)
+                            """
                         )
                     case 50..<60:  // a move to another partition
                         try connection.execute(
-                            "UPDATE `\(table)` SET created_at = TIMESTAMPADD(DAY, \(Int.random(in: -90...90, using: &random)), created_at), updated_at = UTC_TIMESTAMP(6) WHERE id = \(id)"
+                            """
+                            UPDATE `\(table)` SET created_at = TIMESTAMPADD(DAY, \
+                            \(Int.random(in: -90...90, using: &random)), created_at), updated_at = UTC_TIMESTAMP(6) \
+                            WHERE id = \(id)
+                            """
                         )
                     case 60..<68:  // a hard delete
                         try connection.execute("DELETE FROM `\(table)` WHERE id = \(id)")
@@ -93,7 +107,10 @@ struct ConsistencyHarness {
                         )
                     case 80..<90:  // several updates in the same second as the watermark
                         try connection.execute(
-                            "UPDATE `\(table)` SET note = CONCAT('burst', \(id)), updated_at = UTC_TIMESTAMP(6) WHERE id BETWEEN \(id) AND \(id + 5)"
+                            """
+                            UPDATE `\(table)` SET note = CONCAT('burst', \(id)), updated_at = UTC_TIMESTAMP(6) WHERE \
+                            id BETWEEN \(id) AND \(id + 5)
+                            """
                         )
                     default:  // NULLs in data columns
                         try connection.execute(
@@ -140,10 +157,11 @@ struct ConsistencyHarness {
         )
         try admin.execute(
             """
-            INSERT INTO `\(table)` SELECT seq, TIMESTAMPADD(MINUTE, seq, '2023-01-01'), UTC_TIMESTAMP(6), REPEAT(CHAR(65 + seq % 26), 150) FROM seq_1_to_300000
+            INSERT INTO `\(table)` SELECT seq, TIMESTAMPADD(MINUTE, seq, '2023-01-01'), UTC_TIMESTAMP(6),
+                   REPEAT(CHAR(65 + seq % 26), 150) FROM seq_1_to_300000
             """
         )
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let configuration = try HarnessDatabase.configuration(
             server: server,
             table: table,

@@ -42,7 +42,10 @@ struct DaemonSystemdTests {
             admin.close()
         }
         try admin.execute(
-            "CREATE TABLE `\(name)` (id INT PRIMARY KEY, created_at DATETIME(6) NOT NULL, updated_at DATETIME(6) NOT NULL, KEY (updated_at))"
+            """
+            CREATE TABLE `\(name)` (id INT PRIMARY KEY, created_at DATETIME(6) NOT NULL, updated_at DATETIME(6) NOT \
+            NULL, KEY (updated_at))
+            """
         )
         try admin.execute(
             "INSERT INTO `\(name)` SELECT seq, TIMESTAMPADD(DAY, seq, '2024-01-01'), UTC_TIMESTAMP(6) FROM seq_1_to_500"
@@ -113,20 +116,26 @@ struct DaemonSystemdTests {
 
         let sandbox = try DaemonSandbox.boot(in: stage + "/sandbox")
         defer { sandbox.shutdown() }
-        // /run is the sandbox's own tmpfs: units installed there never reach the machine.
+        // /run is the sandbox's own tmpfs: units installed there never reach the machine. What
+        // `make install` put on the machine must not reach the test either: a unit (or drop-in)
+        // in /etc/systemd/system would shadow the one in /run, so the sandbox gets an empty one.
         try sandbox.shell(
             """
             mkdir -p \(mountPoint)
             mount --bind \(stage) \(mountPoint)
             mount -t tmpfs -o mode=0755 tmpfs /var/lib
+            mount -t tmpfs -o mode=0755 tmpfs /etc/systemd/system
             mount --bind \(mountPoint)/root/etc/passwd /etc/passwd
             mount --bind \(mountPoint)/root/etc/group /etc/group
             cp \(mountPoint)/\(unit) /run/systemd/system/\(unit)
             mkdir -p /run/systemd/system/\(unit).d
-            printf '[Service]\\nWatchdogSec=8\\nTimeoutAbortSec=2\\nRestartSec=1\\n' > /run/systemd/system/\(unit).d/test.conf
+            printf '[Service]\\nWatchdogSec=8\\nTimeoutAbortSec=2\\nRestartSec=1\\n' \\
+                > /run/systemd/system/\(unit).d/test.conf
             systemctl daemon-reload
             """
         )
+        #expect(try sandbox.property("FragmentPath", of: unit) == "/run/systemd/system/\(unit)")
+        #expect(try sandbox.property("DropInPaths", of: unit) == "/run/systemd/system/\(unit).d/test.conf")
         let verify = try sandbox.exec(["systemd-analyze", "verify", "/run/systemd/system/\(unit)"])
         #expect(verify.succeeded && verify.errorOutput.isEmpty, "systemd-analyze verify: \(verify.errorOutput)")
 

@@ -21,7 +21,8 @@ struct TestMariaDBTests {
         try server.query(
             """
             CREATE TABLE \(name) (id INT PRIMARY KEY, label VARCHAR(20) NULL, price DECIMAL(12,2) NOT NULL);
-            INSERT INTO \(name) VALUES (1, 'snow \u{2603}', 10.50), (2, NULL, -0.01), (3, 'grin \u{1F600}', 9999999999.99);
+            INSERT INTO \(name) VALUES (1, 'snow \u{2603}', 10.50), (2, NULL, -0.01),
+                (3, 'grin \u{1F600}', 9999999999.99);
             """,
             as: .admin,
             database: database
@@ -302,8 +303,8 @@ struct TemporaryDirectoryTests {
     }
 
     @Test func twoAreNeverTheSame() throws {
-        let first = try TemporaryDirectory()
-        let second = try TemporaryDirectory()
+        let first = TemporaryDirectory()
+        let second = TemporaryDirectory()
 
         #expect(first.url != second.url)
         #expect(FileManager.default.fileExists(atPath: first.path))

@@ -52,7 +52,10 @@ struct AFailingRefreshLeavesThePublishedVersion {
         let dataset = try ScratchDataset(
             "failing",
             columns:
-                "id INT NOT NULL PRIMARY KEY, created_at DATETIME NOT NULL, updated_at DATETIME(6) NOT NULL, v INT NOT NULL"
+                """
+                id INT NOT NULL PRIMARY KEY, created_at DATETIME NOT NULL, updated_at DATETIME(6) NOT NULL, v INT NOT \
+                NULL
+                """
         )
         try dataset.admin(
             "INSERT INTO $T SELECT seq, TIMESTAMPADD(HOUR, seq * 5, '2024-01-01'), '2020-01-01', seq FROM seq_1_to_1000"
@@ -127,8 +130,8 @@ struct AFailingRefreshLeavesThePublishedVersion {
                 && failed.errorOutput.contains(dataset.table),
             "\(failed.errorOutput)"
         )
-        // Regression (was a bug, fixed): a failed refresh is reported as a usage error (ValidationError: exit 64 and the
-        // "Usage: parquet-publisher <subcommand>" lines), though the command line was right.
+        // Regression (was a bug, fixed): a failed refresh is reported as a usage error (ValidationError:
+        // exit 64 and the "Usage: parquet-publisher <subcommand>" lines), though the command line was right.
         #expect(!failed.errorOutput.contains("Usage:"), "\(failed.errorOutput)")
         #expect(try PublishedSnapshot(dataset) == before)
         #expect((try dataset.stateJSON()["last_error"] as? String)?.contains(dataset.table) == true)
@@ -138,7 +141,8 @@ struct AFailingRefreshLeavesThePublishedVersion {
         // only at reconciliation.)
         try dataset.admin(
             """
-            CREATE TABLE $T (id INT NOT NULL PRIMARY KEY, created_at DATETIME NOT NULL, updated_at DATETIME(6) NOT NULL, v INT NOT NULL);
+            CREATE TABLE $T (id INT NOT NULL PRIMARY KEY, created_at DATETIME NOT NULL,
+                             updated_at DATETIME(6) NOT NULL, v INT NOT NULL);
             INSERT INTO $T VALUES (1, '2024-07-01 00:00:00', UTC_TIMESTAMP(6), 7);
             """
         )

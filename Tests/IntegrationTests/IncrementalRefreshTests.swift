@@ -33,7 +33,7 @@ struct IncrementalRefresh {
                 SELECT seq, TIMESTAMPADD(HOUR, seq * 3, '2024-01-01'), UTC_TIMESTAMP(6), seq FROM seq_1_to_600
                 """
             )
-            directory = try TemporaryDirectory()
+            directory = TemporaryDirectory()
             configuration = try HarnessDatabase.configuration(
                 server: server,
                 table: table,
@@ -99,7 +99,10 @@ struct IncrementalRefresh {
     @Test func aRowWhosePartitionColumnChangedMovesToItsNewPartition() throws {
         let fixture = try Fixture()
         try fixture.admin.execute(
-            "UPDATE `\(fixture.table)` SET created_at = '2024-03-15 12:00:00', updated_at = UTC_TIMESTAMP(6) WHERE id = 2"
+            """
+            UPDATE `\(fixture.table)` SET created_at = '2024-03-15 12:00:00', updated_at = UTC_TIMESTAMP(6) WHERE id \
+            = 2
+            """
         )
         try fixture.refresher.refresh()
         let january = try ParquetFileReader(path: fixture.datasetPath + "/current/2024-01.parquet").readAll(columns: [
@@ -128,7 +131,10 @@ struct IncrementalRefresh {
             extraDataset: "deleted_column = \"deleted_at\""
         )
         try fixture.admin.execute(
-            "UPDATE `\(fixture.table)` SET deleted_at = UTC_TIMESTAMP(), updated_at = UTC_TIMESTAMP(6) WHERE id IN (5, 6)"
+            """
+            UPDATE `\(fixture.table)` SET deleted_at = UTC_TIMESTAMP(), updated_at = UTC_TIMESTAMP(6) WHERE id IN (5, \
+            6)
+            """
         )
         try fixture.refresher.refresh()
         let published = try fixture.published()

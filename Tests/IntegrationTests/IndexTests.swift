@@ -3,18 +3,6 @@ import Publishing
 import TestSupport
 import Testing
 
-/// A small deterministic generator, so a failing range can be replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Rows `[rowStart, rowEnd)` of one file, as a dashboard hands them to hyparquet.
 struct RowRange: Hashable, CustomStringConvertible {
     var file: String
@@ -72,7 +60,8 @@ struct IndexFindsTheRowsOfATimeRange {
             """
             SET SESSION time_zone = '+00:00';
             INSERT INTO $T SELECT seq,
-              IF(seq % 23 = 0, NULL, TIMESTAMPADD(MICROSECOND, (seq * 2654435761 * 1000003) % (150 * 86400000000), '2024-01-10')),
+              IF(seq % 23 = 0, NULL,
+                 TIMESTAMPADD(MICROSECOND, (seq * 2654435761 * 1000003) % (150 * 86400000000), '2024-01-10')),
               seq % 100
             FROM seq_1_to_2500;
             """
@@ -139,7 +128,10 @@ struct IndexFindsTheRowsOfATimeRange {
                 #expect(group.firstRow == firstRow && group.rows == actual.numRows, "\(file.path): rows of a row group")
                 #expect(
                     group.offset == Int64(actual.offset) && group.length == Int64(actual.length),
-                    "\(file.path): byte range \(group.offset)+\(group.length), pyarrow says \(actual.offset)+\(actual.length)"
+                    """
+                    \(file.path): byte range \(group.offset)+\(group.length), pyarrow says \
+                    \(actual.offset)+\(actual.length)
+                    """
                 )
                 let inGroup = values[firstRow..<firstRow + actual.numRows].compactMap { $0 }
                 #expect(
@@ -179,7 +171,7 @@ struct IndexFindsTheRowsOfATimeRange {
         let low = try #require(all.min()) - 3 * TestCalendar.microsPerDay
         let high = try #require(all.max()) + 3 * TestCalendar.microsPerDay
         let seed = UInt64.random(in: 0...UInt64.max)
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
 
         func text(_ micros: Int64, dateOnly: Bool) -> String {
             dateOnly
@@ -246,14 +238,20 @@ struct IndexFindsTheRowsOfATimeRange {
                             value < from ? TestCalendar.day(ofMicros: from) : TestCalendar.day(ofMicros: to - 1)
                         #expect(
                             inEdge && day == edgeDay,
-                            "\(file.path) row \(row) (\(TestCalendar.text(micros: value))) is outside \(context) and not in an edge row group of its day"
+                            """
+                            \(file.path) row \(row) (\(TestCalendar.text(micros: value))) is outside \(context) and \
+                            not in an edge row group of its day
+                            """
                         )
                     }
                 }
                 for (row, value) in values.enumerated()
                 where value.map({ $0 >= from && $0 < to }) == true && !covered[row] {
                     Issue.record(
-                        "\(file.path) row \(row) (\(TestCalendar.text(micros: value!))) is in \(context) but no slice holds it"
+                        """
+                        \(file.path) row \(row) (\(TestCalendar.text(micros: value!))) is in \(context) but no slice \
+                        holds it
+                        """
                     )
                     break
                 }

@@ -21,7 +21,8 @@ struct SnapshotResumesAfterABrokenConnection {
         )
         try dataset.admin(
             """
-            INSERT INTO $T SELECT seq, TIMESTAMPADD(MINUTE, seq, '2024-01-01'), CONCAT(seq, ':', REPEAT(CHAR(97 + seq % 26), 1000))
+            INSERT INTO $T SELECT seq, TIMESTAMPADD(MINUTE, seq, '2024-01-01'),
+                   CONCAT(seq, ':', REPEAT(CHAR(97 + seq % 26), 1000))
               FROM seq_1_to_\(Self.rows)
             """
         )
@@ -41,7 +42,8 @@ struct SnapshotResumesAfterABrokenConnection {
         let ids = try dataset.admin(
             """
             SELECT ID FROM information_schema.PROCESSLIST
-             WHERE USER = '\(dataset.server.reader.user)' AND INFO LIKE '%\(dataset.table)%' AND INFO NOT LIKE '%PROCESSLIST%'
+             WHERE USER = '\(dataset.server.reader.user)' AND INFO LIKE '%\(dataset.table)%'
+               AND INFO NOT LIKE '%PROCESSLIST%'
             """
         ).map { $0[0] }
         for id in ids { _ = try? dataset.admin("KILL CONNECTION \(id)") }

@@ -180,7 +180,7 @@ struct ViewerInChromium {
             )
         }
         let seed = UInt64.random(in: 0...UInt64.max)
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
         var cases: [Case] = []
         let plans: [(dataset: String, sums: [String?], longest: Int64)] = [
             ("orders", ["total", "price", "units", "big", "huge", "ratio"], 60),

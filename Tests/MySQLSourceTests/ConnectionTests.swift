@@ -1,5 +1,6 @@
 import Foundation
 import Parquet
+import TestSupport
 import Testing
 
 @testable import MySQLSource
@@ -89,7 +90,7 @@ struct ConnectionsPrepareASessionForExtraction {
     }
 
     @Test func theUnixSocketWorksWhenConfigured() throws {
-        let settings = try TestDatabase.require()
+        let settings = try TestEnvironment.requireMySQL()
         guard let socket = settings.socket else { return }
         var options = try TestDatabase.options(reader: true)
         options.socket = socket
@@ -143,12 +144,12 @@ struct DescribingTablesAndQueriesWithASelectOnlyUser {
             """
         ) { table in
             let described = try TestDatabase.reader().describeTable(
-                schema: TestDatabase.require().database,
+                schema: TestEnvironment.requireMySQL().database,
                 table: table
             )
             #expect(described.primaryKey == ["a", "b"])
             #expect(described.indexedColumns == ["a", "updated_at", "status"])
-            #expect(described.tableName.quoted == "`\(try TestDatabase.require().database)`.`\(table)`")
+            #expect(described.tableName.quoted == "`\(try TestEnvironment.requireMySQL().database)`.`\(table)`")
         }
     }
 
@@ -182,7 +183,10 @@ struct DescribingTablesAndQueriesWithASelectOnlyUser {
     @Test func queriesAreDescribedFromTheirResultMetadataAndStream() throws {
         try withTable(
             "query",
-            "id INT UNSIGNED NOT NULL PRIMARY KEY, total DECIMAL(12,2) NOT NULL, label VARCHAR(20), doc JSON, state ENUM('a','b'), at DATETIME(3)",
+            """
+            id INT UNSIGNED NOT NULL PRIMARY KEY, total DECIMAL(12,2) NOT NULL, label VARCHAR(20), doc JSON, state \
+            ENUM('a','b'), at DATETIME(3)
+            """,
             inserts: ["INSERT INTO $T VALUES (7, 10.25, 'x', '{\"k\": 1}', 'b', '2024-01-02 03:04:05.678')"]
         ) { table in
             let reader = try TestDatabase.reader()

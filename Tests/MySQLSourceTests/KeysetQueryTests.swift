@@ -33,7 +33,10 @@ import Testing
         )
         #expect(
             query.sql(after: true)
-                == "SELECT `a`, `b`, `c`, `x` FROM `shop`.`orders` WHERE `a` >= ? AND ((`a` > ?) OR (`a` = ? AND `b` > ?) OR (`a` = ? AND `b` = ? AND `c` > ?)) ORDER BY `a`, `b`, `c` LIMIT 10"
+                == """
+                SELECT `a`, `b`, `c`, `x` FROM `shop`.`orders` WHERE `a` >= ? AND ((`a` > ?) OR (`a` = ? AND `b` \
+                > ?) OR (`a` = ? AND `b` = ? AND `c` > ?)) ORDER BY `a`, `b`, `c` LIMIT 10
+                """
         )
         let position = KeysetPosition(values: [.int64(1), .string("x"), .uint64(3)])
         #expect(
@@ -56,14 +59,20 @@ import Testing
         )
         #expect(
             query.sql(after: true)
-                == "SELECT `id`, `updated_at` FROM `shop`.`orders` FORCE INDEX (`PRIMARY`) WHERE (`updated_at` >= ?) AND `id` > ? ORDER BY `id` LIMIT 500"
+                == """
+                SELECT `id`, `updated_at` FROM `shop`.`orders` FORCE INDEX (`PRIMARY`) WHERE (`updated_at` >= ?) \
+                AND `id` > ? ORDER BY `id` LIMIT 500
+                """
         )
         #expect(
             query.parameters(after: KeysetPosition(values: [.int64(9)])) == [.datetime(microseconds: 0), .int64(9)]
         )
         #expect(
             query.sql(after: false)
-                == "SELECT `id`, `updated_at` FROM `shop`.`orders` FORCE INDEX (`PRIMARY`) WHERE (`updated_at` >= ?) ORDER BY `id` LIMIT 500"
+                == """
+                SELECT `id`, `updated_at` FROM `shop`.`orders` FORCE INDEX (`PRIMARY`) WHERE (`updated_at` >= ?) \
+                ORDER BY `id` LIMIT 500
+                """
         )
     }
 

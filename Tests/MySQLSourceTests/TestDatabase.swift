@@ -1,66 +1,30 @@
 import Foundation
 import Parquet
+import TestSupport
 import Testing
 
 @testable import MySQLSource
 
-/// The test MariaDB, from the environment `make test` sets up (scripts/test-env.sh):
-/// PP_TEST_MYSQL_HOST, _PORT, _SOCKET, _DATABASE, _ADMIN_USER/_PASSWORD (may create tables),
-/// _READER_USER/_PASSWORD (SELECT only).
+/// The test MariaDB as the connector's options: TestSupport's `MySQLTestServer` (the
+/// PP_TEST_MYSQL_* variables `make test` sets, through scripts/test-env.sh) read once.
 ///
 /// Without PP_TEST_MYSQL_HOST the integration suites are disabled, except under CI=true,
 /// where they run and fail: CI must never pass by skipping them.
 enum TestDatabase {
-    struct Settings: Sendable {
-        var host: String
-        var port: Int
-        var socket: String?
-        var database: String
-        var adminUser: String
-        var adminPassword: String?
-        var readerUser: String
-        var readerPassword: String?
-    }
-
-    struct NotConfigured: Error, CustomStringConvertible {
-        var description: String {
-            "PP_TEST_MYSQL_HOST is not set but CI=true: the MySQL integration tests need the test MariaDB that `make test` starts"
-        }
-    }
-
-    static let settings: Settings? = {
-        let env = ProcessInfo.processInfo.environment
-        guard let host = env["PP_TEST_MYSQL_HOST"], !host.isEmpty else { return nil }
-        return Settings(
-            host: host,
-            port: Int(env["PP_TEST_MYSQL_PORT"] ?? "") ?? 3306,
-            socket: env["PP_TEST_MYSQL_SOCKET"].flatMap { $0.isEmpty ? nil : $0 },
-            database: env["PP_TEST_MYSQL_DATABASE"] ?? "pp_test",
-            adminUser: env["PP_TEST_MYSQL_ADMIN_USER"] ?? "root",
-            adminPassword: env["PP_TEST_MYSQL_ADMIN_PASSWORD"],
-            readerUser: env["PP_TEST_MYSQL_READER_USER"] ?? "reader",
-            readerPassword: env["PP_TEST_MYSQL_READER_PASSWORD"]
-        )
-    }()
-
     /// Whether the integration suites run: a server is configured, or CI requires one.
     static var isEnabled: Bool {
-        settings != nil || ProcessInfo.processInfo.environment["CI"] == "true"
-    }
-
-    static func require() throws -> Settings {
-        guard let settings else { throw NotConfigured() }
-        return settings
+        TestEnvironment.mysql != nil || TestEnvironment.isCI
     }
 
     static func options(reader: Bool, tls: TLSOptions.Mode = .disabled) throws -> MySQLConnectionOptions {
-        let s = try require()
+        let server = try TestEnvironment.requireMySQL()
+        let account = reader ? server.reader : server.admin
         return MySQLConnectionOptions(
-            host: s.host,
-            port: s.port,
-            user: reader ? s.readerUser : s.adminUser,
-            password: reader ? s.readerPassword : s.adminPassword,
-            database: s.database,
+            host: server.host,
+            port: server.port,
+            user: account.user,
+            password: account.password.isEmpty ? nil : account.password,
+            database: server.database,
             tls: TLSOptions(mode: tls),
             connectTimeout: .seconds(5),
             readTimeout: .seconds(60)

@@ -163,7 +163,10 @@ struct EveryMappedTypeRoundTripsThroughTheBinaryProtocol {
     @Test func zeroAndInvalidDatesBecomeNullAndAreCounted() throws {
         try withTable(
             "zero_dates",
-            "id INT PRIMARY KEY, d DATE NOT NULL, dtm DATETIME NOT NULL, ts TIMESTAMP NOT NULL DEFAULT '0000-00-00 00:00:00'",
+            """
+            id INT PRIMARY KEY, d DATE NOT NULL, dtm DATETIME NOT NULL, ts TIMESTAMP NOT NULL DEFAULT '0000-00-00 \
+            00:00:00'
+            """,
             inserts: [
                 "INSERT INTO $T VALUES (1, '0000-00-00', '0000-00-00 00:00:00', '0000-00-00 00:00:00')",
                 "INSERT INTO $T VALUES (2, '2024-00-10', '2024-05-00 10:00:00', '2024-05-06 07:08:09')",
@@ -200,7 +203,10 @@ struct EveryMappedTypeRoundTripsThroughTheBinaryProtocol {
             "id INT PRIMARY KEY, t LONGTEXT, b LONGBLOB, j JSON",
             inserts: [
                 "INSERT INTO $T VALUES (1, 'short', x'01', '[1]')",
-                "INSERT INTO $T VALUES (2, REPEAT('é', 1048576), REPEAT(x'00FF7F80', 524288), CONCAT('[\"', REPEAT('x', 100000), '\"]'))",
+                """
+                INSERT INTO $T VALUES (2, REPEAT('é', 1048576), REPEAT(x'00FF7F80', 524288), CONCAT('[\"', \
+                REPEAT('x', 100000), '\"]'))
+                """,
                 "INSERT INTO $T VALUES (3, 'after', x'0203', NULL)",
                 "INSERT INTO $T VALUES (4, REPEAT('ab', 40000), REPEAT(x'11', 70000), '{}')",
             ]

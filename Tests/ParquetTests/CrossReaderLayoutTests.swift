@@ -4,28 +4,13 @@ import Testing
 
 @testable import Parquet
 
-/// SplitMix64: the same "random" table on every run.
-struct XRRandom {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
-
 /// A table shaped like the publisher's orders: an ascending id and timestamp (delta territory),
 /// low-cardinality codes and strings (dictionary territory), sparse free text, decimals.
 enum XROrders {
     static let statuses = ["new", "paid", "shipped", "delivered", "cancelled"]
 
     static func table(rows: Int, seed: UInt64 = 1) -> [XRColumn] {
-        var random = XRRandom(state: seed)
+        var random = SplitMix64(seed: seed)
         let base: Int64 = 1_700_000_000_000_000
         var ids: [Int64] = []
         var sellers: [Int32?] = []

@@ -23,7 +23,7 @@ struct CrossReaderPageIndexDescribesThePages {
     }
 
     static func data() -> Table {
-        var random = XRRandom(state: 7)
+        var random = SplitMix64(seed: 7)
         var data = Table()
         for row in 0..<rows {
             data.ids.append(Int64(row) * 10 + 5)

@@ -337,7 +337,10 @@ func expectReadBack(
             if wrong.count < 5 {
                 let actual = read.values[row].description
                 wrong.append(
-                    "row \(row): expected \(value), read \(actual.count > 120 ? String(actual.prefix(120)) + "…" : actual)"
+                    """
+                    row \(row): expected \(value), read \
+                    \(actual.count > 120 ? String(actual.prefix(120)) + "…" : actual)
+                    """
                 )
             } else if wrong.count == 5 {
                 wrong.append("…")
@@ -345,7 +348,10 @@ func expectReadBack(
         }
         #expect(
             wrong.isEmpty,
-            "\(reader): \(column.name) [\(read.logicalType), unit \(read.unit ?? "-")]: \(wrong.joined(separator: "; "))",
+            """
+            \(reader): \(column.name) [\(read.logicalType), unit \(read.unit ?? "-")]: \
+            \(wrong.joined(separator: "; "))
+            """,
             sourceLocation: sourceLocation
         )
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Parquet
+import TestSupport
 import Testing
 
 /// A small file whose statistics have known decoded forms.
@@ -67,8 +68,8 @@ enum InspectFixture {
     }
 
     @Test func theJSONReportDescribesSchemaRowGroupsAndDecodedStatistics() throws {
-        let scratch = try ReaderScratch()
-        let path = scratch.path("inspect.parquet")
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
+        let path = scratch.file("inspect.parquet")
         try InspectFixture.write(to: path)
         let doc = try inspectJSON(path)
 
@@ -133,8 +134,8 @@ enum InspectFixture {
     }
 
     @Test func everyColumnChunkReportsTheSameKeys() throws {
-        let scratch = try ReaderScratch()
-        let path = scratch.path("keys.parquet")
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
+        let path = scratch.file("keys.parquet")
         try InspectFixture.write(to: path)
         let doc = try inspectJSON(path)
         let columns = try #require((doc["row_groups"] as? [[String: Any]])?.first?["columns"] as? [[String: Any]])
@@ -149,8 +150,8 @@ enum InspectFixture {
     }
 
     @Test func theTextReportShowsTheSameFacts() throws {
-        let scratch = try ReaderScratch()
-        let path = scratch.path("text.parquet")
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
+        let path = scratch.file("text.parquet")
         try InspectFixture.write(to: path)
         let text = FileInspection(try ParquetFileReader(path: path)).text
         #expect(text.contains(path))
@@ -163,8 +164,8 @@ enum InspectFixture {
     }
 
     @Test func aFileWithoutRowsIsReportedWithItsSchema() throws {
-        let scratch = try ReaderScratch()
-        let path = scratch.path("empty.parquet")
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
+        let path = scratch.file("empty.parquet")
         try ReaderFixtures.write(RecordBatch(emptyWith: InspectFixture.schema), to: path)
         let doc = try inspectJSON(path)
         #expect(doc["num_rows"] as? Int == 0)
@@ -204,8 +205,8 @@ enum InspectFixture {
     }
 
     @Test func theCommandPrintsOneJSONDocument() throws {
-        let scratch = try ReaderScratch()
-        let path = scratch.path("cli.parquet")
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
+        let path = scratch.file("cli.parquet")
         try InspectFixture.write(to: path)
         let result = try runInspect([path, "--json"])
         #expect(result.status == 0)
@@ -217,8 +218,8 @@ enum InspectFixture {
     }
 
     @Test func theCommandRejectsAFileThatIsNotParquetNamingIt() throws {
-        let scratch = try ReaderScratch()
-        let path = scratch.path("plain.txt")
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
+        let path = scratch.file("plain.txt")
         try "just some text, long enough to have a tail".write(toFile: path, atomically: true, encoding: .utf8)
         let result = try runInspect([path])
         #expect(result.status != 0)

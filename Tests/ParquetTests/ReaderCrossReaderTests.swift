@@ -1,5 +1,6 @@
 import Foundation
 import Parquet
+import TestSupport
 import Testing
 
 /// Files written by pyarrow and DuckDB, generated at test time with the venv python, read
@@ -12,7 +13,7 @@ import Testing
 @Suite(.enabled(if: ReaderPython.shouldRun, "needs PP_TEST_PYTHON (or /tmp/probe-venv) with pyarrow and duckdb"))
 struct ReaderCrossReaderTests {
     @Test func pyarrowFilesReadBackValueForValue() throws {
-        let scratch = try ReaderScratch()
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
         let output = try ReaderPython.run(script: Self.script, arguments: ["pyarrow", scratch.url.path], in: scratch)
         let files = try Self.decode(output)
         #expect(files.count == 8)
@@ -32,13 +33,13 @@ struct ReaderCrossReaderTests {
         #expect(seen.physicalTypes == Set(PhysicalType.allCases).subtracting([.int96]))
 
         let snappy = try #require(throws: ParquetError.self) {
-            try ParquetFileReader(path: scratch.path("snappy.parquet")).readAll()
+            try ParquetFileReader(path: scratch.file("snappy.parquet")).readAll()
         }
         #expect(snappy.code == .unsupported)
         #expect(snappy.message.contains("SNAPPY") && snappy.message.contains("column \"id\""), "\(snappy.message)")
 
         // INT96 columns: the schema opens, other columns read, the INT96 one is refused by name.
-        let legacy = try ParquetFileReader(path: scratch.path("int96.parquet"))
+        let legacy = try ParquetFileReader(path: scratch.file("int96.parquet"))
         #expect(legacy.schema.columns.map(\.physicalType) == [.int64, .int96])
         #expect(try legacy.readAll(columns: ["id"]).columns == [Column(values: .int64([1, 2, 3]))])
         let int96 = try #require(throws: ParquetError.self) { try legacy.readAll(columns: ["legacy_ts"]) }
@@ -66,7 +67,7 @@ struct ReaderCrossReaderTests {
     }
 
     @Test func duckdbFilesReadBackValueForValue() throws {
-        let scratch = try ReaderScratch()
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
         let output = try ReaderPython.run(script: Self.script, arguments: ["duckdb", scratch.url.path], in: scratch)
         let files = try Self.decode(output)
         #expect(files.count == 4)
@@ -143,7 +144,10 @@ struct ReaderCrossReaderTests {
             let actual = canonicalValues(column, descriptor)
             guard actual.count == expected.values.count else {
                 Issue.record(
-                    "\(file.name) column \(descriptor.name): \(actual.count) values, python has \(expected.values.count)"
+                    """
+                    \(file.name) column \(descriptor.name): \(actual.count) values, \
+                    python has \(expected.values.count)
+                    """
                 )
                 continue
             }
@@ -158,7 +162,10 @@ struct ReaderCrossReaderTests {
             }
             if let row = actual.indices.first(where: differs) {
                 Issue.record(
-                    "\(file.name) column \(descriptor.name) row \(row): read \(actual[row] ?? "null"), python says \(expected.values[row] ?? "null")"
+                    """
+                    \(file.name) column \(descriptor.name) row \(row): read \(actual[row] ?? "null"), python says \
+                    \(expected.values[row] ?? "null")
+                    """
                 )
             }
         }
@@ -260,12 +267,15 @@ struct ReaderCrossReaderTests {
             ("f64", pa.float64(), lambda i: rng.uniform(-1e12, 1e12), True,
              (float("nan"), -0.0, float("inf"), float("-inf"), 1.7976931348623157e308, 5e-324)),
             ("bool", pa.bool_(), lambda i: rng.random() < 0.5, True, ()),
-            ("str", pa.string(), lambda i: "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 20))), True, ("",)),
+            ("str", pa.string(), lambda i: "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 20))), True,
+             ("",)),
             ("name", pa.string(), lambda i: "name-%d" % i, False, ()),
             ("status", pa.string(), lambda i: rng.choice(["pending", "paid", "shipped", "", "cancelled"]), True, ()),
-            ("bin", pa.binary(), lambda i: bytes(rng.randrange(256) for _ in range(rng.randrange(0, 30))), True, (b"",)),
+            ("bin", pa.binary(), lambda i: bytes(rng.randrange(256) for _ in range(rng.randrange(0, 30))), True,
+             (b"",)),
             ("fixed", pa.binary(16), lambda i: bytes(rng.randrange(256) for _ in range(16)), True, ()),
-            ("dec5", pa.decimal128(5, 2), lambda i: rand_dec(5, 2), True, (decimal.Decimal("-999.99"), decimal.Decimal("999.99"))),
+            ("dec5", pa.decimal128(5, 2), lambda i: rand_dec(5, 2), True,
+             (decimal.Decimal("-999.99"), decimal.Decimal("999.99"))),
             ("dec18", pa.decimal128(18, 4), lambda i: rand_dec(18, 4), True, ()),
             ("dec38", pa.decimal128(38, 10), lambda i: rand_dec(38, 10), True,
              (decimal.Decimal(10**38 - 1).scaleb(-10), decimal.Decimal(-(10**38) + 1).scaleb(-10))),
@@ -307,7 +317,8 @@ struct ReaderCrossReaderTests {
 
         def report(name, path, read_back):
             return {"name": name, "path": path,
-                    "columns": [{"name": f.name, "values": canonical(read_back.column(f.name))} for f in read_back.schema]}
+                    "columns": [{"name": f.name, "values": canonical(read_back.column(f.name))}
+                                for f in read_back.schema]}
 
         files = []
         if library == "pyarrow":
@@ -321,13 +332,16 @@ struct ReaderCrossReaderTests {
                 "pa_format1_legacy_dictionary": dict(
                     compression="none", version="1.0", data_page_version="1.0",
                     coerce_timestamps="us", allow_truncated_timestamps=True),
-                "pa_v2_integer_decimals": dict(compression="zstd", data_page_version="2.0", store_decimal_as_integer=True),
+                "pa_v2_integer_decimals": dict(
+                    compression="zstd", data_page_version="2.0", store_decimal_as_integer=True),
                 "pa_v2_delta_and_split": dict(
                     compression="zstd", data_page_version="2.0", use_dictionary=False,
-                    column_encoding={"id": "DELTA_BINARY_PACKED", "i32": "DELTA_BINARY_PACKED", "i64": "DELTA_BINARY_PACKED",
-                                     "ts_us_utc": "DELTA_BINARY_PACKED", "str": "DELTA_BYTE_ARRAY", "name": "DELTA_BYTE_ARRAY",
+                    column_encoding={"id": "DELTA_BINARY_PACKED", "i32": "DELTA_BINARY_PACKED",
+                                     "i64": "DELTA_BINARY_PACKED", "ts_us_utc": "DELTA_BINARY_PACKED",
+                                     "str": "DELTA_BYTE_ARRAY", "name": "DELTA_BYTE_ARRAY",
                                      "bin": "DELTA_LENGTH_BYTE_ARRAY", "status": "DELTA_LENGTH_BYTE_ARRAY",
-                                     "f32": "BYTE_STREAM_SPLIT", "f64": "BYTE_STREAM_SPLIT", "fixed": "BYTE_STREAM_SPLIT",
+                                     "f32": "BYTE_STREAM_SPLIT", "f64": "BYTE_STREAM_SPLIT",
+                                     "fixed": "BYTE_STREAM_SPLIT",
                                      "low_int": "BYTE_STREAM_SPLIT", "dec38": "DELTA_BYTE_ARRAY"}),
             }
             for name, options in variants.items():
@@ -351,7 +365,8 @@ struct ReaderCrossReaderTests {
             }
             for name, options in variants.items():
                 path = "%s/%s.parquet" % (out, name)
-                con.execute("COPY (SELECT * FROM src) TO '%s' (FORMAT parquet, ROW_GROUP_SIZE 2048, %s)" % (path, options))
+                con.execute("COPY (SELECT * FROM src) TO '%s' (FORMAT parquet, ROW_GROUP_SIZE 2048, %s)"
+                            % (path, options))
                 result = con.sql("SELECT * FROM read_parquet('%s')" % path).arrow()
                 if hasattr(result, "read_all"):
                     result = result.read_all()

@@ -1,5 +1,6 @@
 import Foundation
 import Parquet
+import TestSupport
 import Testing
 
 /// The reader's two partial reads: text as dictionary indices, and NULL flags alone.
@@ -36,9 +37,9 @@ import Testing
 
     @Test(arguments: WriterVariant.allCases)
     func dictionaryIndicesGiveBackTheValues(variant: WriterVariant) throws {
-        let scratch = try ReaderScratch()
+        let scratch = TemporaryDirectory()
         let batch = Self.batch()
-        let path = scratch.path("encoded.parquet")
+        let path = scratch.file("encoded.parquet")
         try ReaderFixtures.write(batch, to: path, options: variant.options, rowGroupRows: 1000)
         let reader = try ParquetFileReader(path: path)
         for group in 0..<reader.rowGroupCount {
@@ -61,9 +62,9 @@ import Testing
 
     @Test(arguments: WriterVariant.allCases)
     func validityAloneMatchesAFullRead(variant: WriterVariant) throws {
-        let scratch = try ReaderScratch()
+        let scratch = TemporaryDirectory()
         let batch = Self.batch()
-        let path = scratch.path("validity.parquet")
+        let path = scratch.file("validity.parquet")
         try ReaderFixtures.write(batch, to: path, options: variant.options, rowGroupRows: 1000)
         let reader = try ParquetFileReader(path: path)
         for group in 0..<reader.rowGroupCount {

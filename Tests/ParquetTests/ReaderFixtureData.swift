@@ -1,4 +1,5 @@
 import Parquet
+import TestSupport
 
 /// Tables covering every physical and logical type the writer supports, REQUIRED and
 /// OPTIONAL, with the extremes of each type in the first rows.
@@ -59,7 +60,7 @@ enum ReaderFixtureData {
     /// `rows` rows of `everyTypeSchema()`; about one OPTIONAL value in eight is null.
     static func everyType(rows: Int, seed: UInt64 = 42, nullEvery: Int = 8) -> RecordBatch {
         let schema = everyTypeSchema()
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var builders = schema.columns.map { ColumnBuilder(for: $0, capacity: rows) }
         for row in 0..<rows {
             for (c, column) in schema.columns.enumerated() {
@@ -73,7 +74,7 @@ enum ReaderFixtureData {
         return RecordBatch(schema: schema, columns: builders.indices.map { builders[$0].finish() })
     }
 
-    static func append(_ column: ColumnDescriptor, row: Int, to b: inout ColumnBuilder, rng: inout SeededGenerator) {
+    static func append(_ column: ColumnDescriptor, row: Int, to b: inout ColumnBuilder, rng: inout SplitMix64) {
         let base = column.name.split(separator: "_").dropLast().joined(separator: "_")
         func pick<T>(_ extremes: [T], _ random: () -> T) -> T {
             row < extremes.count ? extremes[row] : random()

@@ -1,5 +1,6 @@
 import Foundation
 import Parquet
+import TestSupport
 import Testing
 
 /// Writer settings the round trips run under, each exercising other pages and encodings.
@@ -32,9 +33,9 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
 @Suite struct ReaderRoundTripTests {
     @Test(arguments: WriterVariant.allCases)
     func everyTypeReadsBackExactlyAsWritten(variant: WriterVariant) throws {
-        let scratch = try ReaderScratch()
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
         let batch = ReaderFixtureData.everyType(rows: 3000)
-        let path = scratch.path("every-type.parquet")
+        let path = scratch.file("every-type.parquet")
         try ReaderFixtures.write(batch, to: path, options: variant.options, rowGroupRows: 1100)
 
         let reader = try ParquetFileReader(path: path)
@@ -45,9 +46,9 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
     }
 
     @Test func eachRowGroupReadsBackItsOwnRows() throws {
-        let scratch = try ReaderScratch()
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
         let batch = ReaderFixtureData.everyType(rows: 2500, seed: 7)
-        let path = scratch.path("groups.parquet")
+        let path = scratch.file("groups.parquet")
         try ReaderFixtures.write(batch, to: path, rowGroupRows: 1000)
 
         let reader = try ParquetFileReader(path: path)
@@ -74,9 +75,9 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
     }
 
     @Test func aFileWithoutRowsReadsAsAnEmptyBatchWithItsSchema() throws {
-        let scratch = try ReaderScratch()
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
         let schema = ReaderFixtureData.everyTypeSchema()
-        let path = scratch.path("empty.parquet")
+        let path = scratch.file("empty.parquet")
         try ReaderFixtures.write(RecordBatch(emptyWith: schema), to: path)
 
         let reader = try ParquetFileReader(path: path)
@@ -93,12 +94,12 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
 
     @Test(arguments: [WriterVariant.defaults, .plainOnly])
     func columnsWhollyNullReadBackAsNullsWithPlaceholders(variant: WriterVariant) throws {
-        let scratch = try ReaderScratch()
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
         let schema = ParquetSchema(columns: ReaderFixtureData.everyTypeSchema().columns.filter(\.isOptional))
         var builders = schema.columns.map { ColumnBuilder(for: $0) }
         for _ in 0..<700 { for i in builders.indices { builders[i].appendNull() } }
         let batch = RecordBatch(schema: schema, columns: builders.indices.map { builders[$0].finish() })
-        let path = scratch.path("nulls.parquet")
+        let path = scratch.file("nulls.parquet")
         try ReaderFixtures.write(batch, to: path, options: variant.options)
 
         let read = try ParquetFileReader(path: path).readAll()
@@ -109,7 +110,7 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
     }
 
     @Test func emptyStringsAndAValueOverOneMebibyteSurvive() throws {
-        let scratch = try ReaderScratch()
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
         let schema = ParquetSchema(columns: [
             ColumnDescriptor(name: "s", physicalType: .byteArray, logicalType: .string, repetition: .optional),
             ColumnDescriptor(name: "b", physicalType: .byteArray, repetition: .required),
@@ -128,18 +129,18 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
         }
         let batch = RecordBatch(schema: schema, columns: [s.finish(), b.finish()])
         for variant in [WriterVariant.defaults, .uncompressed, .plainOnly] {
-            let path = scratch.path("strings-\(variant).parquet")
+            let path = scratch.file("strings-\(variant).parquet")
             try ReaderFixtures.write(batch, to: path, options: variant.options)
             expectSameColumns(try ParquetFileReader(path: path).readAll(), batch)
         }
     }
 
     @Test func pagesCutEverySevenRowsReadBackAcrossTheirBoundaries() throws {
-        let scratch = try ReaderScratch()
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
         var options = ParquetWriterOptions()
         options.dataPageRowLimit = 7
         let batch = ReaderFixtureData.everyType(rows: 1000, seed: 3, nullEvery: 3)
-        let path = scratch.path("pages.parquet")
+        let path = scratch.file("pages.parquet")
         try ReaderFixtures.write(batch, to: path, options: options)
 
         let reader = try ParquetFileReader(path: path)
@@ -152,11 +153,11 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
     }
 
     @Test func theColumnIndexCountsEachPagesNulls() throws {
-        let scratch = try ReaderScratch()
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
         var options = ParquetWriterOptions()
         options.dataPageRowLimit = 100
         let batch = ReaderFixtureData.everyType(rows: 1000, seed: 5, nullEvery: 4)
-        let path = scratch.path("index.parquet")
+        let path = scratch.file("index.parquet")
         try ReaderFixtures.write(batch, to: path, options: options)
 
         let reader = try ParquetFileReader(path: path)
@@ -169,10 +170,10 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
     }
 
     @Test func aFileWithoutPageIndexHasNone() throws {
-        let scratch = try ReaderScratch()
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
         var options = ParquetWriterOptions()
         options.writePageIndex = false
-        let path = scratch.path("no-index.parquet")
+        let path = scratch.file("no-index.parquet")
         let batch = ReaderFixtureData.everyType(rows: 100)
         try ReaderFixtures.write(batch, to: path, options: options)
         let reader = try ParquetFileReader(path: path)
@@ -193,7 +194,7 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
             ColumnDescriptor(name: "j", physicalType: .int32, repetition: .optional),
             ColumnDescriptor(name: "d", physicalType: .double, repetition: .required),
         ])
-        var rng = SeededGenerator(seed: 11)
+        var rng = SplitMix64(seed: 11)
         var builders = schema.columns.map { ColumnBuilder(for: $0) }
         for row in 0..<6000 {
             let low = row < 3000
@@ -218,13 +219,13 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
 
     @Test(arguments: [false, true])
     func dictionaryFallbackMidChunkReadsBack(delta: Bool) throws {
-        let scratch = try ReaderScratch()
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
         var options = ParquetWriterOptions()
         options.dictionaryPageSizeLimit = 200
         options.dataPageRowLimit = 500
         options.enableDeltaEncoding = delta
         let batch = Self.fallbackBatch()
-        let path = scratch.path("fallback.parquet")
+        let path = scratch.file("fallback.parquet")
         try ReaderFixtures.write(batch, to: path, options: options)
 
         let reader = try ParquetFileReader(path: path)
@@ -243,7 +244,7 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
 
     @Test(arguments: [false, true])
     func ascendingIntegersReadBackWithAndWithoutDelta(delta: Bool) throws {
-        let scratch = try ReaderScratch()
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
         var options = ParquetWriterOptions()
         options.enableDeltaEncoding = delta
         options.enableDictionary = false
@@ -260,7 +261,7 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
             builders[2].append(row % 2 == 0 ? Int32.min + Int32(row % 100) : Int32.max - Int32(row % 100))
         }
         let batch = RecordBatch(schema: schema, columns: builders.indices.map { builders[$0].finish() })
-        let path = scratch.path("delta.parquet")
+        let path = scratch.file("delta.parquet")
         try ReaderFixtures.write(batch, to: path, options: options)
 
         let reader = try ParquetFileReader(path: path)
@@ -272,9 +273,9 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
 
 @Suite struct ReaderProjectionTests {
     @Test func onlyTheRequestedColumnsAreReadInTheRequestedOrder() throws {
-        let scratch = try ReaderScratch()
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
         let batch = ReaderFixtureData.everyType(rows: 4000)
-        let path = scratch.path("projection.parquet")
+        let path = scratch.file("projection.parquet")
         try ReaderFixtures.write(batch, to: path, rowGroupRows: 1500)
 
         let reader = try ParquetFileReader(path: path)
@@ -300,9 +301,9 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
     }
 
     @Test func decodingOnOneThreadGivesTheSameRows() throws {
-        let scratch = try ReaderScratch()
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
         let batch = ReaderFixtureData.everyType(rows: 1500)
-        let path = scratch.path("threads.parquet")
+        let path = scratch.file("threads.parquet")
         try ReaderFixtures.write(batch, to: path)
         var options = ParquetReaderOptions()
         options.decodingThreads = 1
@@ -312,8 +313,8 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
 
 @Suite struct ReaderErrorTests {
     @Test func aFileThatIsNotParquetIsRejectedNamingTheFile() throws {
-        let scratch = try ReaderScratch()
-        let path = scratch.path("notes.txt")
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
+        let path = scratch.file("notes.txt")
         try "these are some notes, certainly not a parquet file".write(toFile: path, atomically: true, encoding: .utf8)
         let error = try #require(throws: ParquetError.self) { try ParquetFileReader(path: path) }
         #expect(error.code == .corruptFile)
@@ -322,8 +323,8 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
     }
 
     @Test func aFileTooShortToBeParquetIsRejected() throws {
-        let scratch = try ReaderScratch()
-        let path = scratch.path("short.parquet")
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
+        let path = scratch.file("short.parquet")
         try Data("PAR1PAR1".utf8).write(to: URL(fileURLWithPath: path))
         let error = try #require(throws: ParquetError.self) { try ParquetFileReader(path: path) }
         #expect(error.code == .corruptFile)
@@ -331,8 +332,8 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
     }
 
     @Test func aTruncatedFileIsRejected() throws {
-        let scratch = try ReaderScratch()
-        let path = scratch.path("cut.parquet")
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
+        let path = scratch.file("cut.parquet")
         try ReaderFixtures.write(ReaderFixtureData.everyType(rows: 200), to: path)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         try bytes.prefix(bytes.count - 100).write(to: URL(fileURLWithPath: path))
@@ -342,8 +343,8 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
     }
 
     @Test func aFooterLengthPastTheStartIsRejected() throws {
-        let scratch = try ReaderScratch()
-        let path = scratch.path("long-footer.parquet")
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
+        let path = scratch.file("long-footer.parquet")
         var bytes = Array("PAR1".utf8) + [UInt8](repeating: 0, count: 20)
         bytes += [0xFF, 0xFF, 0, 0] + Array("PAR1".utf8)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -353,8 +354,8 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
     }
 
     @Test func aFooterThatDoesNotDecodeIsRejectedWithItsCause() throws {
-        let scratch = try ReaderScratch()
-        let path = scratch.path("garbage-footer.parquet")
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
+        let path = scratch.file("garbage-footer.parquet")
         let garbage: [UInt8] = [0x15, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x19]
         let bytes = Array("PAR1".utf8) + garbage + [UInt8(garbage.count), 0, 0, 0] + Array("PAR1".utf8)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -371,8 +372,8 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
     }
 
     @Test func unknownColumnsAndRowGroupsAreRejectedByName() throws {
-        let scratch = try ReaderScratch()
-        let path = scratch.path("small.parquet")
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
+        let path = scratch.file("small.parquet")
         try ReaderFixtures.write(ReaderFixtureData.everyType(rows: 10), to: path)
         let reader = try ParquetFileReader(path: path)
         let unknown = try #require(throws: ParquetError.self) {
@@ -387,8 +388,8 @@ enum WriterVariant: String, CaseIterable, Sendable, CustomTestStringConvertible 
     }
 
     @Test func aDamagedPageNamesTheFileColumnAndPage() throws {
-        let scratch = try ReaderScratch()
-        let path = scratch.path("damaged.parquet")
+        let scratch = try TemporaryDirectory(prefix: "parquet-reader")
+        let path = scratch.file("damaged.parquet")
         var options = ParquetWriterOptions()
         options.compression = .uncompressed
         let schema = ParquetSchema(columns: [

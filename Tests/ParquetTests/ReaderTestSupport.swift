@@ -1,41 +1,7 @@
 import Foundation
 import Parquet
+import TestSupport
 import Testing
-
-/// A scratch directory removed when the value goes away.
-final class ReaderScratch {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("parquet-reader-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
-    }
-
-    func path(_ name: String) -> String {
-        url.appendingPathComponent(name).path
-    }
-}
-
-/// A deterministic generator (SplitMix64), so a failing case can be reproduced.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 enum ReaderFixtures {
     /// Writes `batch` through our writer as one or more row groups (cut every `rowGroupRows`).
@@ -165,13 +131,13 @@ enum ReaderPython {
 
     /// Runs `script` with `arguments`; returns its standard output. Throws with its standard
     /// error when it fails.
-    static func run(script: String, arguments: [String], in scratch: ReaderScratch) throws -> Data {
+    static func run(script: String, arguments: [String], in scratch: TemporaryDirectory) throws -> Data {
         guard let python = path else {
             throw PythonFailure(
                 message: "PP_TEST_PYTHON is not set (CI=true requires the venv python with pyarrow and duckdb)"
             )
         }
-        let scriptPath = scratch.path("script-\(UUID().uuidString).py")
+        let scriptPath = scratch.file("script-\(UUID().uuidString).py")
         try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)

@@ -297,7 +297,10 @@ func orders(replacing key: String? = nil, with line: String?) -> String {
         #expect(error.dataset == "orders")
         #expect(
             error.description
-                == "config.toml: dataset \"orders\": key \"every\": \"5 minutes\" is not a duration (use 90s, 5m, 48h, 1h30m)"
+                == """
+                config.toml: dataset \"orders\": key \"every\": \"5 minutes\" is not a duration (use 90s, 5m, \
+                48h, 1h30m)
+                """
         )
     }
 

@@ -1,20 +1,9 @@
 import Foundation
 import Parquet
+import TestSupport
 import Testing
 
 @testable import Publishing
-
-/// Deterministic random numbers (SplitMix64), so a failing case can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Collects one file's row groups for the fixtures, numbering rows and tracking the file's
 /// partition-column range (the refresh builds its entries from the writer's summaries).
@@ -144,7 +133,7 @@ struct IndexFixture {
     }
 
     /// Random values over about half a year from 2024-01-01, some NULL.
-    static func randomValues(count: Int, nulls: Int, using generator: inout SeededGenerator) -> [Int64?] {
+    static func randomValues(count: Int, nulls: Int, using generator: inout SplitMix64) -> [Int64?] {
         let start = Int64(CivilDate(year: 2024, month: 1, day: 1).daysSinceEpoch) * dayMicros
         var values: [Int64?] = (0..<count).map { _ in start + Int64.random(in: 0..<(182 * dayMicros), using: &generator)
         }
@@ -266,7 +255,7 @@ struct IndexFixture {
         rowGroups: RowGroupGranularity,
         cap: Int
     ) throws {
-        var generator = SeededGenerator(state: 42)
+        var generator = SplitMix64(seed: 42)
         let fixture = IndexFixture(
             values: IndexFixture.randomValues(count: 3000, nulls: 40, using: &generator),
             partitions: partitions,
@@ -395,7 +384,7 @@ struct IndexFixture {
             Issue.record("PP_TEST_PYTHON is not set: the JSON Schema test cannot run (CI=true requires it)")
             return
         }
-        var generator = SeededGenerator(state: 7)
+        var generator = SplitMix64(seed: 7)
         var documents: [[UInt8]] = []
         for (partitions, rowGroups, utc) in [
             (PartitionGranularity.month, RowGroupGranularity.day, true), (.none, .month, false), (.day, .day, true),
@@ -433,7 +422,7 @@ struct IndexFixture {
             Issue.record("PP_TEST_PYTHON is not set: the JSON Schema test cannot run (CI=true requires it)")
             return
         }
-        var generator = SeededGenerator(state: 8)
+        var generator = SplitMix64(seed: 8)
         let fixture = IndexFixture(
             values: IndexFixture.randomValues(count: 20, nulls: 0, using: &generator),
             partitions: .month,

@@ -1,38 +1,10 @@
 import Foundation
+import TestSupport
 
 @testable import Publishing
 
-/// A fresh directory under the system temp folder, removed when the test drops it.
-final class ScratchDirectory: Sendable {
-    let path: String
-
-    init(_ label: String = #function) {
-        let safe = label.filter { $0.isLetter || $0.isNumber }
-        path = NSTemporaryDirectory() + "pp-publishing-\(safe.prefix(40))-\(UUID().uuidString)"
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    func file(_ relative: String) -> String { path + "/" + relative }
-
-    @discardableResult
-    func write(_ relative: String, _ text: String, mode: Int = 0o600) -> String {
-        let target = file(relative)
-        try! FileManager.default.createDirectory(
-            atPath: (target as NSString).deletingLastPathComponent,
-            withIntermediateDirectories: true
-        )
-        _ = FileManager.default.createFile(
-            atPath: target,
-            contents: Data(text.utf8),
-            attributes: [.posixPermissions: mode]
-        )
-        return target
-    }
-}
+/// The test's own directory (TestSupport's `TemporaryDirectory`), removed when the test drops it.
+typealias ScratchDirectory = TemporaryDirectory
 
 func readText(_ path: String) throws -> String {
     String(decoding: try FileOperations.readFile(path), as: UTF8.self)

@@ -73,7 +73,10 @@ import Testing
         let resolution = try PasswordResolver(environment: ["HOME": folder.file("home")]).resolve(for: source())
         #expect(
             resolution.warnings == [
-                "option file \(cnf) is readable by group or others (mode 644); if it holds the password, run chmod 600 on it"
+                """
+                option file \(cnf) is readable by group or others (mode 644); if it holds the password, run chmod 600 \
+                on it
+                """
             ]
         )
     }
@@ -101,7 +104,10 @@ import Testing
             #expect(error.key == "source.password_file")
             #expect(
                 error.description
-                    == "c.toml: key \"source.password_file\": cannot read password file \(missing): No such file or directory (errno 2) (\(error.cause!))"
+                    == """
+                    c.toml: key \"source.password_file\": cannot read password file \(missing): No such file or \
+                    directory (errno 2) (\(error.cause!))
+                    """
             )
         }
     }

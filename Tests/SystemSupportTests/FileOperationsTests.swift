@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct AFileIsReplacedWholeOrNotAtAll {
     @Test func theNewContentReplacesTheOldWithNothingLeftBeside() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let path = directory.path + "/status.json"
         try FileOperations.replaceFile(path, Array("one".utf8))
         try FileOperations.replaceFile(path, Array("two".utf8))
@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func aFailureNamesThePathAndTheErrnoAndLeavesNothing() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let error = #expect(throws: FileSystemError.self) {
             try FileOperations.replaceFile(directory.path + "/missing/x", [])
         }

@@ -87,7 +87,10 @@ extension ProcessEnvironment {
                     let readyStatus = startup.last.flatMap {
                         $0.wholeMatch(
                             of:
-                                /READY=1\nSTATUS=orders (nothing published yet|refreshing|waiting for a refresh slot|connecting|describing)/
+                                #/
+                                READY=1\nSTATUS=orders\ (nothing\ published\ yet | refreshing
+                                | waiting\ for\ a\ refresh\ slot | connecting | describing)
+                                /#
                         )
                     }
                     #expect(readyStatus != nil, "\(startup)")

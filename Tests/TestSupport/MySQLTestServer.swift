@@ -57,7 +57,10 @@ public struct MySQLTestServer: Sendable, Hashable {
                 throw TestEnvironmentError(
                     code: .invalidVariable,
                     message:
-                        "PP_TEST_MYSQL_HOST is set but \(name) is not: source the env.sh that scripts/test-mariadb.sh start wrote"
+                        """
+                        PP_TEST_MYSQL_HOST is set but \(name) is not: source the env.sh that scripts/test-mariadb.sh \
+                        start wrote
+                        """
                 )
             }
             return value

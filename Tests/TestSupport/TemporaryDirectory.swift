@@ -6,7 +6,7 @@ public final class TemporaryDirectory: Sendable {
     public let url: URL
 
     /// Creates the directory with mkdtemp (mode 0700, a name no other test shares).
-    public init(prefix: String = "pp-test") throws {
+    public init(prefix: String) throws {
         let base = FileManager.default.temporaryDirectory.path
         var template = Array("\(base)/\(prefix).XXXXXX".utf8CString)
         let created = template.withUnsafeMutableBufferPointer { buffer in
@@ -23,11 +23,39 @@ public final class TemporaryDirectory: Sendable {
         url = URL(fileURLWithPath: path, isDirectory: true)
     }
 
+    /// A directory named after the test function that makes it; a test that cannot get one
+    /// stops there.
+    public convenience init(_ label: String = #function) {
+        let safe = label.filter { $0.isLetter || $0.isNumber }
+        try! self.init(prefix: "pp-test-\(safe.prefix(40))")
+    }
+
     public var path: String { url.path }
 
     /// A path inside the directory (nothing is created).
     public func appending(_ component: String) -> URL {
         url.appendingPathComponent(component)
+    }
+
+    /// The path of `relative` inside the directory (nothing is created).
+    public func file(_ relative: String) -> String {
+        path + "/" + relative
+    }
+
+    /// Writes `text` to `relative` (creating its folders) with `mode`; returns its path.
+    @discardableResult
+    public func write(_ relative: String, _ text: String, mode: Int = 0o600) -> String {
+        let target = file(relative)
+        try! FileManager.default.createDirectory(
+            atPath: (target as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        _ = FileManager.default.createFile(
+            atPath: target,
+            contents: Data(text.utf8),
+            attributes: [.posixPermissions: mode]
+        )
+        return target
     }
 
     deinit {

@@ -80,7 +80,8 @@ public enum TestCalendar {
             return String(repeating: "0", count: max(0, n - s.count)) + s
         }
         let clock =
-            "\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(inDay % 1_000_000, 6))"
+            "\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2))"
+            + ".\(pad(inDay % 1_000_000, 6))"
         return name(ofDay: day, components: 3) + "T" + clock + (utc ? "Z" : "")
     }
 }

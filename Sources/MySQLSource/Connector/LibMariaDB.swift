@@ -195,7 +195,10 @@ internal final class MariaDBHandle {
             close()
             throw MySQLError(
                 .tls,
-                "connecting to \(options.endpoint): TLS mode \(options.tls.mode.rawValue) requires an encrypted connection, but the server did not negotiate TLS"
+                """
+                connecting to \(options.endpoint): TLS mode \(options.tls.mode.rawValue) requires an encrypted \
+                connection, but the server did not negotiate TLS
+                """
             )
         }
     }
@@ -409,7 +412,10 @@ internal final class MariaDBStatement {
         guard parameters.count == parameterCount else {
             throw MySQLError(
                 .misuse,
-                "statement has \(parameterCount) placeholders but \(parameters.count) parameters were given: \(MariaDBHandle.abbreviate(sql))"
+                """
+                statement has \(parameterCount) placeholders but \(parameters.count) parameters were given: \
+                \(MariaDBHandle.abbreviate(sql))
+                """
             )
         }
         let buffers = ParameterBuffers(parameters)

@@ -104,7 +104,7 @@ public struct MySQLError: Error, Sendable {
         }
     }
 
-    /// Where an error was thrown, for the detailed description.
+    /// Where an error was thrown.
     public struct SourceLocation: Sendable, Hashable {
         public var function: String
         public var file: String
@@ -128,18 +128,5 @@ extension MySQLError: CustomStringConvertible {
         }
         if let cause { text += " (\(cause))" }
         return text
-    }
-}
-
-extension MySQLError {
-    /// A multi-line description: code, reason, C detail, cause and source location.
-    public func detailedDescription() -> String {
-        var lines = ["MySQLError: \(code)", "├─ Reason: \(message)"]
-        if let mysqlErrno {
-            lines.append("├─ MySQL: error \(mysqlErrno)" + (sqlState.map { ", SQLSTATE \($0)" } ?? ""))
-        }
-        if let cause { lines.append("├─ Cause: \(String(reflecting: cause))") }
-        lines.append("└─ Source location: \(location.function) (\(location.file):\(location.line))")
-        return lines.joined(separator: "\n")
     }
 }

@@ -99,7 +99,10 @@ final class BinaryRowDecoder {
                 fail(
                     MySQLError(
                         .invalidValue,
-                        "column \(columns[c].name) is NOT NULL in its description but the server sent NULL; describe the table again"
+                        """
+                        column \(columns[c].name) is NOT NULL in its description but the server sent NULL; describe \
+                        the table again
+                        """
                     )
                 )
             }
@@ -269,7 +272,11 @@ final class BinaryRowDecoder {
         fail(
             MySQLError(
                 .invalidValue,
-                "column \(columns[c].name) (\(columns[c].mysqlType)): the server sent \"\(String(decoding: text, as: UTF8.self))\", which does not fit \(columns[c].parquet.logicalType.map { "\($0)" } ?? "the column")"
+                """
+                column \(columns[c].name) (\(columns[c].mysqlType)): the server sent \
+                \"\(String(decoding: text, as: UTF8.self))\", which does not fit \
+                \(columns[c].parquet.logicalType.map { "\($0)" } ?? "the column")
+                """
             )
         )
         out.pointee.storeNull(at: row)

@@ -76,12 +76,7 @@ public enum CivilCalendar {
     )
         -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, microsecond: Int)
     {
-        var days = microseconds / microsecondsPerDay
-        var rest = microseconds % microsecondsPerDay
-        if rest < 0 {
-            rest += microsecondsPerDay
-            days -= 1
-        }
+        let (days, rest) = CivilText.floorDivide(microseconds, microsecondsPerDay)
         let (year, month, day) = civilFromDays(Int(days))
         let secondOfDay = Int(rest / microsecondsPerSecond)
         return (
@@ -92,69 +87,37 @@ public enum CivilCalendar {
 
     /// "YYYY-MM-DD"; for messages and parameters, not the hot path.
     public static func formatDate(days: Int64) -> String {
-        let (year, month, day) = civilFromDays(Int(days))
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+        CivilText.string { CivilText.appendDate(days: Int(days), to: &$0) }
     }
 
     /// "YYYY-MM-DD HH:MM:SS.ffffff"; for messages and parameters, not the hot path.
     public static func formatDateTime(microseconds: Int64) -> String {
-        let c = components(microseconds: microseconds)
-        return pad(c.year, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2) + " " + pad(c.hour, 2) + ":"
-            + pad(c.minute, 2) + ":" + pad(c.second, 2) + "." + pad(c.microsecond, 6)
+        let (days, rest) = CivilText.floorDivide(microseconds, microsecondsPerDay)
+        return CivilText.string { out in
+            CivilText.appendDate(days: Int(days), to: &out)
+            out.append(UInt8(ascii: " "))
+            appendTime(UInt64(rest), to: &out)
+        }
     }
 
     /// A TIME value as MySQL writes it: "[-]HHH:MM:SS.ffffff".
     public static func formatTime(microseconds: Int64) -> String {
-        let magnitude = microseconds.magnitude
-        let totalSeconds = Int(magnitude / UInt64(microsecondsPerSecond))
-        let fraction = Int(magnitude % UInt64(microsecondsPerSecond))
-        return (microseconds < 0 ? "-" : "") + pad(totalSeconds / 3600, 2) + ":" + pad(totalSeconds / 60 % 60, 2)
-            + ":" + pad(totalSeconds % 60, 2) + "." + pad(fraction, 6)
+        CivilText.string { out in
+            if microseconds < 0 { out.append(UInt8(ascii: "-")) }
+            appendTime(microseconds.magnitude, to: &out)
+        }
+    }
+
+    private static func appendTime(_ microseconds: UInt64, to out: inout [UInt8]) {
+        let perSecond = UInt64(microsecondsPerSecond)
+        CivilText.appendClock(seconds: microseconds / perSecond, to: &out)
+        CivilText.appendFraction(nanoseconds: microseconds % perSecond * 1000, digits: 6, to: &out)
     }
 
     /// Parses "YYYY-MM-DD HH:MM:SS[.f...]" (what `UTC_TIMESTAMP(6)` returns in the text
-    /// protocol) into microseconds since the epoch; nil if it is not of that form or not a
-    /// real date.
+    /// protocol) into microseconds since the epoch; nil if it is not of that form (at most six
+    /// fraction digits) or not a real date.
     public static func parseDateTime(_ text: String) -> Int64? {
-        let bytes = Array(text.utf8)
-        func number(_ start: Int, _ count: Int) -> Int? {
-            guard start + count <= bytes.count else { return nil }
-            var value = 0
-            for b in bytes[start..<start + count] {
-                guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") else { return nil }
-                value = value * 10 + Int(b - UInt8(ascii: "0"))
-            }
-            return value
-        }
-        guard bytes.count >= 19, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-            bytes[10] == UInt8(ascii: " ") || bytes[10] == UInt8(ascii: "T"),
-            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-            let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-            isValidDate(year: year, month: month, day: day), hour < 24, minute < 60, second < 60
-        else { return nil }
-        var micros = 0
-        if bytes.count > 19 {
-            guard bytes[19] == UInt8(ascii: "."), bytes.count > 20, bytes.count <= 26,
-                let fraction = number(20, bytes.count - 20)
-            else { return nil }
-            micros = fraction
-            for _ in 0..<(26 - bytes.count) { micros *= 10 }
-        }
-        return microseconds(
-            year: year,
-            month: month,
-            day: day,
-            hour: hour,
-            minute: minute,
-            second: second,
-            microsecond: micros
-        )
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value.magnitude)
-        let sign = value < 0 ? "-" : ""
-        return sign + String(repeating: "0", count: max(0, width - digits.count)) + digits
+        ISO8601Timestamp.micros(from: text, requiringTime: true, fractionDigits: 6)
     }
 }

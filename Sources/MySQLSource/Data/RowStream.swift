@@ -30,7 +30,11 @@ public final class RowStream: @unchecked Sendable {
         guard fields.count == columns.count else {
             throw MySQLError(
                 .schemaMismatch,
-                "the statement returns \(fields.count) columns (\(fields.map(\.name).joined(separator: ", "))) but \(columns.count) were described (\(columns.map(\.name).joined(separator: ", "))): \(MariaDBHandle.abbreviate(sql))"
+                """
+                the statement returns \(fields.count) columns (\(fields.map(\.name).joined(separator: ", "))) but \
+                \(columns.count) were described (\(columns.map(\.name).joined(separator: ", "))): \
+                \(MariaDBHandle.abbreviate(sql))
+                """
             )
         }
         let decodings = try zip(columns, fields).map { try Self.plan($0, $1) }
@@ -107,7 +111,11 @@ public final class RowStream: @unchecked Sendable {
         func mismatch() -> MySQLError {
             MySQLError(
                 .schemaMismatch,
-                "column \(column.name) was described as \(column.mysqlType) but the server now sends \(field.type.map { "\($0)" } ?? "type \(field.rawType)")\(field.isUnsigned ? " unsigned" : ""): the table changed since it was described"
+                """
+                column \(column.name) was described as \(column.mysqlType) but the server now sends \
+                \(field.type.map { "\($0)" } ?? "type \(field.rawType)")\(field.isUnsigned ? " unsigned" : ""): the \
+                table changed since it was described
+                """
             )
         }
         switch column.kind {

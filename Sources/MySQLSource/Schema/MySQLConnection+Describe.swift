@@ -17,7 +17,10 @@ extension MySQLConnection {
             guard let current = try queryStrings("SELECT DATABASE()").first?.first ?? nil else {
                 throw MySQLError(
                     .invalidOptions,
-                    "table \(Identifier.quoteUnchecked(table)) has no schema and the connection has no default database; set `database` or write \"schema.table\""
+                    """
+                    table \(Identifier.quoteUnchecked(table)) has no schema and the connection has no default \
+                    database; set `database` or write \"schema.table\"
+                    """
                 )
             }
             schemaName = current
@@ -25,7 +28,8 @@ extension MySQLConnection {
         let tableParameters = [MySQLParameter.string(schemaName), .string(table)]
         let rows = try queryStrings(
             """
-            SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION
+            SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, NUMERIC_PRECISION, NUMERIC_SCALE,
+                   DATETIME_PRECISION
             FROM information_schema.COLUMNS
             WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?
             ORDER BY ORDINAL_POSITION

@@ -53,7 +53,10 @@ public struct SourceTable: Sendable, Hashable {
             guard let column = column(named: name) else {
                 throw MySQLError(
                     .columnNotFound,
-                    "column '\(name)' does not exist in table `\(schema)`.`\(self.name)` (its columns: \(columns.map(\.name).joined(separator: ", ")))"
+                    """
+                    column '\(name)' does not exist in table `\(schema)`.`\(self.name)` (its columns: \
+                    \(columns.map(\.name).joined(separator: ", ")))
+                    """
                 )
             }
             return column

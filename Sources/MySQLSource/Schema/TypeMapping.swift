@@ -48,7 +48,10 @@ public enum TypeMapping {
         guard let kind = kind(of: facts) else {
             throw MySQLError(
                 .unsupportedType,
-                "column \(table).\(Identifier.quoteUnchecked(facts.name)) has type \(facts.columnType), which has no Parquet mapping (see docs/types.md); leave the column out of the dataset"
+                """
+                column \(table).\(Identifier.quoteUnchecked(facts.name)) has type \(facts.columnType), which has no \
+                Parquet mapping (see docs/types.md); leave the column out of the dataset
+                """
             )
         }
         let dataType = facts.isJSON ? "json" : facts.dataType.lowercased()

@@ -19,7 +19,10 @@ enum DeltaLengthByteArray {
             guard length >= 0, length <= data.count - position else {
                 throw ParquetError(
                     .corruptPage,
-                    "DELTA_LENGTH_BYTE_ARRAY value \(i) of \(count) claims \(length) bytes, \(data.count - position) are left"
+                    """
+                    DELTA_LENGTH_BYTE_ARRAY value \(i) of \(count) claims \(length) bytes, \(data.count - position) \
+                    are left
+                    """
                 )
             }
             consumer.consume(UnsafeRawBufferPointer(rebasing: data[position..<(position + length)]))
@@ -57,13 +60,19 @@ enum DeltaByteArray {
             guard prefix >= 0, prefix <= previous.count else {
                 throw ParquetError(
                     .corruptPage,
-                    "DELTA_BYTE_ARRAY value \(i) of \(count) shares a prefix of \(prefix) bytes with a value of \(previous.count)"
+                    """
+                    DELTA_BYTE_ARRAY value \(i) of \(count) shares a prefix of \(prefix) bytes with a value of \
+                    \(previous.count)
+                    """
                 )
             }
             guard suffix >= 0, suffix <= data.count - position else {
                 throw ParquetError(
                     .corruptPage,
-                    "DELTA_BYTE_ARRAY value \(i) of \(count) claims a suffix of \(suffix) bytes, \(data.count - position) are left"
+                    """
+                    DELTA_BYTE_ARRAY value \(i) of \(count) claims a suffix of \(suffix) bytes, \
+                    \(data.count - position) are left
+                    """
                 )
             }
             current.removeAll(keepingCapacity: true)

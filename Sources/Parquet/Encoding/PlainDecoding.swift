@@ -91,7 +91,10 @@ enum PlainDecoding {
         guard size <= data.count else {
             throw ParquetError(
                 .corruptPage,
-                "PLAIN FIXED_LEN_BYTE_ARRAY data holds \(data.count) bytes, \(count) values of \(width) bytes need \(size)"
+                """
+                PLAIN FIXED_LEN_BYTE_ARRAY data holds \(data.count) bytes, \(count) values of \(width) bytes need \
+                \(size)
+                """
             )
         }
         for i in 0..<count {

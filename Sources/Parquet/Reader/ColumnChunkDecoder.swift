@@ -59,7 +59,10 @@ struct ColumnChunkDecoder {
             guard compressedSize >= 0, uncompressedSize >= 0, compressedSize <= bytes.count - payloadStart else {
                 throw ParquetError(
                     .corruptFile,
-                    "\(context): the page at byte \(pageOffset) claims \(compressedSize) bytes, the column chunk has \(bytes.count - payloadStart) left"
+                    """
+                    \(context): the page at byte \(pageOffset) claims \(compressedSize) bytes, the column chunk has \
+                    \(bytes.count - payloadStart) left
+                    """
                 )
             }
             let payload = bytes[payloadStart..<(payloadStart + compressedSize)]

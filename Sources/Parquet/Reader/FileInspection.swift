@@ -228,11 +228,20 @@ extension FileInspection {
         for group in doc["row_groups"]?.items ?? [] {
             out.append("")
             out.append(
-                "row group \(group["index"]?.plain ?? ""): \(group["num_rows"]?.plain ?? "") rows at offset \(group["file_offset"]?.plain ?? "?"), \(group["total_compressed_size"]?.plain ?? "?") bytes compressed, \(group["total_byte_size"]?.plain ?? "?") uncompressed"
+                """
+                row group \(group["index"]?.plain ?? ""): \(group["num_rows"]?.plain ?? "") rows at offset \
+                \(group["file_offset"]?.plain ?? "?"), \(group["total_compressed_size"]?.plain ?? "?") bytes \
+                compressed, \(group["total_byte_size"]?.plain ?? "?") uncompressed
+                """
             )
             for chunk in group["columns"]?.items ?? [] {
                 out.append(
-                    "  \(chunk["name"]?.plain ?? "")  \(chunk["physical_type"]?.plain ?? "")  \(chunk["codec"]?.plain ?? "")  \(chunk["total_compressed_size"]?.plain ?? "?") bytes (\(chunk["total_uncompressed_size"]?.plain ?? "?") uncompressed), \(chunk["num_values"]?.plain ?? "?") values"
+                    """
+                      \(chunk["name"]?.plain ?? "")  \(chunk["physical_type"]?.plain ?? "")  \
+                    \(chunk["codec"]?.plain ?? "")  \(chunk["total_compressed_size"]?.plain ?? "?") bytes \
+                    (\(chunk["total_uncompressed_size"]?.plain ?? "?") uncompressed), \
+                    \(chunk["num_values"]?.plain ?? "?") values
+                    """
                 )
                 if let error = chunk["error"]?.plainOrNil { out.append("      error        \(error)") }
                 let encodings = (chunk["encodings"]?.items ?? []).map(\.plain).joined(separator: ", ")

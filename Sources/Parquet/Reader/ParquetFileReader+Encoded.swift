@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A BYTE_ARRAY column chunk as its writer stored it: the dictionary page's values and, per
 /// row, an index into them. Grouping or filtering on text then works once per distinct value
 /// instead of once per row, and no value is copied out of the dictionary.

@@ -313,7 +313,10 @@ public final class ParquetFileReader: Sendable {
         guard start >= 4, length > 0, length <= fileSize - 8 - start else {
             throw ParquetError(
                 .corruptFile,
-                "\(context): the column chunk's bytes \(start)..<\(start + length) are not inside the file of \(fileSize) bytes"
+                """
+                \(context): the column chunk's bytes \(start)..<\(start + length) are not inside the file of \
+                \(fileSize) bytes
+                """
             )
         }
         return start..<(start + length)
@@ -427,7 +430,10 @@ public final class ParquetFileReader: Sendable {
             guard group.columns.count == schema.columns.count else {
                 throw ParquetError(
                     .corruptFile,
-                    "\(path): row group \(g) has \(group.columns.count) column chunks for \(schema.columns.count) columns"
+                    """
+                    \(path): row group \(g) has \(group.columns.count) column chunks for \(schema.columns.count) \
+                    columns
+                    """
                 )
             }
             for (c, chunk) in group.columns.enumerated() {
@@ -435,20 +441,29 @@ public final class ParquetFileReader: Sendable {
                 if chunk.filePath != nil {
                     throw ParquetError(
                         .unsupported,
-                        "\(path): row group \(g), column \"\(descriptor.name)\" lives in another file (\(chunk.filePath!))"
+                        """
+                        \(path): row group \(g), column \"\(descriptor.name)\" lives in another file \
+                        (\(chunk.filePath!))
+                        """
                     )
                 }
                 guard let meta = chunk.metaData else { continue }
                 guard meta.type.rawValue == descriptor.physicalType.rawValue else {
                     throw ParquetError(
                         .corruptFile,
-                        "\(path): row group \(g), column \"\(descriptor.name)\" holds \(meta.type) values, the schema says \(descriptor.physicalType)"
+                        """
+                        \(path): row group \(g), column \"\(descriptor.name)\" holds \(meta.type) values, the schema \
+                        says \(descriptor.physicalType)
+                        """
                     )
                 }
                 guard meta.numValues == group.numRows else {
                     throw ParquetError(
                         .corruptFile,
-                        "\(path): row group \(g), column \"\(descriptor.name)\" holds \(meta.numValues) values for \(group.numRows) rows"
+                        """
+                        \(path): row group \(g), column \"\(descriptor.name)\" holds \(meta.numValues) values for \
+                        \(group.numRows) rows
+                        """
                     )
                 }
             }

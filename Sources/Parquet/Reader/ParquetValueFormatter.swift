@@ -155,56 +155,36 @@ public enum ParquetValueFormatter {
 
     /// ISO 8601 date of `days` since 1970-01-01 ("1970-01-01", "-0001-12-31", "+12345-01-01").
     public static func date(days: Int64) -> String {
-        let (y, m, d) = civil(days: days)
-        return "\(year(y))-\(pad(m, 2))-\(pad(d, 2))"
+        CivilText.string { CivilText.appendDate(days: Int(days), to: &$0) }
     }
 
     /// ISO 8601 timestamp with as many fraction digits as the unit has (3, 6 or 9), and "Z"
     /// when the value is UTC-adjusted (an instant) rather than local wall-clock time.
     public static func timestamp(_ value: Int64, unit: TimeUnit, adjustedToUTC: Bool) -> String {
-        let perSecond = unit.perSecond
-        let (seconds, fraction) = floorDivide(value, perSecond)
-        let (days, secondOfDay) = floorDivide(seconds, 86_400)
-        return "\(date(days: days))T\(clock(secondOfDay, fraction: fraction, unit: unit))\(adjustedToUTC ? "Z" : "")"
+        let (seconds, fraction) = CivilText.floorDivide(value, unit.perSecond)
+        let (days, secondOfDay) = CivilText.floorDivide(seconds, 86_400)
+        return CivilText.string { out in
+            CivilText.appendDate(days: Int(days), to: &out)
+            out.append(UInt8(ascii: "T"))
+            appendClock(secondOfDay, fraction: fraction, unit: unit, to: &out)
+            if adjustedToUTC { out.append(UInt8(ascii: "Z")) }
+        }
     }
 
     /// Time of day ("13:45:00.250") from a count of `unit` since midnight.
     public static func time(_ value: Int64, unit: TimeUnit) -> String {
-        let (seconds, fraction) = floorDivide(value, unit.perSecond)
-        return clock(seconds, fraction: fraction, unit: unit)
+        let (seconds, fraction) = CivilText.floorDivide(value, unit.perSecond)
+        return CivilText.string { appendClock(seconds, fraction: fraction, unit: unit, to: &$0) }
     }
 
-    private static func clock(_ seconds: Int64, fraction: Int64, unit: TimeUnit) -> String {
-        let h = seconds / 3600
-        let m = seconds / 60 % 60
-        let s = seconds % 60
-        return "\(pad(h, 2)):\(pad(m, 2)):\(pad(s, 2)).\(pad(fraction, unit.digits))"
-    }
-
-    /// (year, month, day) of a day count since 1970-01-01; Howard Hinnant's `civil_from_days`.
-    static func civil(days: Int64) -> (Int64, Int64, Int64) {
-        let (y, m, d) = CivilDays.civil(Int(days))
-        return (Int64(y), Int64(m), Int64(d))
-    }
-
-    private static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
-        var q = a / b
-        var r = a % b
-        if r < 0 {
-            q -= 1
-            r += b
-        }
-        return (q, r)
-    }
-
-    private static func year(_ y: Int64) -> String {
-        if y < 0 { return "-" + pad(-y, 4) }
-        return y > 9999 ? "+" + String(y) : pad(y, 4)
-    }
-
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    private static func appendClock(_ seconds: Int64, fraction: Int64, unit: TimeUnit, to out: inout [UInt8]) {
+        if seconds < 0 { out.append(UInt8(ascii: "-")) }
+        CivilText.appendClock(seconds: seconds.magnitude, to: &out)
+        CivilText.appendFraction(
+            nanoseconds: UInt64(fraction) * UInt64(1_000_000_000 / unit.perSecond),
+            digits: unit.digits,
+            to: &out
+        )
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

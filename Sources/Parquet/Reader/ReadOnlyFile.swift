@@ -57,7 +57,10 @@ final class ReadOnlyFile: Sendable {
                 if n == 0 {
                     throw ParquetError(
                         .io,
-                        "\(path) ended at byte \(offset + done) while reading \(count) bytes at offset \(offset); was it truncated?"
+                        """
+                        \(path) ended at byte \(offset + done) while reading \(count) bytes at offset \(offset); was \
+                        it truncated?
+                        """
                     )
                 }
                 done += n

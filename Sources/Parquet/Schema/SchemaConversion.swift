@@ -21,7 +21,10 @@ extension ParquetSchema {
         guard elements.count == children + 1 else {
             throw ParquetError(
                 .unsupported,
-                "nested schemas are not supported (the root has \(children) children among \(elements.count - 1) elements)"
+                """
+                nested schemas are not supported (the root has \(children) children among \(elements.count - 1) \
+                elements)
+                """
             )
         }
         var columns: [ColumnDescriptor] = []

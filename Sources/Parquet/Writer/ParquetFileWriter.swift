@@ -300,7 +300,10 @@ public final class ParquetFileWriter {
             guard column.values.physicalType == descriptor.physicalType else {
                 throw ParquetError(
                     .schemaMismatch,
-                    "\(path): column \"\(descriptor.name)\" holds \(column.values.physicalType) values, the schema says \(descriptor.physicalType)"
+                    """
+                    \(path): column \"\(descriptor.name)\" holds \(column.values.physicalType) values, the schema \
+                    says \(descriptor.physicalType)
+                    """
                 )
             }
             if descriptor.repetition == .required && column.nullCount > 0 {
@@ -312,7 +315,10 @@ public final class ParquetFileWriter {
             if case .fixedLenByteArray(let values) = column.values, values.width != descriptor.typeLength {
                 throw ParquetError(
                     .schemaMismatch,
-                    "\(path): column \"\(descriptor.name)\" holds \(values.width)-byte values, the schema says \(descriptor.typeLength ?? 0)"
+                    """
+                    \(path): column \"\(descriptor.name)\" holds \(values.width)-byte values, the schema says \
+                    \(descriptor.typeLength ?? 0)
+                    """
                 )
             }
         }

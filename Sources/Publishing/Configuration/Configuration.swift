@@ -1,5 +1,4 @@
 import Foundation
-import TOMLKit
 
 /// The whole configuration file: one `[source]`, one `[publish]`, one or more `[[dataset]]`.
 /// docs/configuration.md documents every key; each section's `keys` declare them for the code.

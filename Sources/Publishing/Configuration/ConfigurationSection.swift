@@ -131,15 +131,7 @@ struct ConfigurationKey<Section> {
         required: Bool = true
     ) -> Self {
         Self(name) { reader, section in
-            let path = reader.tablePath.isEmpty ? name : "\(reader.tablePath).\(name)"
-            guard let value = reader.table[name] else {
-                if required { reader.report(.missingKey, name, "missing: add a [\(path)] table") }
-                return
-            }
-            guard let table = value.table else {
-                reader.report(.wrongType, name, "expected a [\(path)] table, found \(ValueReading.show(value))")
-                return
-            }
+            guard let table = reader.subtable(name, required: required) else { return }
             var child = reader.child(table, key: name, knownKeys: Table.keyNames)
             let read = Table.read(&child)
             reader.adopt(child)
@@ -209,15 +201,7 @@ struct ConfigurationKey<Section> {
         required: Bool = false
     ) -> Self {
         Self(name) { reader, section in
-            let path = reader.tablePath.isEmpty ? name : "\(reader.tablePath).\(name)"
-            guard let raw = reader.table[name] else {
-                if required { reader.report(.missingKey, name, "missing: add a [\(path)] table") }
-                return
-            }
-            guard let table = raw.table else {
-                reader.report(.wrongType, name, "expected a [\(path)] table, found \(ValueReading.show(raw))")
-                return
-            }
+            guard let table = reader.subtable(name, required: required) else { return }
             var child = reader.child(table, key: name, knownKeys: table.keys)
             var values: [String: Value] = [:]
             for key in table.keys {

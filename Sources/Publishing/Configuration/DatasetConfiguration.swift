@@ -28,7 +28,7 @@ public struct DatasetConfiguration: Sendable, Equatable {
     /// A flag or timestamp column: rows where it is non-NULL and non-zero are soft-deleted and not published.
     public var deletedColumn: String?
     /// The ZSTD level for this dataset's files (`compression_level`, else `publish.compression_level`).
-    public var compressionLevel = 3
+    public var compressionLevel = PublishConfiguration().compressionLevel
     /// How long one refresh of this dataset may take before it is reported overdue.
     public var refreshTimeout: Duration = .seconds(30 * 60)
     /// Rows per keyset statement (`WHERE key > ? ORDER BY key LIMIT n`): each statement stays

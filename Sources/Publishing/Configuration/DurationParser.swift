@@ -81,11 +81,3 @@ public struct DurationError: Error, Sendable, Equatable, CustomStringConvertible
         return "\"\(text)\" is not a duration (\(DurationParser.examples))"
     }
 }
-
-extension Duration {
-    /// The duration in seconds as a `Double`, for arithmetic with `Date` and `TimeInterval`.
-    var timeInterval: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

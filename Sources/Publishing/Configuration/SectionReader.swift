@@ -111,6 +111,21 @@ struct SectionReader {
         return reading.problems.isEmpty ? result : nil
     }
 
+    /// The sub-table at `key` (`[source]`, `[rollup.where]`); nil when it is absent (reported as
+    /// missing when `required`) or not a table (reported).
+    mutating func subtable(_ key: String, required: Bool) -> TOMLTable? {
+        let path = tablePath.isEmpty ? key : "\(tablePath).\(key)"
+        guard let value = table[key] else {
+            if required { report(.missingKey, key, "missing: add a [\(path)] table") }
+            return nil
+        }
+        guard let subtable = value.table else {
+            report(.wrongType, key, "expected a [\(path)] table, found \(ValueReading.show(value))")
+            return nil
+        }
+        return subtable
+    }
+
     /// Reports every key of the table that was not declared, suggesting the closest known one.
     mutating func reportUnknownKeys() {
         for key in table.keys where !knownKeys.contains(key) {

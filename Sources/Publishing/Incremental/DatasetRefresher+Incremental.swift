@@ -19,8 +19,7 @@ extension DatasetRefresher {
         try connection.startReadOnlySnapshot()
         // The database's clock, on the connection that reads the delta, before it reads.
         let now = try connection.serverNow()
-        let lookback = Int64(dataset.lookback.components.seconds) * 1_000_000
-        let since = state.watermark! - lookback
+        let since = state.watermark! - dataset.lookback.wholeMicroseconds
         let reader = DeltaReader(
             plan: plan,
             connection: connection,
@@ -29,17 +28,16 @@ extension DatasetRefresher {
             logger: logger
         )
         logger.info(
-            "delta plan: \(reader.strategy.rawValue), from \(CivilCalendar.formatDateTime(microseconds: since)) (watermark minus lookback)",
+            """
+            delta plan: \(reader.strategy.rawValue), from \(CivilCalendar.formatDateTime(microseconds: since)) \
+            (watermark minus lookback)
+            """,
             metadata: ["phase": "fetching"]
         )
         report(.fetching, rows: 0, since: clock)
         let (delta, warnings) = try reader.read(since: since)
         var repairs: Reconciler.Repairs?
-        let reconcileDue =
-            reconcile
-            || state.lastReconcile.map {
-                Date().timeIntervalSince($0) >= Double(dataset.reconcileEvery.components.seconds)
-            } ?? true
+        let reconcileDue = reconcile || state.isReconciliationDue(every: dataset.reconcileEvery, now: Date())
 
         // The previous version's files, checked before they are linked or read: changed on disk
         // since written, or due for the scrub (all of them when reconciling, which reads them all).
@@ -109,7 +107,12 @@ extension DatasetRefresher {
             state.lastReconcile = Date()
             if repairs.chunksDiffering > 0 {
                 logger.warning(
-                    "reconciliation: \(repairs.chunksDiffering) of \(repairs.chunks) chunks differed from the source; \(repairs.deletedKeys.reduce(0) { $0 + $1.rowCount }) deleted rows removed, \(repairs.upserts.rowCount) rows re-read (frequent repairs mean the lookback or the source's updated_at discipline is off)",
+                    """
+                    reconciliation: \(repairs.chunksDiffering) of \(repairs.chunks) chunks differed from the source; \
+                    \(repairs.deletedKeys.reduce(0) { $0 + $1.rowCount }) deleted rows removed, \
+                    \(repairs.upserts.rowCount) rows re-read (frequent repairs mean the lookback or the source's \
+                    updated_at discipline is off)
+                    """,
                     metadata: ["phase": "reconciling"]
                 )
             } else {
@@ -192,7 +195,11 @@ extension DatasetRefresher {
         committed = true
         let bytesWritten = outcome.rewritten.reduce(0) { $0 + $1.summary.bytes }
         logger.info(
-            "published v\(published): \(delta.rowCount) changed rows read, \(outcome.rewritten.count) of \(outcome.rewritten.count + outcome.carried.count) files rewritten (\(bytesWritten) of \(totalBytes) bytes), \(outcome.candidatesRead) files searched for moved or deleted keys",
+            """
+            published v\(published): \(delta.rowCount) changed rows read, \(outcome.rewritten.count) of \
+            \(outcome.rewritten.count + outcome.carried.count) files rewritten (\(bytesWritten) of \(totalBytes) \
+            bytes), \(outcome.candidatesRead) files searched for moved or deleted keys
+            """,
             metadata: [
                 "version": "\(published)", "rows": "\(rows)", "duration_ms": "\(Int(seconds() * 1000))",
                 "phase": "done",

@@ -82,7 +82,10 @@ struct DeltaReader {
                 )
             } else {
                 logger.warning(
-                    "updated_at is not indexed and the primary key is composite: the delta is one filtered keyset scan, which may run long on a large table"
+                    """
+                    updated_at is not indexed and the primary key is composite: the delta is one filtered keyset \
+                    scan, which may run long on a large table
+                    """
                 )
                 let query = try KeysetQuery(
                     table: table,

@@ -84,7 +84,10 @@ struct Reconciler {
         for chunk in 0..<chunkCount {
             let (whereClause, parameters) = condition(chunk)
             let sql =
-                "SELECT COUNT(*), COALESCE(BIT_XOR(c), 0), COALESCE(SUM(c), 0) FROM (SELECT \(checksum.sql) AS c FROM \(table.quoted) WHERE \(whereClause)) AS chunk"
+                """
+                SELECT COUNT(*), COALESCE(BIT_XOR(c), 0), COALESCE(SUM(c), 0) FROM (SELECT \(checksum.sql) AS c FROM \
+                \(table.quoted) WHERE \(whereClause)) AS chunk
+                """
             let row = try connection.queryStrings(sql, parameters).first ?? []
             source.append(
                 Aggregate(

@@ -85,7 +85,7 @@ struct RowChecksum {
         case (.int64(let v), .decimal(_, let scale)): Digits.appendDecimal(v[row], scale: scale, to: &out)
         case (.fixedLenByteArray(let v), .decimal(_, let scale)):
             out.append(contentsOf: DecimalText.format(bigEndian: v[row], scale: scale).utf8)
-        case (.int32(let v), .date): Digits.appendDate(days: Int(v[row]), to: &out)
+        case (.int32(let v), .date): CivilText.appendDate(days: Int(v[row]), to: &out)
         case (.int64(let v), .datetime(let digits)), (.int64(let v), .timestamp(let digits)):
             Digits.appendDateTime(micros: v[row], fractionDigits: digits, to: &out)
         case (.byteArray(let v), _): v.withValue(at: row) { out.append(contentsOf: $0) }
@@ -98,7 +98,7 @@ struct RowChecksum {
     }
 }
 
-/// Decimal text of numbers, dates and times appended to a byte buffer.
+/// Decimal text of numbers and date-times appended to a byte buffer, as MySQL writes them.
 enum Digits {
     static func append(_ value: UInt64, to out: inout [UInt8]) {
         if value == 0 {
@@ -133,50 +133,15 @@ enum Digits {
         for _ in 0..<scale { divisor *= 10 }
         append(magnitude / divisor, to: &out)
         out.append(UInt8(ascii: "."))
-        padded(magnitude % divisor, width: scale, to: &out)
-    }
-
-    static func padded(_ value: UInt64, width: Int, to out: inout [UInt8]) {
-        var divisor: UInt64 = 1
-        for _ in 1..<max(width, 1) { divisor *= 10 }
-        var v = value
-        for _ in 0..<width {
-            out.append(UInt8(ascii: "0") + UInt8((v / divisor) % 10))
-            v %= divisor
-            divisor = max(divisor / 10, 1)
-        }
-    }
-
-    static func appendDate(days: Int, to out: inout [UInt8]) {
-        let (y, m, d) = CivilDays.civil(days)
-        padded(UInt64(y), width: 4, to: &out)
-        out.append(UInt8(ascii: "-"))
-        padded(UInt64(m), width: 2, to: &out)
-        out.append(UInt8(ascii: "-"))
-        padded(UInt64(d), width: 2, to: &out)
+        CivilText.appendDigits(magnitude % divisor, width: scale, to: &out)
     }
 
     /// "YYYY-MM-DD HH:MM:SS[.f]", as MySQL writes a DATETIME(fractionDigits) as text.
     static func appendDateTime(micros: Int64, fractionDigits: Int = 6, to out: inout [UInt8]) {
-        let perDay: Int64 = 86_400_000_000
-        var day = micros / perDay
-        var rest = micros % perDay
-        if rest < 0 {
-            day -= 1
-            rest += perDay
-        }
-        appendDate(days: Int(day), to: &out)
+        let (day, rest) = CivilText.floorDivide(micros, 86_400_000_000)
+        CivilText.appendDate(days: Int(day), to: &out)
         out.append(UInt8(ascii: " "))
-        let seconds = rest / 1_000_000
-        padded(UInt64(seconds / 3600), width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        padded(UInt64(seconds / 60 % 60), width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        padded(UInt64(seconds % 60), width: 2, to: &out)
-        guard fractionDigits > 0 else { return }
-        out.append(UInt8(ascii: "."))
-        var fraction = UInt64(rest % 1_000_000)
-        for _ in fractionDigits..<6 { fraction /= 10 }
-        padded(fraction, width: fractionDigits, to: &out)
+        CivilText.appendClock(seconds: UInt64(rest / 1_000_000), to: &out)
+        CivilText.appendFraction(nanoseconds: UInt64(rest % 1_000_000) * 1000, digits: fractionDigits, to: &out)
     }
 }

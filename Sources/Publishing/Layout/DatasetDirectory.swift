@@ -163,7 +163,7 @@ public struct DatasetDirectory: Sendable {
             // time with an unrounded `now` of the same publish made the age slightly negative
             // about half the time, so with keep_versions_for = "0s" a version survived.
             let ageMicros = Self.micros(now) - Self.micros(supersededAt)
-            let keepMicros = keep.components.seconds * 1_000_000 + keep.components.attoseconds / 1_000_000_000_000
+            let keepMicros = keep.wholeMicroseconds
             guard ageMicros >= keepMicros else { continue }
             // Re-read `current`: it only moves forward, but never delete what it points at.
             guard let latest = try currentVersion(), version < latest else { continue }

@@ -23,10 +23,10 @@ public struct PartitionKey: Hashable, Sendable, Comparable, CustomStringConverti
             self = .null
             return
         }
-        let year = CivilDate.pad(date.year, 4)
+        let year = CivilText.pad(date.year, 4)
         switch granularity {
         case .day: name = date.description
-        case .month: name = "\(year)-\(CivilDate.pad(date.month, 2))"
+        case .month: name = "\(year)-\(CivilText.pad(date.month, 2))"
         case .year: name = year
         case .none: name = "all"
         }
@@ -40,10 +40,7 @@ public struct PartitionKey: Hashable, Sendable, Comparable, CustomStringConverti
     /// The partition of a DATETIME or TIMESTAMP value (microseconds since 1970-01-01T00:00:00 of
     /// the wall clock, or of UTC), nil for NULL.
     public init(granularity: PartitionGranularity, microsSinceEpoch micros: Int64?) {
-        self.init(
-            granularity: granularity,
-            date: micros.map { CivilDate(daysSinceEpoch: Int(CivilDate.floorDivide($0, 86_400_000_000))) }
-        )
+        self.init(granularity: granularity, date: micros.map { CivilDate(microsSinceEpoch: $0) })
     }
 
     /// Reads back a name this type produces ("2024-05", "all", "null"); nil for anything else.
@@ -119,6 +116,6 @@ extension RowGroupGranularity {
 
     /// As `bucket(daysSinceEpoch:)`, for a DATETIME or TIMESTAMP value in microseconds.
     public func bucket(microsSinceEpoch micros: Int64) -> Int {
-        bucket(daysSinceEpoch: Int(CivilDate.floorDivide(micros, 86_400_000_000)))
+        bucket(daysSinceEpoch: Int(CivilText.floorDivide(micros, 86_400_000_000).quotient))
     }
 }

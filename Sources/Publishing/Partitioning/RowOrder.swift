@@ -23,11 +23,6 @@ struct RowOrder {
         return 0
     }
 
-    /// Row indices of `batch` in key order (stable: equal keys keep their arrival order).
-    func sortedIndices(_ batch: RecordBatch) -> [Int] {
-        sortingPermutation(batch) ?? Array(0..<batch.rowCount)
-    }
-
     /// The row indices that put `batch` in key order (stable), or nil when it is in order
     /// already, as almost every batch of a snapshot is.
     func sortingPermutation(_ batch: RecordBatch) -> [Int]? {

@@ -37,7 +37,10 @@ public enum TemporalBuckets {
         default:
             throw PublishingError(
                 .unsupportedPartitionColumn,
-                "partition column \"\(descriptor.name)\" must be a DATE, DATETIME or TIMESTAMP (it is \(descriptor.physicalType) \(String(describing: descriptor.logicalType)))"
+                """
+                partition column \"\(descriptor.name)\" must be a DATE, DATETIME or TIMESTAMP (it is \
+                \(descriptor.physicalType) \(String(describing: descriptor.logicalType)))
+                """
             )
         }
     }

@@ -22,7 +22,6 @@ public struct DatasetPlan: Sendable {
     /// Describes the dataset's table or query on `connection` and validates every key that
     /// names a column; errors name the dataset, the key and the column.
     public static func describe(_ dataset: DatasetConfiguration, on connection: MySQLConnection) throws -> DatasetPlan {
-        let context = "dataset \"\(dataset.name)\""
         var available: [SourceColumn]
         var table: TableName?
         var indexed = Set<String>()
@@ -109,7 +108,10 @@ public struct DatasetPlan: Sendable {
             default:
                 throw PublishingError(
                     .unsupportedPartitionColumn,
-                    "key \"partition_by\": column \"\(available[partition].name)\" is \(available[partition].mysqlType); it must be DATE, DATETIME or TIMESTAMP",
+                    """
+                    key \"partition_by\": column \"\(available[partition].name)\" is \
+                    \(available[partition].mysqlType); it must be DATE, DATETIME or TIMESTAMP
+                    """,
                     dataset: dataset.name
                 )
             }
@@ -118,12 +120,14 @@ public struct DatasetPlan: Sendable {
         if let updatedAt, !available[updatedAt].kind.isDateLike {
             throw PublishingError(
                 .unsupportedType,
-                "key \"updated_at\": column \"\(available[updatedAt].name)\" is \(available[updatedAt].mysqlType); it must be DATETIME or TIMESTAMP",
+                """
+                key \"updated_at\": column \"\(available[updatedAt].name)\" is \(available[updatedAt].mysqlType); it \
+                must be DATETIME or TIMESTAMP
+                """,
                 dataset: dataset.name
             )
         }
         let deleted = try dataset.deletedColumn.map { try index($0, key: "deleted_column") }
-        _ = context
         return DatasetPlan(
             dataset: dataset,
             table: table,
@@ -145,7 +149,10 @@ public struct DatasetPlan: Sendable {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for column in columns {
             let parquet =
-                "\(column.parquet.physicalType) \(column.parquet.logicalType.map { "\($0)" } ?? "-") \(column.parquet.repetition)"
+                """
+                \(column.parquet.physicalType) \(column.parquet.logicalType.map { "\($0)" } ?? "-") \
+                \(column.parquet.repetition)
+                """
             for byte in "\(column.name)\u{1}\(column.mysqlType)\u{1}\(column.isNullable)\u{1}\(parquet)\u{2}".utf8 {
                 hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
             }

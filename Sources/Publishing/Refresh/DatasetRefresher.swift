@@ -117,8 +117,7 @@ public final class DatasetRefresher: @unchecked Sendable {
     }
 
     static func seconds(since instant: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - instant
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        (ContinuousClock.now - instant).timeInterval
     }
 
     private func run(

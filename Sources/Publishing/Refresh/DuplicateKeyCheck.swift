@@ -1,3 +1,4 @@
+import MySQLSource
 import Parquet
 
 /// Finds rows of a snapshot whose primary key repeats an earlier row's, where the source's

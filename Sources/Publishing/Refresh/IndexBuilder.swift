@@ -1,4 +1,5 @@
 import Foundation
+import MySQLSource
 import Parquet
 
 /// Builds index.json for a version from the files written: per file and per row group the

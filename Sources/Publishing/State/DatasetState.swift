@@ -64,6 +64,12 @@ public struct DatasetState: Codable, Sendable, Equatable {
         self.publishedFiles = publishedFiles
     }
 
+    /// Whether `every` has passed since the last reconciliation (a full snapshot counts as
+    /// one), or there has been none.
+    public func isReconciliationDue(every: Duration, now: Date) -> Bool {
+        lastReconcile.map { now.timeIntervalSince($0) >= every.timeInterval } ?? true
+    }
+
     enum CodingKeys: String, CodingKey {
         case watermark, version, rows
         case formatVersion = "format_version"

@@ -77,7 +77,10 @@ public struct StateStore: Sendable {
                 dataset: dataset,
                 path: path,
                 message:
-                    "format_version \(format) was written by a newer parquet-publisher (this one reads \(DatasetState.currentFormatVersion)); upgrade it"
+                    """
+                    format_version \(format) was written by a newer parquet-publisher (this one reads \
+                    \(DatasetState.currentFormatVersion)); upgrade it
+                    """
             )
         }
         do {
@@ -88,7 +91,10 @@ public struct StateStore: Sendable {
                 dataset: dataset,
                 path: path,
                 message:
-                    "the state file is torn or damaged; the published data is untouched. Fix or move the file away (moving it rebuilds the dataset in full)",
+                    """
+                    the state file is torn or damaged; the published data is untouched. Fix or move the file away \
+                    (moving it rebuilds the dataset in full)
+                    """,
                 cause: error
             )
         }

@@ -27,24 +27,17 @@ public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible
         return CivilDate(daysSinceEpoch: daysSinceEpoch) == self
     }
 
-    /// "2024-05-17"; years outside 0...9999 keep their sign and digits.
+    /// "2024-05-17" (`CivilText.appendDate`: "-0001-01-01", "+12345-01-01" outside 0...9999).
     public var description: String {
-        "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))"
+        CivilText.string { CivilText.appendDate(days: daysSinceEpoch, to: &$0) }
     }
 
     public static func < (a: CivilDate, b: CivilDate) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }
 
-    public static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value.magnitude)
-        let padded = String(repeating: "0", count: max(0, width - digits.count)) + digits
-        return value < 0 ? "-" + padded : padded
-    }
-
-    /// Floor division, so that -1 µs falls on 1969-12-31, not 1970-01-01.
-    public static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    /// The date of a time given as microseconds since 1970-01-01T00:00:00 (a wall clock or UTC).
+    public init(microsSinceEpoch micros: Int64) {
+        self.init(daysSinceEpoch: Int(CivilText.floorDivide(micros, 86_400_000_000).quotient))
     }
 }

@@ -17,7 +17,7 @@ public enum ISO8601Timestamp {
     /// TIMESTAMP, the wall clock for DATETIME). The fraction appears only when non-zero, as
     /// milliseconds when it is whole milliseconds, else microseconds.
     public static func string(microsSinceEpoch micros: Int64, utc: Bool) -> String {
-        let fraction = micros - CivilDate.floorDivide(micros, 1_000_000) * 1_000_000
+        let fraction = CivilText.floorDivide(micros, 1_000_000).remainder
         let digits = fraction == 0 ? 0 : (fraction % 1000 == 0 ? 3 : 6)
         return format(micros: micros, utc: utc, fractionalDigits: digits)
     }
@@ -28,26 +28,26 @@ public enum ISO8601Timestamp {
     }
 
     private static func format(micros: Int64, utc: Bool, fractionalDigits: Int) -> String {
-        let days = CivilDate.floorDivide(micros, 86_400_000_000)
-        let inDay = micros - days * 86_400_000_000
-        let seconds = Int(inDay / 1_000_000)
-        let fraction = Int(inDay % 1_000_000)
-        var text = CivilDate(daysSinceEpoch: Int(days)).description
-        text +=
-            "T\(CivilDate.pad(seconds / 3600, 2)):\(CivilDate.pad(seconds / 60 % 60, 2)):\(CivilDate.pad(seconds % 60, 2))"
-        if fractionalDigits > 0 {
-            let digits = min(fractionalDigits, 6)
-            var scaled = fraction
-            for _ in digits..<6 { scaled /= 10 }
-            text += "." + CivilDate.pad(scaled, digits)
+        let (days, inDay) = CivilText.floorDivide(micros, 86_400_000_000)
+        return CivilText.string { out in
+            CivilText.appendDate(days: Int(days), to: &out)
+            out.append(UInt8(ascii: "T"))
+            CivilText.appendClock(seconds: UInt64(inDay / 1_000_000), to: &out)
+            CivilText.appendFraction(
+                nanoseconds: UInt64(inDay % 1_000_000) * 1000,
+                digits: min(fractionalDigits, 6),
+                to: &out
+            )
+            if utc { out.append(UInt8(ascii: "Z")) }
         }
-        return utc ? text + "Z" : text
     }
 
     /// Parses a date ("2024-05-17") or a date-time with optional fraction (up to 9 digits, kept
     /// to the microsecond) and optional "Z" or "±hh:mm" offset, into microseconds since the epoch.
-    /// Without an offset the time is taken as is (a wall clock compared with wall clocks).
-    public static func micros(from text: String) -> Int64? {
+    /// Without an offset the time is taken as is (a wall clock compared with wall clocks). A space
+    /// may stand for the "T", as in MySQL's text. `requiringTime`: a date alone is refused;
+    /// `fractionDigits`: at most that many fraction digits.
+    public static func micros(from text: String, requiringTime: Bool = false, fractionDigits: Int = 9) -> Int64? {
         var scanner = Scanner(Array(text.utf8))
         guard let year = scanner.number(digits: 4), scanner.take("-"),
             let month = scanner.number(digits: 2), scanner.take("-"),
@@ -56,12 +56,12 @@ public enum ISO8601Timestamp {
         let date = CivilDate(year: year, month: month, day: day)
         guard date.isValid else { return nil }
         var micros = Int64(date.daysSinceEpoch) * 86_400_000_000
-        if scanner.atEnd { return micros }
+        if scanner.atEnd { return requiringTime ? nil : micros }
         guard scanner.take("T") || scanner.take(" "),
             let hour = scanner.number(digits: 2), scanner.take(":"),
             let minute = scanner.number(digits: 2), scanner.take(":"),
             let second = scanner.number(digits: 2),
-            hour < 24, minute < 60, second < 61
+            hour < 24, minute < 60, second < 60
         else { return nil }
         micros += Int64(hour * 3600 + minute * 60 + second) * 1_000_000
         if scanner.take(".") {
@@ -71,7 +71,7 @@ public enum ISO8601Timestamp {
                 if digits < 6 { fraction = fraction * 10 + Int64(d) }
                 digits += 1
             }
-            guard digits > 0, digits <= 9 else { return nil }
+            guard digits > 0, digits <= fractionDigits else { return nil }
             for _ in min(digits, 6)..<6 { fraction *= 10 }
             micros += fraction
         }

@@ -14,7 +14,10 @@ struct BenchEncodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "encode",
         abstract:
-            "Encode a synthetic orders table; the last line printed is a JSON object with rows, bytes and encode_seconds."
+            """
+            Encode a synthetic orders table; the last line printed is a JSON object with rows, bytes and \
+            encode_seconds.
+            """
     )
 
     @Option(help: "Rows of the synthetic orders table.")

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import MySQLSource
+import Parquet
 import Publishing
 
 /// Fetch-only: what `refresh --full` does up to the encoder (the same `SnapshotFetcher`:
@@ -11,7 +13,10 @@ struct BenchFetchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch",
         abstract:
-            "Fetch and decode every row of a dataset, then drop it; the last line printed is a JSON object with rows and seconds."
+            """
+            Fetch and decode every row of a dataset, then drop it; the last line printed is a JSON object with rows \
+            and seconds.
+            """
     )
 
     @Option(name: .long, help: "The TOML configuration file.")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MySQLSource
+import Parquet
 import Publishing
 import Rollups
 
@@ -43,7 +44,10 @@ struct CheckConfigCommand: ParsableCommand {
                 let plan = try DatasetPlan.describe(dataset, on: connection)
                 plans[dataset.name] = plan
                 print(
-                    "dataset \"\(dataset.name)\": ok, \(plan.columns.count) columns (\(plan.columns.map { "\($0.name) \($0.mysqlType)" }.joined(separator: ", ")))"
+                    """
+                    dataset \"\(dataset.name)\": ok, \(plan.columns.count) columns \
+                    (\(plan.columns.map { "\($0.name) \($0.mysqlType)" }.joined(separator: ", ")))
+                    """
                 )
             } catch let error as PublishingError where error.dataset != nil {
                 // Its description names the dataset already.

@@ -7,7 +7,8 @@ struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract:
-            "Show a Parquet file's schema, row groups, column chunks (encodings, codec, sizes, statistics) and metadata."
+            "Show a Parquet file's schema, row groups, column chunks (encodings, codec, sizes, statistics) "
+            + "and metadata."
     )
 
     @Argument(help: "The Parquet file to inspect.")

@@ -80,8 +80,11 @@ struct RefreshCommand: ParsableCommand {
                 if json { print(Self.json(result)) }
                 FileHandle.standardError.write(
                     Data(
-                        "\(dataset.name): \(version), \(result.rows) rows, \(result.files) files, fetched \(result.rowsFetched) rows in \(String(format: "%.2f", result.seconds)) s (\(rate) rows/s)\n"
-                            .utf8
+                        """
+                        \(dataset.name): \(version), \(result.rows) rows, \(result.files) files, fetched \
+                        \(result.rowsFetched) rows in \(String(format: "%.2f", result.seconds)) s (\(rate) rows/s)\n
+                        """
+                        .utf8
                     )
                 )
                 for rollup in result.derived {
@@ -152,7 +155,10 @@ final class ProgressMeter: @unchecked Sendable {
         lastPhase = progress.phase
         lastPrint = now
         let line =
-            "\(progress.dataset): \(progress.phase.rawValue) \(progress.rows) rows, \(Int(progress.rowsPerSecond)) rows/s, \(String(format: "%.1f", progress.seconds)) s"
+            """
+            \(progress.dataset): \(progress.phase.rawValue) \(progress.rows) rows, \(Int(progress.rowsPerSecond)) \
+            rows/s, \(String(format: "%.1f", progress.seconds)) s
+            """
         FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + line : line + "\n").utf8))
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Daemon
 import Dispatch
 import Foundation
+import Logging
 import Publishing
 
 struct RunCommand: ParsableCommand {
