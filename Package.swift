@@ -52,7 +52,7 @@ let package = Package(
         // a web host) by the user's command, in an order no reader can catch half-done.
         .target(
             name: "Delivery",
-            dependencies: ["Publishing", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Publishing", "SystemSupport", .product(name: "Logging", package: "swift-log")]
         ),
         // sd_notify, watchdog and the journald LogHandler.
         .target(

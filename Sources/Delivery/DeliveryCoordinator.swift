@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Logging
 import Publishing
+import SystemSupport
 
 /// The daemon's side of delivery: one worker per target, each with its own serial queue, so a
 /// slow or unreachable target holds up neither local publishing nor the other targets.
@@ -198,7 +199,7 @@ final class TargetWorker: @unchecked Sendable {
         pending = delay != nil && pending
         if let delay, !stopped {
             nextAttempt = Date().addingTimeInterval(
-                Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+                delay.timeInterval
             )
             arm(after: delay)
         } else {

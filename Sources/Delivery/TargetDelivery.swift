@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Publishing
+import SystemSupport
 
 /// One delivery cycle of one target: for each dataset it carries, catch up to the newest local
 /// version (`upload`, then `commit`), then remove what expired (`remove`); the state saved after
@@ -240,7 +241,7 @@ public final class TargetDelivery: @unchecked Sendable {
     /// at least `keep_versions_for` ago.
     func removable(_ delivery: DatasetDelivery, directory: DatasetDirectory, now: Date) -> [Int] {
         let keep = configuration.publish.keepVersionsFor
-        let keepSeconds = Double(keep.components.seconds) + Double(keep.components.attoseconds) / 1e18
+        let keepSeconds = keep.timeInterval
         return delivery.remote.filter { remote in
             guard remote.version != delivery.committed?.version, remote.version != delivery.uploaded?.version else {
                 return false
@@ -324,9 +325,11 @@ public final class TargetDelivery: @unchecked Sendable {
                 if (try? files.destinationOfSymbolicLink(atPath: link)) == destination { continue }
                 let temporary = view + "/.\(name).tmp-\(UInt32.random(in: 0...UInt32.max))"
                 try files.createSymbolicLink(atPath: temporary, withDestinationPath: destination)
-                if let failure = DeliverySyscall.rename(temporary, link) {
+                do {
+                    try Syscall.rename(temporary, link)
+                } catch {
                     try? files.removeItem(atPath: temporary)
-                    throw failure
+                    throw error
                 }
             }
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SystemSupport
 
 /// One run of a target's command for one phase: the configured argv exactly (no shell, nothing
 /// appended), the phase in the environment, stdin from /dev/null, stdout and stderr read line by
@@ -12,7 +13,7 @@ import Synchronization
 /// passes on the signals the daemon ignores (SIGTERM, SIGHUP), so a command ignored its
 /// timeout's SIGTERM (and would ignore `systemctl stop`); swift-subprocess resets them, but
 /// its API is async-only and waits without bound for output a straggler keeps open. So the
-/// spawn is ours: `DeliverySyscall.spawn` (posix_spawn) and `reap` (waitpid).
+/// spawn is ours: `Syscall.spawn` (posix_spawn) and `reap` (waitpid), in SystemSupport.
 ///
 /// Blocking: the caller's thread waits for the command (the target's own Dispatch queue in the
 /// daemon). Reading both pipes with `poll` on that thread, rather than a thread per pipe, lets
@@ -100,9 +101,9 @@ struct TargetCommand {
     ) throws(LaunchFailure) -> Outcome {
         let program = try resolveProgram()
         let started = ContinuousClock.now
-        let child: DeliverySyscall.Child
+        let child: SpawnedChild
         do {
-            child = try DeliverySyscall.spawn(
+            child = try Syscall.spawn(
                 program,
                 arguments: argv,
                 environment: environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
@@ -114,7 +115,7 @@ struct TargetCommand {
         // The child leads its own process group (pgid = pid): signals go to all it started.
         let group = child.pid
         func signal(_ number: Int32) {
-            DeliverySyscall.signalGroup(group, number)
+            Syscall.signalGroup(group, number)
         }
         var status: (exited: Bool, code: Int32)?
 
@@ -122,7 +123,7 @@ struct TargetCommand {
             LineReader(stream: .stdout, fd: child.standardOutput),
             LineReader(stream: .stderr, fd: child.standardError),
         ]
-        for reader in readers { DeliverySyscall.setNonBlocking(reader.fd) }
+        for reader in readers { Syscall.setNonBlocking(reader.fd) }
         var tails: [Stream: [String]] = [:]
         var handed = 0
         var suppressed = 0
@@ -153,15 +154,15 @@ struct TargetCommand {
                     stopReason = .timedOut
                 }
                 if stopReason != nil {
-                    signal(DeliverySyscall.terminate)
+                    signal(Syscall.terminateSignal)
                     terminatedAt = now
                 }
             }
             if let terminatedAt, killedAt == nil, now - terminatedAt >= terminationGrace {
-                signal(DeliverySyscall.kill)
+                signal(Syscall.killSignal)
                 killedAt = now
             }
-            if exitedAt == nil, let reaped = DeliverySyscall.reap(child.pid) {
+            if exitedAt == nil, let reaped = Syscall.reap(child.pid) {
                 status = reaped
                 exitedAt = now
             }
@@ -170,25 +171,25 @@ struct TargetCommand {
             // The command ended but something it started still holds its output: that
             // something belongs to its process group, which goes with it.
             if let exitedAt, killedAt == nil, now - exitedAt >= .seconds(2) {
-                signal(DeliverySyscall.kill)
+                signal(Syscall.killSignal)
                 killedAt = now
                 killedStragglers = stopReason == nil
             }
             if let killedAt, now - killedAt >= .seconds(2), exitedAt != nil || now - killedAt >= .seconds(10) {
                 break  // A descriptor passed to a process outside the group: stop listening.
             }
-            let readiness = DeliverySyscall.poll(open.map { readers[$0].fd }, milliseconds: 100)
-            for (slot, index) in open.enumerated() where readiness[slot].readable {
+            let readiness = Syscall.pollReadable(open.map { readers[$0].fd }, milliseconds: 100)
+            for (slot, index) in open.enumerated() where readiness[slot] {
                 readers[index].read(deliver)
             }
         }
         for index in readers.indices {
             readers[index].finish(deliver)
-            DeliverySyscall.close(readers[index].fd)
+            Syscall.close(readers[index].fd)
         }
         // Gone, or killed above: reap it (a process that ignores even SIGKILL is a kernel matter).
         while status == nil {
-            status = DeliverySyscall.reap(child.pid)
+            status = Syscall.reap(child.pid)
             if status == nil { usleep(10_000) }
         }
 
@@ -204,7 +205,7 @@ struct TargetCommand {
         let elapsed = ContinuousClock.now - started
         return Outcome(
             termination: termination,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            seconds: elapsed.timeInterval,
             tail: tail,
             suppressedLines: suppressed,
             killedStragglers: killedStragglers
@@ -229,7 +230,7 @@ private struct LineReader {
     static let maxLine = 16 * 1024
 
     mutating func read(_ emit: (TargetCommand.Stream, String) -> Void) {
-        guard let bytes = DeliverySyscall.read(fd) else { return }
+        guard let bytes = Syscall.readAvailable(fd) else { return }
         if bytes.isEmpty {
             finish(emit)
             return

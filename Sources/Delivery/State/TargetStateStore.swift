@@ -1,5 +1,6 @@
 import Foundation
 import Publishing
+import SystemSupport
 
 /// The private folder of one target, `<state_directory>/targets/<target>/`:
 ///
@@ -70,7 +71,7 @@ public struct TargetStateStore: Sendable {
         private var descriptor: Int32?
         init(_ descriptor: Int32) { self.descriptor = descriptor }
         func release() {
-            if let descriptor { DeliverySyscall.close(descriptor) }
+            if let descriptor { Syscall.close(descriptor) }
             descriptor = nil
         }
         deinit { release() }
@@ -84,7 +85,9 @@ public struct TargetStateStore: Sendable {
             throw failure("cannot create \(directory): \(error)")
         }
         do {
-            return try DeliverySyscall.tryLock(lockPath).map(Lock.init)
+            let descriptor = try Syscall.open(lockPath, [.writeOnly, .create], mode: 0o600)
+            let lock = Lock(descriptor)  // Closes the descriptor on every path but the one returning it.
+            return try Syscall.tryLockExclusive(descriptor, path: lockPath) ? lock : nil
         } catch {
             throw failure("\(error)")
         }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MySQLSource
 import Parquet
+import SystemSupport
 
 /// Reads every row of a dataset for a full snapshot and hands it on in batches.
 ///
@@ -117,7 +118,7 @@ public final class SnapshotFetcher: @unchecked Sendable {
                 metadata: ["error": "\(failure)", "phase": "fetching", "rows": "\(rows)"]
             )
             Thread.sleep(
-                forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+                forTimeInterval: delay.timeInterval
             )
             waited += delay
             do {

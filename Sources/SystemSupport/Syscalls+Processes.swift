@@ -1,37 +1,34 @@
-// Every system call the Delivery module makes, as thin wrappers in one file (the way Publishing
-// keeps Support/Syscalls.swift): reading a child's pipes with a deadline, signalling its process
-// group, and the per-target lock between processes. Nothing else in this module imports Glibc.
+// The system calls that run a child process (delivery commands): spawning it with clean
+// signals in its own process group, reading its pipes with a deadline, signalling the group and
+// reaping it. They live beside the file calls in Syscalls.swift, so that Delivery, like every
+// other module, imports no Glibc.
 
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
 
-enum DeliverySyscall {
-    /// "No such file or directory (errno 2)". The corresponding C function is `strerror`.
-    static func describe(_ code: Int32) -> String {
-        "\(String(cString: strerror(code))) (errno \(code))"
-    }
+/// A child started by `Syscall.spawn`: its pid (also its process group) and our ends of its pipes.
+public struct SpawnedChild: Sendable {
+    public var pid: Int32
+    public var standardOutput: Int32
+    public var standardError: Int32
+}
 
-    static var errno: Int32 { Glibc.errno }
-
-    /// What `poll` saw on one descriptor.
-    struct Readiness {
-        /// Data to read, or end of file / a hang-up (a read then returns 0).
-        var readable: Bool
-    }
-
+extension Syscall {
     /// Waits until one of `descriptors` can be read or `milliseconds` pass (EINTR counts as a
     /// timeout: the caller loops anyway). The corresponding C function is `poll`.
-    static func poll(_ descriptors: [Int32], milliseconds: Int32) -> [Readiness] {
+    /// - Returns: for each descriptor, whether a read would not block (data, end of file or a
+    ///   hang-up: a read then returns 0).
+    public static func pollReadable(_ descriptors: [Int32], milliseconds: Int32) -> [Bool] {
         var fds = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         let result = fds.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), milliseconds) }
-        guard result > 0 else { return descriptors.map { _ in Readiness(readable: false) } }
-        return fds.map { Readiness(readable: $0.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0) }
+        guard result > 0 else { return descriptors.map { _ in false } }
+        return fds.map { $0.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 }
     }
 
     /// Reads what is there (at most `capacity` bytes); an empty array at end of file, nil when
     /// nothing is there yet. The corresponding C function is `read`.
-    static func read(_ fd: Int32, capacity: Int = 64 * 1024) -> [UInt8]? {
+    public static func readAvailable(_ fd: Int32, capacity: Int = 64 * 1024) -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: capacity)
         while true {
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
@@ -43,13 +40,13 @@ enum DeliverySyscall {
     }
 
     /// Makes reads on `fd` return at once when nothing is there. The corresponding C function is `fcntl`.
-    static func setNonBlocking(_ fd: Int32) {
+    public static func setNonBlocking(_ fd: Int32) {
         let flags = fcntl(fd, F_GETFL)
         if flags >= 0 { _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
     }
 
     /// The process group of `pid`, nil when it cannot be known. The corresponding C function is `getpgid`.
-    static func processGroup(of pid: Int32) -> Int32? {
+    public static func processGroup(of pid: Int32) -> Int32? {
         let group = getpgid(pid)
         return group > 0 ? group : nil
     }
@@ -57,26 +54,14 @@ enum DeliverySyscall {
     /// Sends `signal` to every process of group `group`; false when none is left (ESRCH). The
     /// corresponding C function is `kill` with a negative pid.
     @discardableResult
-    static func signalGroup(_ group: Int32, _ signal: Int32) -> Bool {
+    public static func signalGroup(_ group: Int32, _ signal: Int32) -> Bool {
         Glibc.kill(-group, signal) == 0
     }
 
     /// Sends `signal` to one process. The corresponding C function is `kill`.
     @discardableResult
-    static func signalProcess(_ pid: Int32, _ signal: Int32) -> Bool {
+    public static func signalProcess(_ pid: Int32, _ signal: Int32) -> Bool {
         Glibc.kill(pid, signal) == 0
-    }
-
-    /// Renames `from` over `to` atomically; the error when it fails. The corresponding C function is `rename`.
-    static func rename(_ from: String, _ to: String) -> FileFailure? {
-        Glibc.rename(from, to) == 0 ? nil : FileFailure(path: to, function: "rename", errno: Glibc.errno)
-    }
-
-    /// A child started by `spawn`: its pid (also its process group) and our ends of its pipes.
-    struct Child {
-        var pid: Int32
-        var standardOutput: Int32
-        var standardError: Int32
     }
 
     private typealias AddChdir =
@@ -99,22 +84,22 @@ enum DeliverySyscall {
     /// sources), and ignored signals survive exec: a child started without this would ignore
     /// the SIGTERM of its timeout and of `systemctl stop`. The corresponding C function is
     /// `posix_spawn` with POSIX_SPAWN_SETPGROUP, POSIX_SPAWN_SETSIGDEF and POSIX_SPAWN_SETSIGMASK.
-    static func spawn(
+    public static func spawn(
         _ path: String,
         arguments: [String],
         environment: [String],
         directory: String
-    ) throws(FileFailure) -> Child {
+    ) throws(FileSystemError) -> SpawnedChild {
         var output: [Int32] = [-1, -1]
         var errors: [Int32] = [-1, -1]
         // pipe2(O_CLOEXEC) is _GNU_SOURCE too; until fcntl below another thread's spawn could
         // inherit these, which only our own spawns do (with closefrom) in the daemon.
-        guard pipe(&output) == 0 else { throw FileFailure(path: path, function: "pipe", errno: Glibc.errno) }
+        guard pipe(&output) == 0 else { throw spawnFailure("pipe", path, Glibc.errno) }
         guard pipe(&errors) == 0 else {
             let code = Glibc.errno
             Glibc.close(output[0])
             Glibc.close(output[1])
-            throw FileFailure(path: path, function: "pipe", errno: code)
+            throw spawnFailure("pipe", path, code)
         }
         for fd in output + errors { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         defer {
@@ -156,9 +141,9 @@ enum DeliverySyscall {
         guard result == 0 else {
             Glibc.close(output[0])
             Glibc.close(errors[0])
-            throw FileFailure(path: path, function: "posix_spawn", errno: result)
+            throw spawnFailure("posix_spawn", path, result)
         }
-        return Child(pid: pid, standardOutput: output[0], standardError: errors[0])
+        return SpawnedChild(pid: pid, standardOutput: output[0], standardError: errors[0])
     }
 
     /// A NULL-terminated array of C strings for the duration of `body`.
@@ -174,7 +159,7 @@ enum DeliverySyscall {
 
     /// How a child ended, once it has: `.exited(status)` or `.signalled(signal)`; nil while it
     /// runs. Reaps it. The corresponding C function is `waitpid(WNOHANG)`.
-    static func reap(_ pid: Int32) -> (exited: Bool, code: Int32)? {
+    public static func reap(_ pid: Int32) -> (exited: Bool, code: Int32)? {
         var status: Int32 = 0
         while true {
             let result = waitpid(pid, &status, WNOHANG)
@@ -189,37 +174,17 @@ enum DeliverySyscall {
         }
     }
 
-    static let terminate = SIGTERM
-    static let kill = SIGKILL
+    /// The signal a timeout or a stop sends first (SIGTERM), and the one that follows (SIGKILL).
+    public static let terminateSignal = SIGTERM
+    public static let killSignal = SIGKILL
 
-    /// Opens (creating) `path` and takes an exclusive lock on it without waiting.
-    /// - Returns: the descriptor holding the lock, or nil when another open file holds it.
-    /// - Throws: the errno when the file cannot be opened or locked for another reason.
-    /// The corresponding C functions are `open` and `flock(LOCK_EX | LOCK_NB)`.
-    static func tryLock(_ path: String) throws(FileFailure) -> Int32? {
-        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw FileFailure(path: path, function: "open", errno: Glibc.errno) }
-        let flockFunction: (Int32, Int32) -> Int32 = Glibc.flock(_:_:)
-        while flockFunction(fd, LOCK_EX | LOCK_NB) != 0 {
-            let code = Glibc.errno
-            if code == EINTR { continue }
-            close(fd)
-            if code == EWOULDBLOCK { return nil }
-            throw FileFailure(path: path, function: "flock", errno: code)
-        }
-        return fd
-    }
-
-    /// Closes a descriptor (a lock goes with it). The corresponding C function is `close`.
-    static func close(_ fd: Int32) {
-        _ = Glibc.close(fd)
-    }
-
-    /// A call on a file that failed: the path, the C function and its errno.
-    struct FileFailure: Error, CustomStringConvertible {
-        var path: String
-        var function: String
-        var errno: Int32
-        var description: String { "\(function) \(path): \(DeliverySyscall.describe(errno))" }
+    private static func spawnFailure(_ function: String, _ path: String, _ code: Int32) -> FileSystemError {
+        FileSystemError(
+            code: .forErrno(code),
+            message: "cannot start \"\(path)\"",
+            path: path,
+            function: function,
+            errno: code
+        )
     }
 }
