@@ -163,6 +163,20 @@ struct RollupBuild {
         if reason == nil && (base.unchangedPartitions == nil || base.previous == nil) {
             reason = "the base was rebuilt in full"
         }
+        if reason == nil, let current, let currentIndex {
+            // Carried and merged files come from v<current>: a file damaged on disk would be
+            // carried into every later version. Rollups are small, so every one is verified.
+            for file in currentIndex.files {
+                guard let expected = file.checksum else { continue }
+                let path = directory.versionPath(current) + "/" + file.path
+                let actual = try? FileChecksum.of(file: path)
+                if actual != expected {
+                    reason =
+                        "\(path) is damaged (its checksum is \(actual ?? "unreadable"), index.json says \(expected))"
+                    break
+                }
+            }
+        }
 
         let version = try directory.nextVersion(
             after: max((try? stateStore.load(dataset: rollup.name))??.version ?? 0, current ?? 0)
@@ -286,6 +300,11 @@ struct RollupBuild {
                 "\(aggregator.nullTimeRows) rows of \(rollup.from) with a NULL \(plan.timeColumn) were left out",
                 metadata: ["rows": "\(aggregator.nullTimeRows)"]
             )
+        }
+        // Every file's checksum goes into index.json, as the base's do: those written now (read
+        // back from the page cache) and carried ones from a version published without them.
+        for i in files.indices where files[i].checksum == nil {
+            files[i].checksum = try FileChecksum.of(file: staging.path(for: files[i].path))
         }
         let publishedAt = Date()
         var index = DatasetIndex(

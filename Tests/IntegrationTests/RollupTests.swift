@@ -166,6 +166,11 @@ struct RollupsMatchDuckDB {
             )
             #expect(index.sourceVersion == base.version && index.sourceDataset == "ds")
             #expect(index.partitionBy == ["daily": "day", "monthly": "month", "weekly": "week"][name])
+            // Each file's checksum, as the base's files have theirs (the scrub verifies them).
+            let folder = (scratch.publicDirectory + "/" + entry.index as NSString).deletingLastPathComponent
+            for file in index.files {
+                #expect(file.checksum == (try FileChecksum.of(file: folder + "/" + file.path)), "\(name)/\(file.path)")
+            }
         }
         let weekly = try DatasetIndex.decode(
             Array(try Data(contentsOf: URL(fileURLWithPath: scratch.publicDirectory + "/weekly/current/index.json")))
@@ -501,6 +506,7 @@ struct RollupMaintenance {
                 let a = try Data(contentsOf: URL(fileURLWithPath: full + "/" + file.path))
                 let b = try Data(contentsOf: URL(fileURLWithPath: incremental + "/" + file.path))
                 #expect(a == b, "\(rollup)/\(file.path) differs from a full build after \(changes)")
+                #expect(file.checksum == FileChecksum.of(bytes: Array(b)), "\(rollup)/\(file.path)'s checksum")
             }
         }
         try RollupOracle.expectMatch(
@@ -596,5 +602,28 @@ struct RollupMaintenance {
         let entry = try #require(try ManifestStore(root: scratch.publicDirectory).load()?.datasets["daily"])
         #expect(entry.version == 2 && entry.sourceVersion == 1)
         #expect(!result.derived.contains { $0.name == "by_paid" })
+    }
+
+    @Test func aDamagedRollupFileIsNotCarriedTheRollupIsRebuiltInFull() throws {
+        let scratch = try Self.fixture()
+        // January's file, which a June change would otherwise carry into v2 as it is.
+        let index = try scratch.index(atVersionPath: scratch.publicDirectory + "/daily/current")
+        let january = try #require(index.files.first)
+        let path = scratch.publicDirectory + "/daily/current/" + january.path
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count / 2] ^= 0xff
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try scratch.admin("UPDATE $T SET total = 2.5, updated_at = UTC_TIMESTAMP(6) WHERE id = 2900")
+
+        let result = try RollupsMatchDuckDB.refresh(scratch)
+        let daily = try #require(result.derived.first { $0.name == "daily" })
+        #expect(daily.full && daily.reason?.contains("\(january.path) is damaged") == true, "\(daily)")
+        let scratchRoot = try TemporaryDirectory(prefix: "pp-rollup-damaged")
+        let full = try Self.fullBuild(scratch, rollup: "daily", into: scratchRoot.path)
+        let published = scratch.publicDirectory + "/daily/current"
+        #expect(try scratch.index(atVersionPath: full).files == scratch.index(atVersionPath: published).files)
+        for file in try scratch.index(atVersionPath: published).files {
+            #expect(file.checksum == (try FileChecksum.of(file: published + "/" + file.path)), "\(file.path)")
+        }
     }
 }
