@@ -198,9 +198,7 @@ final class TargetWorker: @unchecked Sendable {
         let again = pending && delay == nil && !stopped
         pending = delay != nil && pending
         if let delay, !stopped {
-            nextAttempt = Date().addingTimeInterval(
-                delay.timeInterval
-            )
+            nextAttempt = Date().addingTimeInterval(delay.timeInterval)
             arm(after: delay)
         } else {
             nextAttempt = nil

@@ -45,23 +45,11 @@ extension Syscall {
         if flags >= 0 { _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
     }
 
-    /// The process group of `pid`, nil when it cannot be known. The corresponding C function is `getpgid`.
-    public static func processGroup(of pid: Int32) -> Int32? {
-        let group = getpgid(pid)
-        return group > 0 ? group : nil
-    }
-
     /// Sends `signal` to every process of group `group`; false when none is left (ESRCH). The
     /// corresponding C function is `kill` with a negative pid.
     @discardableResult
     public static func signalGroup(_ group: Int32, _ signal: Int32) -> Bool {
         Glibc.kill(-group, signal) == 0
-    }
-
-    /// Sends `signal` to one process. The corresponding C function is `kill`.
-    @discardableResult
-    public static func signalProcess(_ pid: Int32, _ signal: Int32) -> Bool {
-        Glibc.kill(pid, signal) == 0
     }
 
     private typealias AddChdir =

@@ -117,9 +117,7 @@ public final class SnapshotFetcher: @unchecked Sendable {
                 "\(what); resuming after the last row read on a new connection in \(delay) (break \(resumes) of at most \(maxResumes), reconnect attempt \(attempt))",
                 metadata: ["error": "\(failure)", "phase": "fetching", "rows": "\(rows)"]
             )
-            Thread.sleep(
-                forTimeInterval: delay.timeInterval
-            )
+            Thread.sleep(forTimeInterval: delay.timeInterval)
             waited += delay
             do {
                 try reconnect()
